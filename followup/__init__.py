@@ -1,0 +1,1 @@
+"""Sales Follow-Up Copilot core: drafting, proposals, governance-gated commits."""

@@ -1,0 +1,156 @@
+"""Interfaces the services own and the adapters implement (stores, CRM, LLM, Teams delivery).
+
+Everything crossing these boundaries is a plain pydantic model or a domain object, so a SQLite,
+Cosmos DB, Salesforce or in-memory implementation can be swapped in by ``bootstrap``.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Iterable, Literal, Protocol
+
+from pydantic import BaseModel, Field
+
+from followup.domain.events import DomainEvent, utcnow
+from followup.domain.proposal import Proposal
+
+
+# --------------------------------------------------------------------------- stores
+class ProposalRepository(Protocol):
+    def add(self, proposal: Proposal) -> None: ...
+    def get(self, proposal_id: str) -> Proposal: ...
+    def save(self, proposal: Proposal) -> None:
+        """Optimistic concurrency: raises ``StaleWrite`` if the stored version moved on."""
+    def list(self, statuses: Iterable[str] | None = None, limit: int = 500) -> list[Proposal]: ...
+
+
+class AuditEntry(BaseModel):
+    seq: int
+    partition: str  # region
+    event: DomainEvent
+    prev_hash: str
+    hash: str
+
+
+class AuditVerification(BaseModel):
+    partition: str
+    entries: int
+    ok: bool
+    first_bad_seq: int | None = None
+    problem: str | None = None
+
+
+class AuditLog(Protocol):
+    def append(self, event: DomainEvent) -> AuditEntry: ...
+    def entries(self, proposal_id: str | None = None) -> list[AuditEntry]: ...
+    def verify(self) -> AuditVerification: ...
+
+
+class PromptLogEntry(BaseModel):
+    id: str
+    region: str
+    proposal_id: str | None = None
+    at: dt.datetime = Field(default_factory=utcnow)
+    purpose: str  # "extract", "recap", ...
+    model: str
+    endpoint: str
+    parameters: dict[str, Any] = Field(default_factory=dict)
+    masked_prompt: list[dict[str, str]]  # chat messages with PII replaced by placeholders
+    response: str | None = None
+    outcome: Literal["ok", "fallback", "error"]
+    error: str | None = None
+    latency_ms: float | None = None
+
+
+class PromptLog(Protocol):
+    def record(self, entry: PromptLogEntry) -> None: ...
+    def get(self, entry_id: str) -> PromptLogEntry: ...
+    def purge_older_than(self, cutoff: dt.datetime) -> int: ...
+
+
+class OutboxJob(BaseModel):
+    proposal_id: str
+    region: str
+    attempts: int = 0
+    not_before: dt.datetime = Field(default_factory=utcnow)
+    last_error: str | None = None
+
+
+class Outbox(Protocol):
+    def enqueue(self, job: OutboxJob) -> None:
+        """Idempotent per proposal id."""
+    def due(self, now: dt.datetime, limit: int = 50) -> list[OutboxJob]: ...
+    def done(self, proposal_id: str) -> None: ...
+    def retry(self, proposal_id: str, not_before: dt.datetime, error: str) -> None: ...
+
+
+class ExceptionItem(BaseModel):
+    id: str
+    region: str
+    proposal_id: str
+    kind: Literal["conflict", "commit_failed", "blocked_write", "expired", "delivery_failed"]
+    detail: str
+    created_at: dt.datetime = Field(default_factory=utcnow)
+    due_by: dt.datetime
+    owners: list[str]
+    resolved: bool = False
+
+
+class ExceptionQueue(Protocol):
+    def add(self, item: ExceptionItem) -> None: ...
+    def open_items(self) -> list[ExceptionItem]: ...
+
+
+class RegionStores(BaseModel, arbitrary_types_allowed=True):
+    """All stores of one residency region; nothing in one region's stores refers to another's."""
+
+    region: str
+    proposals: Any
+    audit: Any
+    prompts: Any
+    outbox: Any
+    exceptions: Any
+
+
+# ----------------------------------------------------------------------------- CRM
+class CrmWrite(BaseModel):
+    """One approved item to write. ``key`` is the idempotency key (one per proposal item)."""
+
+    key: str
+    kind: Literal["field", "task", "contact_role", "activity"]
+    object: str  # Opportunity, Contact, Task, OpportunityContactRole, Task (activity)
+    record_id: str | None = None  # record to update; None for creates
+    field: str | None = None
+    before: Any = None
+    after: Any = None
+    values: dict[str, Any] = Field(default_factory=dict)  # for creates (Subject, ActivityDate, ...)
+
+
+class WriteOutcome(BaseModel):
+    key: str
+    status: Literal["committed", "conflict", "failed"]
+    record_id: str | None = None
+    current: Any = None  # value found in CRM when status == conflict
+    error: str | None = None
+    retryable: bool = False
+
+
+class CrmPort(Protocol):
+    """A CRM the copilot reads at draft time and writes to after approval."""
+
+    label: str  # shown to users, e.g. "local sandbox CRM (not Salesforce)"
+
+    def current_values(self, opportunity_id: str, fields: list[tuple[str, str | None, str]]) -> dict[tuple[str, str | None, str], Any]:
+        """Re-read ``(object, record_id, field)`` triples; ``Contact.Role`` is the contact's role on the opportunity."""
+
+    def apply(self, opportunity_id: str, writes: list[CrmWrite]) -> list[WriteOutcome]:
+        """Write in as few API calls as possible; one outcome per write, matched by ``key``.
+
+        Must be idempotent per ``key``: a create whose key already exists is reported committed
+        without creating a second record. Never overwrites a value that differs from ``before``
+        (reports ``conflict`` with the current value instead).
+        """
+
+    def picklist(self, qualified_field: str) -> list[str] | None:
+        """Allowed values of a picklist field in this org, or None when not a picklist."""
+
+    def updateable(self, qualified_field: str) -> bool: ...
