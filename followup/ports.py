@@ -15,14 +15,6 @@ from followup.domain.proposal import Proposal
 
 
 # --------------------------------------------------------------------------- stores
-class ProposalRepository(Protocol):
-    def add(self, proposal: Proposal) -> None: ...
-    def get(self, proposal_id: str) -> Proposal: ...
-    def save(self, proposal: Proposal) -> None:
-        """Optimistic concurrency: raises ``StaleWrite`` if the stored version moved on."""
-    def list(self, statuses: Iterable[str] | None = None, limit: int = 500) -> list[Proposal]: ...
-
-
 class AuditEntry(BaseModel):
     seq: int
     partition: str  # region
@@ -37,12 +29,6 @@ class AuditVerification(BaseModel):
     ok: bool
     first_bad_seq: int | None = None
     problem: str | None = None
-
-
-class AuditLog(Protocol):
-    def append(self, event: DomainEvent) -> AuditEntry: ...
-    def entries(self, proposal_id: str | None = None) -> list[AuditEntry]: ...
-    def verify(self) -> AuditVerification: ...
 
 
 class PromptLogEntry(BaseModel):
@@ -61,26 +47,12 @@ class PromptLogEntry(BaseModel):
     latency_ms: float | None = None
 
 
-class PromptLog(Protocol):
-    def record(self, entry: PromptLogEntry) -> None: ...
-    def get(self, entry_id: str) -> PromptLogEntry: ...
-    def purge_older_than(self, cutoff: dt.datetime) -> int: ...
-
-
 class OutboxJob(BaseModel):
     proposal_id: str
     region: str
     attempts: int = 0
     not_before: dt.datetime = Field(default_factory=utcnow)
     last_error: str | None = None
-
-
-class Outbox(Protocol):
-    def enqueue(self, job: OutboxJob) -> None:
-        """Idempotent per proposal id."""
-    def due(self, now: dt.datetime, limit: int = 50) -> list[OutboxJob]: ...
-    def done(self, proposal_id: str) -> None: ...
-    def retry(self, proposal_id: str, not_before: dt.datetime, error: str) -> None: ...
 
 
 class ExceptionItem(BaseModel):
@@ -95,20 +67,40 @@ class ExceptionItem(BaseModel):
     resolved: bool = False
 
 
-class ExceptionQueue(Protocol):
-    def add(self, item: ExceptionItem) -> None: ...
-    def open_items(self) -> list[ExceptionItem]: ...
+class RegionStore(Protocol):
+    """Everything one residency region stores; nothing in it refers to another region.
 
-
-class RegionStores(BaseModel, arbitrary_types_allowed=True):
-    """All stores of one residency region; nothing in one region's stores refers to another's."""
+    Implementations: ``adapters.sqlite_store.SqliteRegionStore`` (embedded default, one file per
+    region) and a Cosmos DB store (one account per region, partition key = region).
+    """
 
     region: str
-    proposals: Any
-    audit: Any
-    prompts: Any
-    outbox: Any
-    exceptions: Any
+
+    # proposals; the two writers also append the proposal's new domain events to the audit
+    # ledger in the same transaction (optimistic concurrency on ``Proposal.version``: StaleWrite)
+    def add_with_events(self, proposal: Proposal) -> None: ...
+    def save_with_events(self, proposal: Proposal, job: OutboxJob | None = None) -> None: ...
+    def get(self, proposal_id: str) -> Proposal: ...
+    def list(self, statuses: Iterable[str] | None = None, limit: int = 500) -> list[Proposal]: ...
+    # audit ledger (hash-chained per region)
+    def append(self, event: DomainEvent) -> AuditEntry: ...
+    def entries(self, proposal_id: str | None = None) -> list[AuditEntry]: ...
+    def verify(self) -> AuditVerification: ...
+    # prompt log
+    def record(self, entry: PromptLogEntry) -> None: ...
+    def get_prompt(self, entry_id: str) -> PromptLogEntry: ...
+    def purge_prompts_older_than(self, cutoff: dt.datetime) -> int: ...
+    # durable commit outbox (idempotent per proposal id)
+    def enqueue(self, job: OutboxJob) -> None: ...
+    def due(self, now: dt.datetime, limit: int = 50) -> list[OutboxJob]: ...
+    def done(self, proposal_id: str) -> None: ...
+    def retry(self, proposal_id: str, not_before: dt.datetime, error: str) -> None: ...
+    # exceptions queue
+    def add_exception(self, item: ExceptionItem) -> None: ...
+    def open_exceptions(self) -> list[ExceptionItem]: ...
+    # Teams conversation references for proactive sends
+    def save_conversation(self, user_id: str, reference: dict) -> None: ...
+    def conversation(self, user_id: str) -> dict | None: ...
 
 
 # ----------------------------------------------------------------------------- CRM

@@ -121,6 +121,7 @@ class ProposedItem(BaseModel):
     status: ItemStatus = ItemStatus.PENDING
     decision: Decision | None = None
     commit_note: str | None = None
+    retryable: bool = True  # False once a commit failed for a reason a retry cannot fix
 
     @property
     def final_value(self) -> Any:
@@ -210,6 +211,7 @@ class Proposal(BaseModel):
     tasks: list[TaskProposal] = Field(default_factory=list)
     blocked: list[BlockedChange] = Field(default_factory=list)
     snapshot_modified: str | None = None  # Opportunity.LastModifiedDate when drafted
+    recap_sent_at: dt.datetime | None = None
     version: int = 0
     _events: list[DomainEvent] = PrivateAttr(default_factory=list)
 
@@ -244,7 +246,7 @@ class Proposal(BaseModel):
 
     @property
     def to_commit(self) -> list[ProposedItem]:
-        return [i for i in self.items if i.status in TO_COMMIT]
+        return [i for i in self.items if i.status in TO_COMMIT and i.retryable]
 
     @property
     def is_open_for_decisions(self) -> bool:
@@ -336,15 +338,19 @@ class Proposal(BaseModel):
         item = self.item(item_id)
         item._move(I.FAILED)
         item.commit_note = error
+        item.retryable = retryable
         self.record(ev.CHANGE_FAILED, item_id=item.id, field=item.qualified_field, error=error, retryable=retryable)
 
     def settle_commit(self) -> ProposalStatus:
         """After a commit attempt: committed, conflicted (some conflict) or failed (retry later)."""
-        statuses = {i.status for i in self.items if i.decision and i.decision.action in ("approve", "edit")}
-        if I.FAILED in statuses:
+        approved = [i for i in self.items if i.decision and i.decision.action in ("approve", "edit")]
+        statuses = {i.status for i in approved}
+        if any(i.status == I.FAILED and i.retryable for i in approved):
             target = S.FAILED
         elif I.CONFLICTED in statuses:
             target = S.CONFLICTED
+        elif I.FAILED in statuses:
+            target = S.FAILED  # final: nothing a retry can fix; raised as an exception
         else:
             target = S.COMMITTED
         if self.status != target:
@@ -353,6 +359,11 @@ class Proposal(BaseModel):
 
     def requeue(self) -> None:
         self.transition(S.QUEUED)
+
+    def mark_recap_sent(self, by: str, now: dt.datetime | None = None) -> None:
+        if self.recap_sent_at is None:
+            self.recap_sent_at = now or utcnow()
+            self.record(ev.RECAP_SENT, actor=by, subject=self.recap.subject)
 
 
 def _jsonable(value: Any) -> Any:

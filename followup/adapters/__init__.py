@@ -1,0 +1,1 @@
+"""Adapters implementing ``followup.ports``: stores, CRMs, LLM, Teams delivery."""

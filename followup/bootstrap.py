@@ -1,0 +1,173 @@
+"""Builds the service graph from settings. Every dependency can be overridden (tests, demo).
+
+Nothing here runs at import; ``function_app.py`` and the CLI call ``bootstrap()`` lazily, once
+per worker. An invalid policy stops start-up with ``PolicyError``.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Callable
+
+from followup.config import Settings, load_settings
+from followup.domain.proposal import Proposal, ProposalStatus
+from followup.domain.snapshot import CrmSnapshot
+from followup.errors import ProposalNotFound
+from followup.services import brief as brief_service
+from followup.services import commit, decisions, ingest, timeouts
+from followup.services.decisions import Actor
+from governance.policy import TrustLayer, load_policy
+from governance.residency import region_for
+
+
+class App:
+    def __init__(self, settings: Settings, policy: TrustLayer, store_factory: Callable[[str], Any], crm: Any,
+                 extractor: Any = None, recap_drafter: Callable | None = None, clock: Callable[[], dt.datetime] | None = None):
+        self.settings = settings
+        self.policy = policy
+        self.crm = crm
+        self.regions = policy.regions.all_regions
+        self._store_factory = store_factory
+        self._stores: dict[str, Any] = {}
+        self._extractor = extractor
+        self._recap_drafter = recap_drafter
+        self.clock = clock or (lambda: dt.datetime.now(dt.timezone.utc))
+        self.proposal_ready: list[Callable[[Proposal], None]] = []  # e.g. the bot's proactive send
+        self.finance_notifier: Callable | None = None
+
+    # ------------------------------------------------------------- wiring
+    def store(self, region: str):
+        if region not in self.regions:
+            from followup.errors import ResidencyViolation
+
+            raise ResidencyViolation(f"unknown region {region!r} (policy regions: {self.regions})")
+        if region not in self._stores:
+            self._stores[region] = self._store_factory(region)
+        return self._stores[region]
+
+    @property
+    def home_store(self):
+        """Region-neutral data (Teams conversation references) lives in the default region."""
+        return self.store(self.policy.regions.default_region)
+
+    @property
+    def extractor(self):
+        if self._extractor is None:
+            from followup.drafting import default_extractor
+
+            self._extractor = default_extractor(self.settings, self)
+        return self._extractor
+
+    def draft_recap(self, extraction, snapshot, transcript):
+        if self._recap_drafter is None:
+            from followup.drafting.recap import draft_recap
+
+            self._recap_drafter = draft_recap
+        return self._recap_drafter(extraction, snapshot, transcript)
+
+    def region_for(self, snapshot: CrmSnapshot) -> str:
+        return region_for(self.policy, snapshot.Account.BillingCountry)
+
+    # ---------------------------------------------------------- use cases
+    def ingest(self, transcript_text: str, snapshot: CrmSnapshot, source: str = "transcript") -> Proposal:
+        from followup.drafting.transcript import parse_transcript
+
+        transcript = parse_transcript(transcript_text, source=source)
+        region = self.region_for(snapshot)
+        extraction = self.extractor.extract(transcript, snapshot, region=region) if _takes_region(self.extractor) \
+            else self.extractor.extract(transcript, snapshot)
+        recap = self.draft_recap(extraction, snapshot, transcript)
+        proposal = ingest.build_proposal(extraction, snapshot, recap, self.policy, self.crm, region, now=self.clock())
+        proposal.send_for_approval()
+        store = self.store(region)
+        store.add_with_events(proposal)
+        for callback in self.proposal_ready:
+            callback(proposal)
+        return proposal
+
+    def find(self, proposal_id: str) -> tuple[Any, Proposal]:
+        for region in self.regions:
+            try:
+                store = self.store(region)
+                return store, store.get(proposal_id)
+            except ProposalNotFound:
+                continue
+        raise ProposalNotFound(f"no proposal {proposal_id!r}")
+
+    def get(self, proposal_id: str) -> Proposal:
+        return self.find(proposal_id)[1]
+
+    def actor_for(self, user_id: str, name: str = "", group_ids: tuple[str, ...] = ()) -> Actor:
+        """Roles come from ``FOLLOWUP_ROLE_MAP`` (Entra group or user object id → role); everyone
+        signed in holds the default role (AE), which only counts on their own proposals."""
+        roles = {self.settings.default_role} if self.settings.default_role else set()
+        for key in (user_id, *group_ids):
+            if key in self.settings.role_map:
+                roles.add(self.settings.role_map[key])
+        return Actor(user_id=user_id, name=name, roles=roles)
+
+    def decide(self, proposal_id: str, item_id: str, action: str, actor: Actor, value=None,
+               reason_code: str | None = None, reason_text: str | None = None) -> Proposal:
+        store, _ = self.find(proposal_id)
+        return decisions.decide(store, self.policy, proposal_id, item_id, action, actor, value, reason_code, reason_text,
+                                picklist=self.crm.picklist, notify_finance=self.finance_notifier, now=self.clock())
+
+    def approve_all(self, proposal_id: str, actor: Actor) -> tuple[Proposal, int]:
+        store, _ = self.find(proposal_id)
+        return decisions.approve_all(store, self.policy, proposal_id, actor, now=self.clock())
+
+    def recap_sent(self, proposal_id: str, actor: Actor) -> Proposal:
+        store, _ = self.find(proposal_id)
+        return decisions.mark_recap_sent(store, proposal_id, actor, now=self.clock())
+
+    def pending_for(self, user_id: str) -> list[Proposal]:
+        out = []
+        for region in self.regions:
+            out += [p for p in self.store(region).list(timeouts.OPEN) if p.rep_user_id == user_id]
+        return out
+
+    def commit_due(self) -> list[Proposal]:
+        return [p for region in self.regions for p in commit.process_outbox(self.store(region), self.crm, self.policy, self.clock())]
+
+    def sweep(self) -> list[Proposal]:
+        return [p for region in self.regions for p in timeouts.sweep_timeouts(self.store(region), self.policy, self.clock())]
+
+    def brief(self, hours: int = 24) -> brief_service.Brief:
+        end = self.clock()
+        proposals = [p for region in self.regions for p in self.store(region).list(limit=100000)]
+        exceptions = [e for region in self.regions for e in self.store(region).open_exceptions()]
+        return brief_service.build_brief(proposals, exceptions, self.policy, end - dt.timedelta(hours=hours), end)
+
+
+def _takes_region(extractor) -> bool:
+    import inspect
+
+    try:
+        return "region" in inspect.signature(extractor.extract).parameters
+    except (TypeError, ValueError):
+        return False
+
+
+def bootstrap(settings: Settings | None = None, *, policy: TrustLayer | None = None, store_factory=None,
+              crm=None, extractor=None, recap_drafter=None, clock=None) -> App:
+    settings = settings or load_settings()
+    policy = policy or load_policy(settings.policy_path)
+    if store_factory is None:
+        if settings.store == "cosmos":
+            from followup.adapters.cosmos_store import cosmos_store_factory
+
+            store_factory = cosmos_store_factory(settings)
+        else:
+            from followup.adapters.sqlite_store import SqliteRegionStore
+
+            data_dir = settings.data_dir
+            store_factory = lambda region: SqliteRegionStore(data_dir / f"{region}.sqlite", region)  # noqa: E731
+    if crm is None:
+        if settings.salesforce_configured:
+            from followup.adapters.salesforce import salesforce_from_settings
+
+            crm = salesforce_from_settings(settings)
+        else:
+            from followup.adapters.sandbox_crm import SandboxCrm
+
+            crm = SandboxCrm(settings.data_dir / "sandbox_crm.sqlite")
+    return App(settings, policy, store_factory, crm, extractor, recap_drafter, clock)
