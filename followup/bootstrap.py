@@ -73,8 +73,7 @@ class App:
 
         transcript = parse_transcript(transcript_text, source=source)
         region = self.region_for(snapshot)
-        extraction = self.extractor.extract(transcript, snapshot, region=region) if _takes_region(self.extractor) \
-            else self.extractor.extract(transcript, snapshot)
+        extraction = self.extractor.extract(transcript, snapshot)
         recap = self.draft_recap(extraction, snapshot, transcript)
         proposal = ingest.build_proposal(extraction, snapshot, recap, self.policy, self.crm, region, now=self.clock())
         proposal.send_for_approval()
@@ -136,15 +135,6 @@ class App:
         proposals = [p for region in self.regions for p in self.store(region).list(limit=100000)]
         exceptions = [e for region in self.regions for e in self.store(region).open_exceptions()]
         return brief_service.build_brief(proposals, exceptions, self.policy, end - dt.timedelta(hours=hours), end)
-
-
-def _takes_region(extractor) -> bool:
-    import inspect
-
-    try:
-        return "region" in inspect.signature(extractor.extract).parameters
-    except (TypeError, ValueError):
-        return False
 
 
 def bootstrap(settings: Settings | None = None, *, policy: TrustLayer | None = None, store_factory=None,
