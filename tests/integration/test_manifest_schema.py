@@ -138,7 +138,7 @@ def test_bad_version_string_is_caught_by_the_build_rules_because_the_schema_allo
     assert any("is not numeric semver" in p for p in packaging.manifest_problems(broken))
 
 
-def test_cli_validate_uses_the_bundled_schema(tmp_path, capsys):
+def test_cli_validate_uses_the_bundled_schema(schemas_dir, tmp_path, capsys):
     out = tmp_path / "appPackage.zip"
     assert main(["manifest", "build", "--bot-id", BOT, "--out", str(out)]) == 0
     assert main(["manifest", "validate", str(out)]) == 0
