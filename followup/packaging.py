@@ -97,7 +97,8 @@ def fill_template(template: dict, inputs: PackageInputs) -> dict:
 
     def fill(node):
         if isinstance(node, dict):
-            return {key: fill(value) for key, value in node.items()}
+            filled = {key: fill(value) for key, value in node.items()}
+            return {key: value for key, value in filled.items() if value is not _DROP}
         if isinstance(node, list):
             filled = [fill(item) for item in node]
             return [item for item in filled if item is not _DROP]
