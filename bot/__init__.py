@@ -1,0 +1,1 @@
+"""Teams surface: card builders, verb routes, activity handler, proactive sends, HTTP bridge."""
