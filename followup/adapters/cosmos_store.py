@@ -18,50 +18,26 @@ separated and never duplicated.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import json
 import logging
 import uuid
 from typing import Any, Callable, Iterable
 
-from followup.adapters.cosmos_errors import boundary, is_sdk_error, status_of
+from followup.adapters.cosmos_errors import boundary, is_sdk_error, status_of, translate
 from followup.adapters.cosmos_ledger import CosmosLedger
+from followup.adapters.cosmos_records import CONTAINERS, SAVE_ATTEMPTS, CosmosRecords, as_json, if_match, iso, safe_id
 from followup.domain.events import DomainEvent
 from followup.domain.proposal import Proposal
-from followup.errors import ConfigError, ProposalNotFound, ResidencyViolation, StaleWrite, StoreUnavailable
-from followup.ports import AuditEntry, AuditVerification, ExceptionItem, OutboxJob, PromptLogEntry
+from followup.errors import ConfigError, ProposalNotFound, StaleWrite, StoreUnavailable
+from followup.ports import AuditEntry, AuditVerification, OutboxJob
 
 log = logging.getLogger(__name__)
 
-CONTAINERS = ("proposals", "audit", "prompts", "outbox", "exceptions", "conversations")
-SAVE_ATTEMPTS = 4
 
-
-def iso(value: dt.datetime) -> str:
-    """Fixed-width UTC timestamp, so string order is time order in queries."""
-    return value.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%f+00:00")
-
-
-def _json(model: Any) -> dict:
-    return json.loads(model.model_dump_json())
-
-
-def _safe_id(text: str) -> str:
-    return "".join("_" if ch in '/\\?#' else ch for ch in text)
-
-
-def _if_match(etag: str) -> dict:
-    from azure.core import MatchConditions
-
-    return {"etag": etag, "match_condition": MatchConditions.IfNotModified}
-
-
-class CosmosRegionStore:
-    """All stores of one region in that region's Cosmos DB account."""
+class CosmosRegionStore(CosmosRecords):
+    """All stores of one region in that region's Cosmos DB account (records: ``CosmosRecords``)."""
 
     def __init__(self, database: Any, region: str):
-        self.region = region
-        self._c = {name: database.get_container_client(name) for name in CONTAINERS}
+        super().__init__(database, region)
         self.ledger = CosmosLedger(self._c["audit"], region)
         self._etags: dict[str, tuple[int, str]] = {}  # proposal id -> (version, etag) of a doc with nothing pending
 
@@ -83,33 +59,8 @@ class CosmosRegionStore:
         except Exception as exc:
             if not is_sdk_error(exc):
                 raise
-            from followup.adapters.cosmos_errors import translate
-
             raise translate(exc, f"opening Cosmos DB {endpoint} ({region})") from exc
         return cls(db, region)
-
-    # ------------------------------------------------------------ plumbing
-    def _own(self, doc: dict) -> dict:
-        if doc.get("region") != self.region:
-            raise ResidencyViolation(f"document {doc.get('id')!r} of region {doc.get('region')!r} read from the {self.region!r} store")
-        return doc
-
-    def _check(self, region: str, what: str) -> None:
-        if region != self.region:
-            raise ResidencyViolation(f"{what} of region {region!r} written to the {self.region!r} store")
-
-    def _read(self, container: str, doc_id: str) -> dict | None:
-        try:
-            return self._own(self._c[container].read_item(doc_id, partition_key=self.region))
-        except Exception as exc:
-            if status_of(exc) == 404:
-                return None
-            raise
-
-    def _query(self, container: str, sql: str, **params: Any) -> list[dict]:
-        parameters = [{"name": f"@{k}", "value": v} for k, v in {**params, "region": self.region}.items()]
-        rows = self._c[container].query_items(sql, parameters=parameters, partition_key=self.region)
-        return [self._own(r) if isinstance(r, dict) and "region" in r else r for r in rows]
 
     # ----------------------------------------------------------- proposals
     def _proposal_doc(self, proposal: Proposal, events: list[DomainEvent], job: OutboxJob | None) -> dict:
@@ -120,11 +71,11 @@ class CosmosRegionStore:
             self._check(job.region, f"outbox job of proposal {job.proposal_id}")
         doc = {"id": proposal.id, "type": "proposal", "region": self.region, "version": proposal.version,
                "status": proposal.status.value, "repUserId": proposal.rep_user_id, "createdAt": iso(proposal.created_at),
-               "proposal": _json(proposal), "hasPending": bool(events or job)}
+               "proposal": as_json(proposal), "hasPending": bool(events or job)}
         if doc["hasPending"]:
-            prefix = _safe_id(f"{proposal.id}.{proposal.version}")
-            doc["pending"] = {"events": [{"key": f"{prefix}.{i}", "event": _json(e)} for i, e in enumerate(events)],
-                              "job": _json(job) if job else None}
+            prefix = safe_id(f"{proposal.id}.{proposal.version}")
+            doc["pending"] = {"events": [{"key": f"{prefix}.{i}", "event": as_json(e)} for i, e in enumerate(events)],
+                              "job": as_json(job) if job else None}
         return doc
 
     @boundary("adding a proposal")
@@ -176,7 +127,7 @@ class CosmosRegionStore:
                     continue
                 etag = current["_etag"]
             try:
-                return self._c["proposals"].replace_item(proposal_id, doc, **_if_match(etag))
+                return self._c["proposals"].replace_item(proposal_id, doc, **if_match(etag))
             except Exception as exc:
                 if status_of(exc) != 412:
                     raise
@@ -204,7 +155,7 @@ class CosmosRegionStore:
         cleared = {k: v for k, v in stored.items() if not k.startswith("_") and k != "pending"}
         cleared["hasPending"] = False
         try:
-            done = self._c["proposals"].replace_item(stored["id"], cleared, **_if_match(stored["_etag"]))
+            done = self._c["proposals"].replace_item(stored["id"], cleared, **if_match(stored["_etag"]))
         except Exception as exc:
             if status_of(exc) == 412:
                 return  # a newer save finished this pending work before replacing the document
@@ -244,8 +195,8 @@ class CosmosRegionStore:
     @boundary("appending to the audit ledger")
     def append(self, event: DomainEvent) -> AuditEntry:
         self._check(event.region, f"event {event.name} of proposal {event.proposal_id}")
-        key = _safe_id(f"{event.proposal_id}.direct.{uuid.uuid4().hex}")
-        entry = self.ledger.append([(key, _json(event))])[0]
+        key = safe_id(f"{event.proposal_id}.direct.{uuid.uuid4().hex}")
+        entry = self.ledger.append([(key, as_json(event))])[0]
         return self._entry(entry)
 
     def _entry(self, doc: dict) -> AuditEntry:
@@ -264,114 +215,9 @@ class CosmosRegionStore:
         count, bad, problem = self.ledger.verify()
         return AuditVerification(partition=self.region, entries=count, ok=bad is None, first_bad_seq=bad, problem=problem)
 
-    # ---------------------------------------------------------- prompt log
-    @boundary("recording a prompt")
-    def record(self, entry: PromptLogEntry) -> None:
-        self._check(entry.region, f"prompt log entry {entry.id}")
-        self._c["prompts"].upsert_item({"id": entry.id, "region": self.region, "at": iso(entry.at),
-                                        "proposalId": entry.proposal_id, "entry": _json(entry)})
-
-    @boundary("reading a prompt")
-    def get_prompt(self, entry_id: str) -> PromptLogEntry:
-        doc = self._read("prompts", entry_id)
-        if doc is None:
-            raise ProposalNotFound(f"no prompt log entry {entry_id!r} in region {self.region}")
-        return PromptLogEntry.model_validate(doc["entry"])
-
-    @boundary("reading prompts")
-    def prompts_for(self, proposal_id: str) -> list[PromptLogEntry]:
-        rows = self._query("prompts", "SELECT * FROM c WHERE c.region = @region AND c.proposalId = @pid ORDER BY c.at", pid=proposal_id)
-        return [PromptLogEntry.model_validate(r["entry"]) for r in rows]
-
-    @boundary("purging prompts")
-    def purge_prompts_older_than(self, cutoff: dt.datetime) -> int:
-        ids = self._query("prompts", "SELECT c.id, c.region FROM c WHERE c.region = @region AND c.at < @cutoff", cutoff=iso(cutoff))
-        for row in ids:
-            try:
-                self._c["prompts"].delete_item(row["id"], partition_key=self.region)
-            except Exception as exc:
-                if status_of(exc) != 404:
-                    raise
-        return len(ids)
-
-    # -------------------------------------------------------------- outbox
-    @boundary("enqueuing a commit job")
-    def enqueue(self, job: OutboxJob) -> None:
-        self._check(job.region, f"outbox job of proposal {job.proposal_id}")
-        self._enqueue(job)
-
-    def _enqueue(self, job: OutboxJob) -> None:
-        """Idempotent per proposal: an existing job is re-armed (``done`` false, new ``not_before``),
-        keeping its attempt count and last error."""
-        self._update_job(job.proposal_id, lambda doc: {**doc, "done": False, "notBefore": iso(job.not_before)},
-                         create={"id": job.proposal_id, "region": self.region, "notBefore": iso(job.not_before),
-                                 "attempts": job.attempts, "lastError": job.last_error, "done": False})
-
-    def _update_job(self, proposal_id: str, change: Callable[[dict], dict], create: dict | None = None) -> None:
-        container = self._c["outbox"]
-        for _ in range(SAVE_ATTEMPTS):
-            doc = self._read("outbox", proposal_id)
-            try:
-                if doc is None:
-                    if create is not None:
-                        container.create_item(create)
-                    return
-                fields = {k: v for k, v in doc.items() if not k.startswith("_")}
-                container.replace_item(proposal_id, change(fields), **_if_match(doc["_etag"]))
-                return
-            except Exception as exc:
-                if status_of(exc) not in (409, 412):
-                    raise
-        raise StaleWrite(f"outbox job {proposal_id} kept changing")
-
-    @boundary("reading due commit jobs")
     def due(self, now: dt.datetime, limit: int = 50) -> list[OutboxJob]:
-        self.recover()
-        rows = self._query("outbox", f"SELECT TOP {max(int(limit), 0)} * FROM c WHERE c.region = @region AND c.done = false AND c.notBefore <= @now "
-                           "ORDER BY c.notBefore", now=iso(now))
-        return [OutboxJob(proposal_id=r["id"], region=self.region, not_before=dt.datetime.fromisoformat(r["notBefore"]),
-                          attempts=r["attempts"], last_error=r["lastError"]) for r in rows]
-
-    @boundary("counting commit jobs")
-    def pending_jobs(self) -> int:
-        return self._query("outbox", "SELECT VALUE COUNT(1) FROM c WHERE c.region = @region AND c.done = false")[0]
-
-    @boundary("completing a commit job")
-    def done(self, proposal_id: str) -> None:
-        self._update_job(proposal_id, lambda doc: {**doc, "done": True})
-
-    @boundary("rescheduling a commit job")
-    def retry(self, proposal_id: str, not_before: dt.datetime, error: str) -> None:
-        self._update_job(proposal_id, lambda doc: {**doc, "attempts": doc["attempts"] + 1, "notBefore": iso(not_before),
-                                                   "lastError": error})
-
-    # ---------------------------------------------------------- exceptions
-    @boundary("adding an exception")
-    def add_exception(self, item: ExceptionItem) -> None:
-        self._check(item.region, f"exception {item.id}")
-        self._c["exceptions"].upsert_item({"id": item.id, "region": self.region, "resolved": item.resolved,
-                                           "createdAt": iso(item.created_at), "item": _json(item)})
-
-    @boundary("reading exceptions")
-    def open_exceptions(self) -> list[ExceptionItem]:
-        rows = self._query("exceptions", "SELECT * FROM c WHERE c.region = @region AND c.resolved = false ORDER BY c.createdAt")
-        return [ExceptionItem.model_validate(r["item"]) for r in rows]
-
-    # ------------------------------------------------------- conversations
-    @staticmethod
-    def _conversation_id(user_id: str) -> str:
-        return hashlib.sha256(user_id.encode("utf-8")).hexdigest()
-
-    @boundary("saving a conversation reference")
-    def save_conversation(self, user_id: str, reference: dict) -> None:
-        self._c["conversations"].upsert_item({"id": self._conversation_id(user_id), "region": self.region,
-                                              "userId": user_id, "reference": reference})
-
-    @boundary("reading a conversation reference")
-    def conversation(self, user_id: str) -> dict | None:
-        doc = self._read("conversations", self._conversation_id(user_id))
-        return doc["reference"] if doc else None
-
+        self.recover()  # a save cut short after its commit point may still owe its commit job
+        return super().due(now, limit)
 
 def cosmos_store_factory(settings: Any, **client_options: Any) -> Callable[[str], CosmosRegionStore]:
     """``region -> CosmosRegionStore`` for ``bootstrap``: the region's own account

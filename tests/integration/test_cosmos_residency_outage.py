@@ -184,3 +184,21 @@ def test_direct_append_during_outage_fails_without_a_gap(server):
     store.append(DomainEvent(name="ItemEdited", proposal_id="prop_1", region="us-east", at=T0))
     assert [(e.seq, e.event.name) for e in store.entries()] == [(1, "ItemApproved"), (2, "ItemEdited")]
     assert store.verify().ok
+
+
+def test_next_save_finishes_a_save_cut_after_its_commit_point(server):
+    store = open_store(server)
+    p = new_proposal()
+    store.add_with_events(p)
+    p.record("ItemApproved", item="chg_1")
+    server.outage_after_writes(1)  # the proposal is replaced, the audit chain is not reached
+    store.save_with_events(p)
+    server.wait_down()
+    server.up()
+    other = open_store(server)  # another worker, without a recovery pass first
+    later = other.get(p.id)
+    later.record("ItemDeclined", item="chg_2")
+    other.save_with_events(later)
+    rows, _ = other.ledger.entries(p.id)
+    assert [r["event"]["name"] for r in rows] == ["ProposalDrafted", "ItemApproved", "ItemDeclined"]
+    assert other.verify().ok and other.get(p.id).version == 3
