@@ -110,6 +110,7 @@ class BotBridge:
         self.adapter.on_turn_error = self._on_turn_error
         self.proactive = ProactiveSender(app, self.adapter, app.settings.app_id)
         app.proposal_ready.append(self.proactive.on_proposal_ready)
+        app.finance_notifier = self.proactive.on_finance_notice
         self.bot = FollowupBot(app, self.proactive)
         if self.auth_enabled:
             log.info("auth enabled: Bot Framework JWT required for app id %s", app.settings.app_id)

@@ -15,7 +15,8 @@ import threading
 import time
 from typing import Any, Awaitable, Callable
 
-from bot.cards import card_for
+from bot.cards import card_for, message_card
+from bot.cards.common import show_value
 from followup.errors import DeliveryError
 from followup.services.commit import raise_exception
 
@@ -74,6 +75,7 @@ class ProactiveSender:
         self.sleep, self.clock, self.base_delay = sleep, clock, base_delay
         self._buckets: dict[str, TokenBucket] = {}
         self._queue: list[str] = []
+        self._notices: list[tuple[str, dict]] = []
         self._lock = threading.Lock()
 
     # ------------------------------------------------------------- queueing
@@ -84,9 +86,28 @@ class ProactiveSender:
         with self._lock:
             self._queue.append(proposal.id)
 
+    def on_finance_notice(self, proposal, item) -> None:
+        """``App.finance_notifier``: a high-risk amount was approved; tell the finance channel."""
+        channel = self.app.settings.finance_channel
+        summary = (f"{item.gate.field} on {proposal.opportunity_name} ({proposal.account_name}): "
+                   f"{show_value(getattr(item, 'before', None))} → {show_value(item.final_value)}, "
+                   f"approved by {item.decision.by if item.decision else 'unknown'}")
+        if not channel:
+            log.info("finance notice (no finance channel configured): %s", summary)
+            return
+        with self._lock:
+            self._notices.append((f"channel:{channel}", message_card("Finance notice: approved amount change", summary)))
+
     async def flush(self) -> list[str]:
         with self._lock:
             queued, self._queue = self._queue, []
+            notices, self._notices = self._notices, []
+        for key, card in notices:
+            try:
+                if not await self.send_to(key, card):
+                    log.warning("finance channel %s has no stored conversation; notice not sent", key)
+            except DeliveryError as exc:
+                log.warning("finance notice to %s failed: %s", key, exc)
         sent = []
         for proposal_id in queued:
             proposal = await asyncio.to_thread(self.app.get, proposal_id)
