@@ -131,7 +131,8 @@ class CosmosRecords:
 
     @boundary("reading due commit jobs")
     def due(self, now: dt.datetime, limit: int = 50) -> list[OutboxJob]:
-        rows = self._query("outbox", f"SELECT TOP {max(int(limit), 0)} * FROM c WHERE c.region = @region AND c.done = false AND c.notBefore <= @now "
+        rows = self._query("outbox", f"SELECT TOP {max(int(limit), 0)} * FROM c "
+                           "WHERE c.region = @region AND c.done = false AND c.notBefore <= @now "
                            "ORDER BY c.notBefore", now=iso(now))
         return [OutboxJob(proposal_id=r["id"], region=self.region, not_before=dt.datetime.fromisoformat(r["notBefore"]),
                           attempts=r["attempts"], last_error=r["lastError"]) for r in rows]

@@ -183,12 +183,12 @@ class CosmosRegionStore(CosmosRecords):
 
     @boundary("listing proposals")
     def list(self, statuses: Iterable[str] | None = None, limit: int = 500) -> list[Proposal]:
-        top = max(int(limit), 0)
+        select = f"SELECT TOP {max(int(limit), 0)} c.proposal, c.region FROM c WHERE c.region = @region"
         if statuses:
-            rows = self._query("proposals", f"SELECT TOP {top} c.proposal, c.region FROM c WHERE c.region = @region AND ARRAY_CONTAINS(@statuses, c.status) "
-                               "ORDER BY c.createdAt", statuses=[str(s) for s in statuses])
+            rows = self._query("proposals", select + " AND ARRAY_CONTAINS(@statuses, c.status) ORDER BY c.createdAt",
+                               statuses=[getattr(s, "value", s) for s in statuses])
         else:
-            rows = self._query("proposals", f"SELECT TOP {top} c.proposal, c.region FROM c WHERE c.region = @region ORDER BY c.createdAt")
+            rows = self._query("proposals", select + " ORDER BY c.createdAt")
         return [Proposal.model_validate(r["proposal"]) for r in rows]
 
     # --------------------------------------------------------------- audit
@@ -218,6 +218,7 @@ class CosmosRegionStore(CosmosRecords):
     def due(self, now: dt.datetime, limit: int = 50) -> list[OutboxJob]:
         self.recover()  # a save cut short after its commit point may still owe its commit job
         return super().due(now, limit)
+
 
 def cosmos_store_factory(settings: Any, **client_options: Any) -> Callable[[str], CosmosRegionStore]:
     """``region -> CosmosRegionStore`` for ``bootstrap``: the region's own account

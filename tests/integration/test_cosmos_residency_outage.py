@@ -63,8 +63,8 @@ def snapshot(country: str, opp: str):
 class Extractor:
     def extract(self, transcript, snapshot):
         quote = [Evidence(quote="sign by December 12th", speaker="Carla Jimenez")]
-        return NS(fields=[NS(field="Opportunity.CloseDate", value=dt.date(2026, 12, 12), evidence=quote, certainty="explicit", confidence=0.93)],
-                  contact_roles=[], next_steps=[])
+        close = NS(field="Opportunity.CloseDate", value=dt.date(2026, 12, 12), evidence=quote, certainty="explicit", confidence=0.93)
+        return NS(fields=[close], contact_roles=[], next_steps=[])
 
 
 def documents_about(server: CosmosServer, database: str, proposal_id: str) -> dict[str, int]:

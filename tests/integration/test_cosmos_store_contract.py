@@ -260,8 +260,8 @@ def test_cosmos_deleted_tail_entry_is_detected(cosmos_servers):
     store = open_cosmos(cosmos_servers[REGION])
     appended = [store.append(event("ItemApproved", i=i)) for i in range(3)]
     container = store._c["audit"]
-    (last,) = container.query_items("SELECT * FROM c WHERE c.region = @r AND c.seq = 3 AND c.type = 'entry'", parameters=[{"name": "@r", "value": REGION}],
-                                    partition_key=REGION)
+    (last,) = container.query_items("SELECT * FROM c WHERE c.region = @r AND c.seq = 3 AND c.type = 'entry'",
+                                    parameters=[{"name": "@r", "value": REGION}], partition_key=REGION)
     head = container.read_item("head", partition_key=REGION)
     container.replace_item("head", {**head, "batch": []})  # an attacker also scrubs the head's copy
     container.delete_item(last["id"], partition_key=REGION)
