@@ -52,9 +52,9 @@ class App:
     @property
     def extractor(self):
         if self._extractor is None:
-            from followup.drafting import default_extractor
+            from followup.drafting.rules import RuleExtractor
 
-            self._extractor = default_extractor(self.settings, self)
+            self._extractor = RuleExtractor()
         return self._extractor
 
     def draft_recap(self, extraction, snapshot, transcript):

@@ -115,24 +115,27 @@ def run_demo(args) -> int:
 
         rep = app.actor_for(snapshot.call.rep.user_id or "rep", snapshot.call.rep.name)
         manager = app.actor_for(MANAGER_ID, "Sales Manager")
-        clock.now += dt.timedelta(minutes=6)
+        clock.now += dt.timedelta(minutes=2)
+        app.recap_sent(proposal.id, rep)
+        print(f"Recap sent by {rep.name} after 2 minutes (opened in Outlook from the card)")
+        clock.now += dt.timedelta(minutes=4)
         proposal, n = app.approve_all(proposal.id, rep)
         print(f"Approval: rep {rep.name} bulk-approved {n} high-confidence item(s)")
         for item in [i for i in proposal.pending if i.gate.approver_role == "Manager"]:
-            if item.gate.meets_threshold:
+            if item.gate.meets_threshold or item.gate.field == "Opportunity.Amount":
                 proposal = app.decide(proposal.id, item.id, "approve", manager)
-                print(f"  manager approved {item.gate.field}" + (f" → {item.gate.additional_step}" if item.gate.additional_step else ""))
+                level = "" if item.gate.meets_threshold else " explicitly (low confidence: never bulk-approved)"
+                print(f"  manager approved {item.gate.field}{level}" + (f" → {item.gate.additional_step}" if item.gate.additional_step else ""))
             else:
                 proposal = app.decide(proposal.id, item.id, "decline", manager, reason_code="premature",
                                       reason_text="needs a firmer signal")
                 print(f"  manager declined {item.gate.field} (premature: below {item.gate.confidence_min:.2f})")
         if proposal.pending:
             print(f"  {len(proposal.pending)} low-confidence item(s) left for the rep; the timeout decides them")
-        app.recap_sent(proposal.id, rep)
 
         if transcript_path.parent.name.startswith("03"):
-            app.crm.edit("Opportunity", snapshot.Opportunity.Id, NextStep="Legal call booked (edited in CRM by the rep)")
-            print("  meanwhile someone edits Opportunity.NextStep directly in the CRM")
+            app.crm.edit("Opportunity", snapshot.Opportunity.Id, Amount=90000)
+            print("  meanwhile someone edits Opportunity.Amount directly in the CRM (90,000)")
 
         clock.now += dt.timedelta(minutes=app.policy.approvals.default.timeout_minutes)
         app.sweep()
@@ -148,7 +151,7 @@ def run_demo(args) -> int:
         print()
 
     print("=" * 100)
-    brief = app.brief(hours=24 * 365)
+    brief = app.brief(hours=72)
     print(render_text(brief))
     ok, lines = verify_all(app)
     print("\n".join(lines))

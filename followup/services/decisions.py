@@ -60,9 +60,9 @@ def validate_edit(item, value: Any, picklist: list[str] | None = None) -> Any:
     return text
 
 
-def _commit_job(proposal: Proposal) -> OutboxJob | None:
+def _commit_job(proposal: Proposal, now: dt.datetime) -> OutboxJob | None:
     if proposal.status == ProposalStatus.QUEUED:
-        return OutboxJob(proposal_id=proposal.id, region=proposal.region)
+        return OutboxJob(proposal_id=proposal.id, region=proposal.region, not_before=now)
     return None
 
 
@@ -101,7 +101,7 @@ def decide(store, policy: TrustLayer, proposal_id: str, item_id: str, action: st
                         before=getattr(item, "before", None), after=item.final_value)
         if notify_finance is not None:
             notify_finance(proposal, item)
-    store.save_with_events(proposal, job=_commit_job(proposal))
+    store.save_with_events(proposal, job=_commit_job(proposal, now))
     return proposal
 
 
@@ -122,7 +122,7 @@ def approve_all(store, policy: TrustLayer, proposal_id: str, actor: Actor, now: 
             continue
         proposal.decide(item.id, Decision(action="approve", by=actor.user_id, role=role, at=now), now=now)
         approved += 1
-    store.save_with_events(proposal, job=_commit_job(proposal))
+    store.save_with_events(proposal, job=_commit_job(proposal, now))
     return proposal, approved
 
 

@@ -18,7 +18,7 @@ def sweep_timeouts(store, policy: TrustLayer, now: dt.datetime | None = None) ->
         expired = proposal.expire(now)
         if not expired:
             continue
-        job = OutboxJob(proposal_id=proposal.id, region=proposal.region) if proposal.status == ProposalStatus.QUEUED else None
+        job = OutboxJob(proposal_id=proposal.id, region=proposal.region, not_before=now) if proposal.status == ProposalStatus.QUEUED else None
         store.save_with_events(proposal, job=job)
         fields = ", ".join(sorted({i.gate.field for i in expired}))
         raise_exception(store, policy, proposal, "expired", f"{len(expired)} undecided item(s) expired, not committed: {fields}", now)
