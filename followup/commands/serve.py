@@ -33,7 +33,11 @@ def build_web_app(bridge):
         return reply(await bridge.calls(await request.read()))
 
     web_app = web.Application(client_max_size=8 * 1024 * 1024)
+    async def probe(request: web.Request) -> web.Response:  # the Agents Playground probes the endpoint with HEAD
+        return web.Response(status=200)
+
     web_app.router.add_post("/api/messages", messages)
+    web_app.router.add_route("HEAD", "/api/messages", probe)
     web_app.router.add_get("/api/health", health)
     web_app.router.add_post("/api/calls", calls)
     return web_app
