@@ -26,5 +26,5 @@ def draft_recap(extraction, snapshot: CrmSnapshot, transcript) -> RecapDraft:
         lines += [f"- {s.text} — {s.owner or rep}" for s in tentative]
         lines.append("")
     lines += ["Please let me know if I missed anything.", "", "Best regards,", rep]
-    subject = f"Recap: {snapshot.Opportunity.Name} — {snapshot.call.date:%d %b %Y}"
+    subject = f"{snapshot.Opportunity.Name}: recap of our call on {snapshot.call.date:%d %b %Y}"
     return RecapDraft(subject=subject, body="\n".join(lines), to=[c.Email for c in buyers if c.Email])
