@@ -212,3 +212,32 @@ def test_call_ingested_over_http_reaches_the_rep_proactively(stack):
             assert refreshed["refresh"]["userIds"] == [pg.user["aadObjectId"]]
 
     asyncio.run(scenario())
+
+
+def test_recap_from_chat_uses_the_sandbox_crm_record(stack):
+    from followup.adapters.sandbox_crm import SandboxCrm
+    from followup.domain.snapshot import parse_snapshot
+
+    SandboxCrm(stack["data"] / "sandbox_crm.sqlite").seed(parse_snapshot({
+        "Account": {"Id": "001R", "Name": "Globex", "BillingCountry": "US"},
+        "Opportunity": {"Id": "006R", "Name": "Globex - Renewal", "StageName": "Needs Analysis", "CloseDate": "2026-12-18"},
+        "Contacts": [{"Id": "003R", "Name": "Hank Scorpio"}],
+        "call": {"date": "2026-11-17", "rep": {"name": "Alex Wilber"}}}))
+
+    async def scenario():
+        async with aiohttp.ClientSession() as session:
+            pg = await Playground(session, stack["port"]).connect()
+            await pg.say("recap Globex - Renewal\nHank Scorpio: We will sign by December 12th, 2026.\n"
+                         "Alex Wilber: Great, I'll send the order form tomorrow.")
+            card = (await pg.next_card())["card"]
+            assert "Globex - Renewal" in json.dumps(card)
+            [sent] = list(find_actions(card, "recap.sent"))
+            await pg.say("recap Nonexistent Corp\nsome notes")
+            refusal = (await pg.next_card())["card"]
+            assert "Could not draft the recap" in refusal["body"][0]["text"]
+            assert "no opportunity" in refusal["body"][1]["text"]
+            return sent["data"]["proposal_id"], pg.user["aadObjectId"]
+
+    proposal_id, rep_id = asyncio.run(scenario())
+    stored = SqliteRegionStore(stack["data"] / "us-east.sqlite", "us-east").get(proposal_id)
+    assert stored.opportunity_id == "006R" and stored.rep_user_id == rep_id
