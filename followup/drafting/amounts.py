@@ -10,8 +10,9 @@ UNITS = {"zero": 0, "one": 1, "a": 1, "two": 2, "three": 3, "four": 4, "five": 5
 TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90}
 SCALE = {"k": 1_000, "thousand": 1_000, "grand": 1_000, "m": 1_000_000, "million": 1_000_000, "mil": 1_000_000}
 WORD = "|".join([*UNITS, *TENS, "hundred", "and"])
+TRAIL = "|".join([*(u for u in UNITS if u != "a"), *TENS])
 NUMERIC = re.compile(r"[$€£]?\s?(\d{1,3}(?:[,.]\d{3})+|\d+(?:\.\d+)?)\s?(k|m|thousand|grand|million)?\b", re.I)
-WORDS = re.compile(rf"\b((?:(?:{WORD})[\s-]+)*(?:{WORD}))[\s-]+(thousand|grand|million|k)\b", re.I)
+WORDS = re.compile(rf"\b((?:(?:{WORD})[\s-]+)*(?:{WORD}))[\s-]+(thousand|grand|million|k)(?:[\s-]+(?:and[\s-]+)?((?:(?:{WORD})[\s-]+)*hundred(?:[\s-]+(?:and[\s-]+)?(?:{TRAIL}))*))?\b", re.I)
 SHORTHAND = re.compile(r"\b(one|two|three|four|five|six|seven|eight|nine)[\s-](twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[\s-](one|two|three|four|five|six|seven|eight|nine))?\b", re.I)
 
 
@@ -38,7 +39,8 @@ def find_amounts(text: str) -> list[tuple[float, str]]:
     for m in WORDS.finditer(text):
         base = _words_value(m.group(1))
         if base:
-            out.append((m.start(), float(base * SCALE[m.group(2).lower()]), m.group(0)))
+            rest = _words_value(m.group(3)) if m.group(3) else 0
+            out.append((m.start(), float(base * SCALE[m.group(2).lower()] + (rest or 0)), m.group(0)))
             taken.append((m.start(), m.end()))
     for m in SHORTHAND.finditer(text):
         if any(s <= m.start() < e for s, e in taken):

@@ -26,7 +26,8 @@ STAGES = ["Prospecting", "Qualification", "Needs Analysis", "Value Proposition",
 SENTENCE = re.compile(r"[^.!?]+[.!?]?")
 INJECTION = re.compile(r"\b(note (?:to|for) the (?:ai|assistant|bot|copilot)|ai assistant|dear (?:ai|copilot)|ignore (?:that|previous|all)|just kidding)\b", re.I)
 HYPOTHETICAL = re.compile(r"\b(if we|if you|hypothetical|ballpark|let's say|say roughly|don't write|not a quote|for example|imagine|could be|would be)\b", re.I)
-NOT_DEAL_AMOUNT = re.compile(r"\b(list price|another vendor|competitor|quote from|came in at|offered us|threshold|approval limit|one-time|one off|setup fee|implementation fee|total over|over (?:two|three|2|3) years|multi-year|per (?:seat|user|unit|month)|previous tool|last tool|budget freeze)\b", re.I)
+CONDITIONAL_SIGN = re.compile(r"\b(once|as soon as|when|after) (?:it's|it is|it has been|the \w+ is|that's) (?:counter)?signed\b", re.I)
+NOT_DEAL_AMOUNT = re.compile(r"\b(anything (?:above|over|under)|above|typically|somewhere|depends on|range|up to|free first year|they offered|compared to|list price|another vendor|competitor|quote from|came in at|offered us|threshold|approval limit|one-time|one off|setup fee|implementation fee|total over|over (?:two|three|2|3) years|multi-year|per (?:seat|user|unit|month)|previous tool|last tool|budget freeze)\b", re.I)
 ANNUAL = re.compile(r"\b(per year|a year|annual|annually|per annum|subscription|works for us|agreed|deal at|we can do|i can do)\b", re.I)
 CLOSE_CUE = re.compile(r"\b(sign|signature|signed|close the deal|contract signed|ink|go live decision)\b", re.I)
 MEETING_CUE = re.compile(r"\b(call|meeting|demo|deep dive|workshop|session|invite|catch-up|sync)\b", re.I)
@@ -84,7 +85,7 @@ class RuleExtractor:
     def _close_date(self, units, snap, call_date):
         best = None
         for turn, s in units:
-            if not CLOSE_CUE.search(s) or HYPOTHETICAL.search(s):
+            if not CLOSE_CUE.search(s) or HYPOTHETICAL.search(s) or CONDITIONAL_SIGN.search(s):
                 continue
             dates = [d for d, phrase in find_dates(s, call_date) if d > call_date]
             if not dates or (MEETING_CUE.search(s) and not re.search(r"\bsign", s, re.I)):
@@ -117,7 +118,7 @@ class RuleExtractor:
         current = STAGES.index(snap.Opportunity.StageName) if snap.Opportunity.StageName in STAGES else -1
         found = None
         for turn, s in units:
-            if HYPOTHETICAL.search(s):
+            if HYPOTHETICAL.search(s) or CONDITIONAL_SIGN.search(s):
                 continue
             for pattern, stage, certainty in STAGE_CUES:
                 if pattern.search(s) and STAGES.index(stage) > current:

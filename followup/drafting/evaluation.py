@@ -1,0 +1,130 @@
+"""Score an extractor against labelled calls (folders with transcript.*, crm.json, gold.json).
+
+Matching rules:
+- a field proposal is correct when gold has that exact value (dates equal, amounts within 0.5%,
+  StageName exact; NextStep counts as correct when at least half of the gold text's content words
+  appear in it). Gold ``null`` or a value equal to the CRM value means "no proposal expected".
+- a next step matches a gold step when the owners are equal and the due dates are equal (both
+  may be null), or when at least 40% of the gold step's content words appear in it with equal
+  owner. Recall counts firm gold steps only; tentative gold steps may be matched for precision.
+- must-not-propose: any proposed field whose value equals a listed value.
+- PII leak: any gold ``pii`` substring found in the extractor's output (JSON incl. recap).
+- ungrounded: an evidence quote that is not a substring of a transcript turn.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from pathlib import Path
+
+from pydantic import BaseModel, Field
+
+from followup.domain.snapshot import load_snapshot
+from followup.drafting.transcript import load_transcript
+
+STOP = {"the", "a", "an", "and", "or", "to", "of", "for", "with", "on", "in", "by", "at", "from", "send", "is", "be", "our", "their", "his", "her"}
+
+
+def _words(text: str) -> set[str]:
+    return {w for w in re.findall(r"[a-z0-9]+", text.lower()) if w not in STOP and len(w) > 1}
+
+
+def _overlap(gold: str, got: str) -> float:
+    g = _words(gold)
+    return len(g & _words(got)) / len(g) if g else 0.0
+
+
+def _equal(field: str, gold, got) -> bool:
+    if gold is None or got is None:
+        return False
+    if field.endswith("Amount"):
+        return abs(float(gold) - float(got)) <= 0.005 * abs(float(gold))
+    if field.endswith("NextStep"):
+        return _overlap(str(gold), str(got)) >= 0.5
+    return str(gold) == str(got)
+
+
+class Score(BaseModel):
+    calls: int = 0
+    steps_firm: int = 0
+    steps_firm_found: int = 0
+    steps_proposed: int = 0
+    steps_proposed_correct: int = 0
+    field_expected: dict[str, int] = Field(default_factory=dict)
+    field_proposed: dict[str, int] = Field(default_factory=dict)
+    field_correct: dict[str, int] = Field(default_factory=dict)
+    must_not_violations: list[str] = Field(default_factory=list)
+    pii_leaks: list[str] = Field(default_factory=list)
+    ungrounded: int = 0
+
+    def ratio(self, a: int, b: int) -> float | None:
+        return a / b if b else None
+
+    def summary(self) -> dict:
+        fields = sorted(set(self.field_expected) | set(self.field_proposed))
+        total_p = sum(self.field_proposed.values())
+        total_c = sum(self.field_correct.values())
+        total_e = sum(self.field_expected.values())
+        return {
+            "calls": self.calls,
+            "next_step_recall": self.ratio(self.steps_firm_found, self.steps_firm),
+            "next_step_precision": self.ratio(self.steps_proposed_correct, self.steps_proposed),
+            "field_precision": self.ratio(total_c, total_p),
+            "field_recall": self.ratio(total_c, total_e),
+            "per_field": {f: {"precision": self.ratio(self.field_correct.get(f, 0), self.field_proposed.get(f, 0)),
+                              "recall": self.ratio(self.field_correct.get(f, 0), self.field_expected.get(f, 0))} for f in fields},
+            "must_not_propose_violations": self.must_not_violations,
+            "pii_leaks": self.pii_leaks,
+            "ungrounded_evidence": self.ungrounded,
+        }
+
+
+def score_dir(root: Path, extractor, recap=None) -> Score:
+    score = Score()
+    for folder in sorted(p for p in Path(root).iterdir() if (p / "gold.json").exists()):
+        transcript_path = next(folder.glob("transcript.*"))
+        transcript = load_transcript(transcript_path)
+        snapshot = load_snapshot(folder / "crm.json")
+        gold = json.loads((folder / "gold.json").read_text())
+        extraction = extractor.extract(transcript, snapshot)
+        draft = recap(extraction, snapshot, transcript) if recap else None
+        score.calls += 1
+        texts = [t.text for t in transcript.turns]
+        for item in [*extraction.fields, *extraction.next_steps, *extraction.contact_roles]:
+            score.ungrounded += sum(1 for e in item.evidence if not any(e.quote in t for t in texts))
+        for field, expected in gold["fields"].items():
+            current = snapshot.field_value(field)
+            expected_change = expected is not None and not _equal(field, expected, current if not isinstance(current, dt.date) else current.isoformat())
+            score.field_expected[field] = score.field_expected.get(field, 0) + int(expected_change)
+            got = next((f for f in extraction.fields if f.field == field), None)
+            if got is not None:
+                value = got.value.isoformat() if isinstance(got.value, dt.date) else got.value
+                score.field_proposed[field] = score.field_proposed.get(field, 0) + 1
+                if expected_change and _equal(field, expected, value):
+                    score.field_correct[field] = score.field_correct.get(field, 0) + 1
+        for bad in gold.get("must_not_propose", []):
+            for f in extraction.fields:
+                value = f.value.isoformat() if isinstance(f.value, dt.date) else f.value
+                if f.field == bad["field"] and _equal(f.field, bad["value"], value):
+                    score.must_not_violations.append(f"{folder.name}: {f.field}={value}")
+        matched: set[int] = set()
+        for step in extraction.next_steps:
+            score.steps_proposed += 1
+            hit = None
+            for i, g in enumerate(gold["next_steps"]):
+                same_owner = (g.get("owner") or "") == (step.owner or "")
+                same_due = (g.get("due_date") or None) == (step.due_date.isoformat() if step.due_date else None)
+                if same_owner and (same_due and _overlap(g["text"], step.text) >= 0.2 or _overlap(g["text"], step.text) >= 0.4):
+                    hit = i
+                    break
+            if hit is not None:
+                score.steps_proposed_correct += 1
+                matched.add(hit)
+        firm = [i for i, g in enumerate(gold["next_steps"]) if not g.get("tentative")]
+        score.steps_firm += len(firm)
+        score.steps_firm_found += len(set(firm) & matched)
+        output = json.dumps(extraction.to_json(draft), default=str)
+        score.pii_leaks += [f"{folder.name}: {p}" for p in gold.get("pii", []) if p in output]
+    return score
+
