@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from typing import Iterable
 
+from followup.drafting.amounts import find_amounts
 from followup.drafting.voice import Voice
 from governance.pii import detect
 
@@ -68,8 +69,8 @@ def _source_numbers(sources: Iterable[str]) -> set[str]:
         for word, value in NUMBER_WORDS.items():
             if re.search(rf"\b{word}\b", text, re.I):
                 out.add(str(value))
-        for m in re.finditer(r"\b(" + "|".join(NUMBER_WORDS) + r")[ -](thousand|hundred)\b", text, re.I):
-            out.add(str(NUMBER_WORDS[m.group(1).lower()] * NUMBER_WORDS[m.group(2).lower()]))
+        for value, _ in find_amounts(text):  # spoken amounts: "two thousand three hundred"
+            out.add(str(int(value)) if float(value).is_integer() else str(value))
     return out
 
 
