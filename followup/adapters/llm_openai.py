@@ -126,3 +126,13 @@ def endpoints_from_settings(settings, regions: list[str]) -> dict[str, LlmEndpoi
                                       api_key=settings.openai_api_key, api_version=settings.openai_api_version,
                                       kind="azure" if settings.llm == "azure" else "openai")
     return out
+
+
+def llm_extractor_for(app):
+    """The model-backed extractor for a bootstrapped ``App`` (``FOLLOWUP_LLM=azure|openai``): each
+    account's region picks the endpoint and the prompt log; the rule extractor is the fallback."""
+    from followup.drafting.llm_extractor import LlmExtractor, RegionPromptLog
+
+    return LlmExtractor(client_factory(endpoints_from_settings(app.settings, app.regions)),
+                        prompt_log=RegionPromptLog(app.store, app.regions), timeout_s=app.settings.llm_timeout_s,
+                        policy=app.policy, region_for=app.region_for, picklist=app.crm.picklist)

@@ -91,6 +91,27 @@ class StorePromptLog:
         return self.store.get_prompt(entry_id)
 
 
+class RegionPromptLog:
+    """Writes each entry to the prompt log of the region it was made in (``store_for_region``)."""
+
+    def __init__(self, store_for_region: Callable[[str], object], regions: list[str]):
+        self.store_for_region = store_for_region
+        self.regions = list(regions)
+
+    def record(self, entry: PromptLogEntry) -> None:
+        self.store_for_region(entry.region).record(entry)
+
+    def get(self, entry_id: str) -> PromptLogEntry:
+        from followup.errors import ProposalNotFound
+
+        for region in self.regions:
+            try:
+                return self.store_for_region(region).get_prompt(entry_id)
+            except ProposalNotFound:
+                continue
+        raise ProposalNotFound(f"no prompt log entry {entry_id!r}")
+
+
 def response_format() -> dict:
     def strict(schema: dict) -> dict:
         if schema.get("type") == "object":

@@ -13,7 +13,7 @@ from followup.domain.snapshot import load_snapshot
 from followup.drafting.llm_extractor import LlmExtractor, StorePromptLog
 from followup.drafting.rules import RuleExtractor
 from followup.drafting.transcript import load_transcript
-from followup.errors import LlmError, ResidencyViolation
+from followup.errors import LlmError, ProposalNotFound, ResidencyViolation
 from tests.integration.fake_openai_server import FakeOpenAI, Scripted
 
 DEV = Path(__file__).resolve().parents[2].parent / "shared" / "scenarios" / "dev"
@@ -225,3 +225,24 @@ def test_prompt_log_entries_land_in_the_region_store(servers, tmp_path):
     assert store.get_prompt(fallback_id).outcome == "fallback"
     stored = store.get_prompt(ok_id).model_dump_json()
     assert not any(secret in stored for secret in gold["pii"])
+
+
+def test_bootstrapped_app_routes_and_logs_per_region(servers, tmp_path):
+    from followup.adapters.llm_openai import llm_extractor_for
+    from followup.bootstrap import bootstrap
+    from followup.config import Settings
+
+    settings = Settings(data_dir=tmp_path / "data", llm="openai", openai_api_key="test-key",
+                        openai_endpoint_eu_west=servers["eu-west"].url + "/v1",
+                        openai_endpoint_us_east=servers["us-east"].url + "/v1")
+    app = bootstrap(settings)
+    extractor = llm_extractor_for(app)
+    transcript, snapshot, _ = _call("01-kessler-discovery")
+    servers["eu-west"].script(Scripted(responder=kessler_reply))
+    result = extractor.extract(transcript, snapshot)
+    prompt_id = extractor.last_report["prompt_id"]
+    assert app.store("eu-west").get_prompt(prompt_id).outcome == "ok"
+    with pytest.raises(ProposalNotFound):
+        app.store("us-east").get_prompt(prompt_id)
+    assert servers["us-east"].received == [] and len(servers["eu-west"].received) == 1
+    assert any(s.owner == "Jana Vogt" for s in result.next_steps)
