@@ -52,9 +52,14 @@ class App:
     @property
     def extractor(self):
         if self._extractor is None:
-            from followup.drafting.rules import RuleExtractor
+            if self.settings.llm == "offline":
+                from followup.drafting.rules import RuleExtractor
 
-            self._extractor = RuleExtractor()
+                self._extractor = RuleExtractor()
+            else:
+                from followup.adapters.llm_openai import llm_extractor_for
+
+                self._extractor = llm_extractor_for(self)
         return self._extractor
 
     def draft_recap(self, extraction, snapshot, transcript):

@@ -171,3 +171,11 @@ def test_eu_account_stays_in_eu_store(app, tmp_path):
     us = SqliteRegionStore(tmp_path / "us-east.sqlite", "us-east")
     assert us.entries(p.id) == [] and all(x.id != p.id for x in us.list())
     assert app.store("eu-west").get(p.id).id == p.id
+
+
+def test_bootstrap_picks_the_extractor_from_settings(tmp_path):
+    offline = bootstrap(Settings(data_dir=tmp_path))
+    assert offline.extractor.name == "rules"
+    online = bootstrap(Settings(data_dir=tmp_path, llm="openai", openai_endpoint_us_east="http://127.0.0.1:9/v1",
+                                openai_endpoint_eu_west="http://127.0.0.1:9/v1", openai_api_key="k"))
+    assert online.extractor.name == "llm" and online.extractor.fallback.name == "rules"
