@@ -141,8 +141,10 @@ class SalesforceFake:
     def expire_sessions(self) -> None:
         self.tokens.clear()
 
-    def calls(self, path_part: str = "", method: str | None = None) -> list[dict]:
-        return [r for r in self.requests if path_part in r["path"] and (method is None or r["method"] == method)]
+    def calls(self, path_end: str = "", method: str | None = None) -> list[dict]:
+        """Data API requests whose path ends with ``path_end``."""
+        return [r for r in self.requests if r["path"].rstrip("/").endswith(path_end)
+                and (method is None or r["method"] == method)]
 
     # ----------------------------------------------------------------- HTTP
     def _handle(self, request: Request) -> Response:
