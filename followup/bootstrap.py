@@ -142,6 +142,16 @@ class App:
         return brief_service.build_brief(proposals, exceptions, self.policy, end - dt.timedelta(hours=hours), end)
 
 
+def _salesforce(settings: Settings):
+    from followup.adapters.salesforce import SalesforceCrm, SalesforceSettings
+
+    return SalesforceCrm(SalesforceSettings(
+        username=settings.sf_username, consumer_key=settings.sf_consumer_key, private_key_pem=settings.sf_private_key,
+        consumer_secret=settings.sf_consumer_secret, password=settings.sf_password,
+        security_token=settings.sf_security_token or "", domain=settings.sf_domain,
+        instance_url=settings.sf_instance_url, api_version=settings.sf_api_version))
+
+
 def bootstrap(settings: Settings | None = None, *, policy: TrustLayer | None = None, store_factory=None,
               crm=None, extractor=None, recap_drafter=None, clock=None) -> App:
     settings = settings or load_settings()
@@ -158,9 +168,7 @@ def bootstrap(settings: Settings | None = None, *, policy: TrustLayer | None = N
             store_factory = lambda region: SqliteRegionStore(data_dir / f"{region}.sqlite", region)  # noqa: E731
     if crm is None:
         if settings.salesforce_configured:
-            from followup.adapters.salesforce import salesforce_from_settings
-
-            crm = salesforce_from_settings(settings)
+            crm = _salesforce(settings)
         else:
             from followup.adapters.sandbox_crm import SandboxCrm
 

@@ -40,6 +40,7 @@ class Settings(BaseSettings):
     sf_consumer_key: str | None = None
     sf_username: str | None = None
     sf_private_key: str | None = None  # PEM text or a Key Vault reference resolved by the platform
+    sf_consumer_secret: str | None = None  # username/password flow only
     sf_password: str | None = None
     sf_security_token: str | None = None
     sf_api_version: str = "62.0"
@@ -66,7 +67,7 @@ class Settings(BaseSettings):
 
     @property
     def salesforce_configured(self) -> bool:
-        return bool(self.sf_instance_url and self.sf_username and (self.sf_private_key or self.sf_password))
+        return bool(self.sf_username and self.sf_consumer_key and (self.sf_private_key or self.sf_password))
 
 
 def load_settings(**overrides) -> Settings:

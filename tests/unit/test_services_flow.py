@@ -179,3 +179,10 @@ def test_bootstrap_picks_the_extractor_from_settings(tmp_path):
     online = bootstrap(Settings(data_dir=tmp_path, llm="openai", openai_endpoint_us_east="http://127.0.0.1:9/v1",
                                 openai_endpoint_eu_west="http://127.0.0.1:9/v1", openai_api_key="k"))
     assert online.extractor.name == "llm" and online.extractor.fallback.name == "rules"
+
+
+def test_bootstrap_uses_salesforce_only_when_credentials_are_set(tmp_path):
+    assert "sandbox" in bootstrap(Settings(data_dir=tmp_path)).crm.label
+    sf = bootstrap(Settings(data_dir=tmp_path, sf_username="integration@example.com", sf_consumer_key="ck",
+                            sf_private_key="-----BEGIN PRIVATE KEY-----\nx\n-----END PRIVATE KEY-----", sf_domain="test"))
+    assert type(sf.crm).__name__ == "SalesforceCrm"
