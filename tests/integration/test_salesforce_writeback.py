@@ -107,15 +107,17 @@ def test_session_expiry_mid_commit_refreshes_once_and_keeps_the_condition(fake, 
 
     outcomes = by_key(crm.apply(ids["opportunity"], approved(ids)))
 
-    first, resent = fake.calls("/composite")
+    first, resent, fresh = fake.calls("/composite")
     assert first["headers"]["Authorization"] != resent["headers"]["Authorization"]
     assert len(fake.token_requests) == 2  # one login, one refresh
     header = lambda call: call["json"]["compositeRequest"][0]["httpHeaders"]["If-Unmodified-Since"]
     assert header(resent) == header(first)
     assert outcomes["chg_stage"].status == "conflict" and outcomes["chg_stage"].current == "Negotiation/Review"
-    assert outcomes["chg_close"].status == "conflict" and outcomes["chg_close"].current == "2024-06-30"
+    # the untouched fields were re-sent once under the new LastModifiedDate
+    assert header(fresh) != header(first) and set(fresh["json"]["compositeRequest"][0]["body"]) == {"CloseDate", "Amount"}
+    assert outcomes["chg_close"].status == "committed" and outcomes["chg_amount"].status == "committed"
     opp = fake.get("Opportunity", ids["opportunity"])
-    assert (opp["StageName"], opp["CloseDate"]) == ("Negotiation/Review", "2024-06-30")
+    assert (opp["StageName"], opp["CloseDate"]) == ("Negotiation/Review", "2024-07-15")
     assert outcomes["tsk_sec"].status == "committed" and outcomes["chg_title"].status == "committed"
 
 
@@ -150,16 +152,38 @@ def test_request_limit_exceeded_on_write_fails_each_pending_write_retryably(fake
 
 def test_precondition_failed_rereads_and_reports_conflicts(fake, crm):
     ids = fake.ids
-    fake.before_composite = lambda: fake.edit("Opportunity", ids["opportunity"], Amount=99000.0)
+
+    def someone_edits_once():
+        fake.before_composite = None
+        fake.edit("Opportunity", ids["opportunity"], Amount=99000.0)
+
+    fake.before_composite = someone_edits_once
 
     outcomes = by_key(crm.apply(ids["opportunity"], approved(ids)))
 
     opp = fake.get("Opportunity", ids["opportunity"])
-    assert (opp["Amount"], opp["StageName"]) == (99000.0, "Qualification")  # nothing overwritten
+    assert opp["Amount"] == 99000.0  # the concurrent edit is not overwritten
     assert outcomes["chg_amount"].status == "conflict" and outcomes["chg_amount"].current == 99000.0
-    assert outcomes["chg_stage"].status == "conflict" and outcomes["chg_stage"].current == "Qualification"
+    # fields still as drafted were re-sent once, conditionally
+    assert (opp["StageName"], opp["CloseDate"]) == ("Proposal/Price Quote", "2024-07-15")
+    assert outcomes["chg_stage"].status == "committed" and outcomes["chg_close"].status == "committed"
     assert outcomes["tsk_sec"].status == "committed" and outcomes["chg_role"].status == "committed"
-    assert crm.api_calls == 4  # describe + read + composite + re-read after 412
+    assert crm.api_calls == 5  # describe + read + composite (412) + re-read + conditional re-send
+    assert len(fake.all("Task")) == 2
+
+
+def test_record_that_keeps_changing_ends_in_conflicts_not_overwrites(fake, crm):
+    ids = fake.ids
+    fake.before_composite = lambda: fake.edit("Opportunity", ids["opportunity"], Description="busy record")
+
+    outcomes = by_key(crm.apply(ids["opportunity"], approved(ids)))
+
+    for key in ("chg_stage", "chg_close", "chg_amount"):
+        assert outcomes[key].status == "conflict"
+    assert outcomes["chg_stage"].current == "Qualification"
+    opp = fake.get("Opportunity", ids["opportunity"])
+    assert (opp["StageName"], opp["Amount"]) == ("Qualification", 120000.0)
+    assert len(fake.calls("/composite")) == 2 and len(fake.calls("/query")) == 3
 
 
 def test_validation_rule_failure_is_reported_with_salesforce_message(fake, crm):

@@ -167,8 +167,10 @@ class SalesforceCrm:
                                              error=str(exc), retryable=exc.retryable))
 
     def _settle_refused(self, opportunity_id: str, plan: planning.Plan, refused: list[planning.Pending],
-                        writes: list[CrmWrite]) -> None:
-        """412: the record changed after it was read; re-read and report each field as it now stands."""
+                        writes: list[CrmWrite], retry: bool = True) -> None:
+        """412: the record changed after it was read. Re-read; a field now equal to the approved value is
+        committed, one that differs from ``before`` is a conflict, and the fields still as drafted are
+        re-sent once under a fresh If-Unmodified-Since (another 412 makes them conflicts)."""
         by_key = {w.key: w for w in writes}
         keys = [k for p in refused for k in p.keys]
         try:
@@ -178,8 +180,27 @@ class SalesforceCrm:
                 plan.settle(WriteOutcome(key=key, status="failed", error=f"changed concurrently; re-read failed: {exc}",
                                          retryable=exc.retryable))
             return
+        again = planning.Pending("Opportunity", opportunity_id, {})
+        sent = {k: v for p in refused for k, v in p.values.items()}
         for key in keys:
             w = by_key[key]
-            current = state.value(w.object, opportunity_id if w.object == "Opportunity" else w.record_id, w.field)
-            status = "committed" if planning.same(current, w.after) else "conflict"
-            plan.settle(WriteOutcome(key=key, status=status, record_id=opportunity_id, current=current))
+            current = state.value(w.object, opportunity_id, w.field)
+            if planning.same(current, w.after):
+                plan.settle(WriteOutcome(key=key, status="committed", record_id=opportunity_id))
+            elif retry and planning.same(current, w.before) and w.field in sent:
+                again.values[w.field] = sent[w.field]
+                again.keys.append(key)
+            else:
+                plan.settle(WriteOutcome(key=key, status="conflict", record_id=opportunity_id, current=current))
+        if not again.keys:
+            return
+        second = planning.Plan(opportunity_id, opportunity=again,
+                               unmodified_since=planning.http_date(state.opportunity["LastModifiedDate"]))
+        try:
+            still_refused = planning.read_answer(second, self._composite(planning.subrequests(second, self.settings.api_version)))
+        except CrmError as exc:
+            self._fail_unsettled(second, [{"referenceId": "opportunity"}], exc)
+            still_refused = []
+        plan.settled.update(second.settled)
+        if still_refused:
+            self._settle_refused(opportunity_id, plan, still_refused, writes, retry=False)
