@@ -4,7 +4,8 @@
 
 Each proposal writes 3 Opportunity fields, a contact role, a contact title, a follow-up Task and the
 recap (completed email Task). Prints API calls and median / p95 wall time for: a first commit, a
-retry of an already committed proposal, and a commit that loses a race (412 then re-read).
+retry of an already committed proposal, and a commit that loses a race to one concurrent edit
+(412, re-read, untouched fields re-sent once under a fresh condition).
 The fake answers from memory on loopback: times show the adapter's and simple-salesforce's own
 overhead plus TLS round trips, not Salesforce's server time.
 """
@@ -82,13 +83,17 @@ def main() -> int:
                 first.append(run(crm, ids["opportunity"], batch))
                 retry.append(run(crm, ids["opportunity"], batch))
                 ids = seed_org(fake)
-                fake.before_composite = lambda opp=ids["opportunity"]: fake.edit("Opportunity", opp, Amount=1.0)
+
+                def someone_edits(opp=ids["opportunity"]):
+                    fake.before_composite = None  # one concurrent edit, just before the write lands
+                    fake.edit("Opportunity", opp, Amount=1.0)
+
+                fake.before_composite = someone_edits
                 race.append(run(crm, ids["opportunity"], writes(ids, n)))
-                fake.before_composite = None
             print(f"{args.proposals} proposals, 7 writes each (3 Opportunity fields, role, title, task, recap):")
             report("first commit", first)
             report("retry of a committed proposal", retry)
-            report("lost race (412, re-read)", race)
+            report("lost race (412, re-read, re-send)", race)
         finally:
             fake.stop()
     return 0
