@@ -1,4 +1,4 @@
-"""Approval timeouts: ``fallback: no_commit`` — undecided items expire and are never written."""
+"""Approval timeouts (``fallback: no_commit``: undecided items expire, never written) and log retention."""
 from __future__ import annotations
 
 import datetime as dt
@@ -24,3 +24,9 @@ def sweep_timeouts(store, policy: TrustLayer, now: dt.datetime | None = None) ->
         raise_exception(store, policy, proposal, "expired", f"{len(expired)} undecided item(s) expired, not committed: {fields}", now)
         touched.append(proposal)
     return touched
+
+
+def purge_prompt_log(store, policy: TrustLayer, now: dt.datetime | None = None) -> int:
+    """``logging.retention_days``: delete prompt-log entries older than the retention period."""
+    now = now or dt.datetime.now(dt.timezone.utc)
+    return store.purge_prompts_older_than(now - dt.timedelta(days=policy.logging.retention_days))
