@@ -319,8 +319,15 @@ class Proposal(BaseModel):
         return expired
 
     # ---------------------------------------------------------------- commit
-    def mark_committed(self, item_id: str, note: str | None = None) -> None:
+    def _committing(self, item_id: str) -> ProposedItem:
+        """Commit outcomes are recorded only while the proposal is queued for commit."""
         item = self.item(item_id)
+        if self.status != S.QUEUED:
+            raise IllegalTransition(f"proposal {self.id} is {self.status.value}, not queued: no commit outcome for {item_id}")
+        return item
+
+    def mark_committed(self, item_id: str, note: str | None = None) -> None:
+        item = self._committing(item_id)
         before = item.before if isinstance(item, FieldChange) else None
         item._move(I.COMMITTED)
         item.commit_note = note
@@ -328,14 +335,14 @@ class Proposal(BaseModel):
                     before=_jsonable(before), after=_jsonable(item.final_value), note=note)
 
     def mark_conflicted(self, item_id: str, current: Any) -> None:
-        item = self.item(item_id)
+        item = self._committing(item_id)
         item._move(I.CONFLICTED)
         item.commit_note = f"changed in CRM since drafting: now {current!r}"
         self.record(ev.CHANGE_CONFLICTED, item_id=item.id, field=item.qualified_field,
                     expected=_jsonable(getattr(item, "before", None)), current=_jsonable(current))
 
     def mark_failed(self, item_id: str, error: str, retryable: bool) -> None:
-        item = self.item(item_id)
+        item = self._committing(item_id)
         item._move(I.FAILED)
         item.commit_note = error
         item.retryable = retryable
@@ -344,6 +351,9 @@ class Proposal(BaseModel):
     def settle_commit(self) -> ProposalStatus:
         """After a commit attempt: committed, conflicted (some conflict) or failed (retry later)."""
         approved = [i for i in self.items if i.decision and i.decision.action in ("approve", "edit")]
+        unattempted = [i.id for i in approved if i.status in (I.APPROVED, I.EDITED)]
+        if unattempted:
+            raise IllegalTransition(f"proposal {self.id}: no commit outcome yet for {unattempted}")
         statuses = {i.status for i in approved}
         if any(i.status == I.FAILED and i.retryable for i in approved):
             target = S.FAILED

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 
-from followup.domain.proposal import FieldChange, Proposal, ProposalStatus, TaskProposal, new_id
+from followup.domain.proposal import FieldChange, ItemStatus, Proposal, ProposalStatus, TaskProposal, new_id
 from followup.errors import CrmError
 from followup.ports import CrmWrite, ExceptionItem
 from governance.change_window import is_open, next_opening
@@ -89,6 +89,10 @@ def commit_proposal(store, crm, policy: TrustLayer, proposal_id: str, attempts: 
                 else:
                     raise_exception(store, policy, proposal, "commit_failed", f"{items[outcome.key].gate.field}: {outcome.error}", now)
 
+    for item in items.values():  # a write the CRM answered nothing for is retried, never assumed done
+        if item.status in (ItemStatus.APPROVED, ItemStatus.EDITED):
+            proposal.mark_failed(item.id, "the CRM returned no outcome for this write", retryable=True)
+            retry_error = retry_error or "the CRM returned no outcome for some writes"
     status = proposal.settle_commit()
     if status == ProposalStatus.FAILED and retry_error and attempts + 1 < MAX_ATTEMPTS:
         store.save_with_events(proposal)
