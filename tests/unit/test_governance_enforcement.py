@@ -388,3 +388,23 @@ def test_conflict_failure_and_expiry_become_queue_items_with_sla(tmp_path):
         for item in items:
             assert item.due_by == item.created_at + sla == a.test_clock.now + sla
             assert item.owners == OWNERS
+
+
+# --------------------------------------------------------------------------------------------- pii_rules
+LOG_LINE = "Carla Jimenez (carla@acme.example, +1 415 555 0100) at 12 Market Street"
+
+
+def test_pii_rules_pick_entities_and_redaction_in_logs():
+    from governance.pii import redact
+
+    redacted = redact(LOG_LINE, ["Carla Jimenez"], policy=POLICY)
+    for kind in ("[PERSON]", "[EMAIL]", "[PHONE]", "[ADDRESS]"):
+        assert kind in redacted, redacted
+    assert "carla@acme.example" not in redacted and "555" not in redacted and "Jimenez" not in redacted
+    emails_only = variant(lambda t: t["pii_rules"].__setitem__("detect_entities", ["EMAIL"]))
+    assert redact(LOG_LINE, ["Carla Jimenez"], policy=emails_only) == LOG_LINE.replace("carla@acme.example", "[EMAIL]")
+    off = variant(lambda t: t["pii_rules"].__setitem__("redact_in_logs", False))
+    assert redact(LOG_LINE, ["Carla Jimenez"], policy=off) == LOG_LINE
+    with pytest.raises(PolicyError) as err:
+        variant(lambda t: t["pii_rules"].__setitem__("detect_entities", ["PERSON", "SSN"]))
+    assert err.value.problems[0].startswith("pii_rules.detect_entities[1]:")
