@@ -334,6 +334,9 @@ def synthetic(accepted: int, declined: int, next_step: bool) -> Proposal:
 
 def alerts(proposals):
     brief = build_brief(proposals, [], POLICY, T0 - dt.timedelta(hours=1), T0 + dt.timedelta(hours=1))
+    assert brief.channel == "#revops-trust-alerts"
+    assert {m.name: m.target for m in brief.metrics} == {"field_update_acceptance_rate": 0.80, "next_step_coverage": 0.90,
+                                                         "time_to_send_recap_ms": 120000}
     return {m.name: (round(m.value, 4), m.alert) for m in brief.metrics if m.value is not None}, brief.alerts
 
 
