@@ -17,8 +17,8 @@ def entry_hash(prev_hash: str, seq: int, partition: str, event: dict[str, Any]) 
     return hashlib.sha256(body.encode("utf-8")).hexdigest()
 
 
-def verify_chain(entries: Iterable[tuple[int, str, dict[str, Any], str, str]]) -> tuple[int, int | None, str | None]:
-    """Check ``(seq, partition, event, prev_hash, hash)`` rows in order.
+def verify_chain(entries: Iterable[tuple[int, str, dict[str, Any] | str, str, str]]) -> tuple[int, int | None, str | None]:
+    """Check ``(seq, partition, event, prev_hash, hash)`` rows in order (``event`` as a dict or its stored JSON text).
 
     Returns ``(count, first_bad_seq, problem)``; ``first_bad_seq`` is None when the chain holds.
     """
@@ -29,6 +29,11 @@ def verify_chain(entries: Iterable[tuple[int, str, dict[str, Any], str, str]]) -
             return count, seq, f"sequence gap: expected {expected_seq}, found {seq}"
         if prev_hash != prev:
             return count, seq, "previous-hash link broken"
+        if isinstance(event, str):  # stored text: a tamper may leave it unparseable
+            try:
+                event = json.loads(event)
+            except ValueError:
+                return count, seq, "stored entry is not valid JSON"
         if entry_hash(prev_hash, seq, partition, event) != digest:
             return count, seq, "content does not match its hash"
         prev, expected_seq = digest, seq + 1

@@ -168,7 +168,7 @@ class SqliteRegionStore:
 
     def verify(self) -> AuditVerification:
         rows = self._query("SELECT seq, partition, event, prev_hash, hash FROM audit ORDER BY seq")
-        count, bad, problem = verify_chain((r[0], r[1], json.loads(r[2]), r[3], r[4]) for r in rows)
+        count, bad, problem = verify_chain((r[0], r[1], r[2], r[3], r[4]) for r in rows)
         return AuditVerification(partition=self.region, entries=count, ok=bad is None, first_bad_seq=bad, problem=problem)
 
     # ---------------------------------------------------------- prompt log
