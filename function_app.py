@@ -16,6 +16,7 @@ log = logging.getLogger("followup.functions")
 _bridge = None
 COMMIT_SCHEDULE = "0 */5 * * * *"
 BRIEF_SCHEDULE = "0 0 7 * * 1-5"
+RETENTION_SCHEDULE = "0 30 2 * * *"
 
 
 def bridge():
@@ -104,3 +105,11 @@ async def daily_brief(timer: func.TimerRequest) -> None:
         log.info("brief posted to %s", channel)
         return
     log.info("no RevOps channel conversation known; brief:\n%s", render_text(brief))
+
+
+@app.function_name("retention_purge")
+@app.timer_trigger(schedule=RETENTION_SCHEDULE, arg_name="timer", run_on_startup=False, use_monitor=True)
+async def retention_purge(timer: func.TimerRequest) -> None:
+    """``logging.retention_days``: prompt-log entries and evidence bundles past retention are deleted daily."""
+    purged = await asyncio.to_thread(bridge().app.purge_logs)
+    log.info("retention: purged %s", purged)

@@ -6,22 +6,28 @@ per worker. An invalid policy stops start-up with ``PolicyError``.
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import time
 from typing import Any, Callable
 
 from followup.config import Settings, load_settings
-from followup.domain.proposal import Proposal, ProposalStatus
+from followup.domain import events as ev
+from followup.domain.proposal import Proposal, ProposalStatus, RecapDraft
 from followup.domain.snapshot import CrmSnapshot
 from followup.errors import ProposalNotFound
 from followup.services import brief as brief_service
 from followup.services import commit, decisions, ingest, timeouts
+from followup.services.commit import raise_exception
 from followup.services.decisions import Actor
+from followup.services.evidence import bundle_digest, evidence_bundle
 from governance.policy import TrustLayer, load_policy
 from governance.residency import region_for
 
 
 class App:
     def __init__(self, settings: Settings, policy: TrustLayer, store_factory: Callable[[str], Any], crm: Any,
-                 extractor: Any = None, recap_drafter: Callable | None = None, clock: Callable[[], dt.datetime] | None = None):
+                 extractor: Any = None, recap_drafter: Callable | None = None, clock: Callable[[], dt.datetime] | None = None,
+                 evidence_archive: Any = None):
         self.settings = settings
         self.policy = policy
         self.crm = crm
@@ -30,6 +36,7 @@ class App:
         self._stores: dict[str, Any] = {}
         self._extractor = extractor
         self._recap_drafter = recap_drafter
+        self._evidence_archive = evidence_archive
         self.clock = clock or (lambda: dt.datetime.now(dt.timezone.utc))
         self.proposal_ready: list[Callable[[Proposal], None]] = []  # e.g. the bot's proactive send
         self.finance_notifier: Callable | None = None
@@ -41,7 +48,9 @@ class App:
 
             raise ResidencyViolation(f"unknown region {region!r} (policy regions: {self.regions})")
         if region not in self._stores:
-            self._stores[region] = self._store_factory(region)
+            from followup.services.audit_trail import PolicyAuditedStore
+
+            self._stores[region] = PolicyAuditedStore(self._store_factory(region), self.policy)
         return self._stores[region]
 
     @property
@@ -62,12 +71,29 @@ class App:
                 self._extractor = llm_extractor_for(self)
         return self._extractor
 
-    def draft_recap(self, extraction, snapshot, transcript):
+    @property
+    def evidence_archive(self):
+        if self._evidence_archive is None:
+            from followup.adapters.evidence_archive import DirectoryEvidenceArchive
+
+            mirror = self.settings.evidence_dir or self.settings.data_dir / "evidence"
+            self._evidence_archive = DirectoryEvidenceArchive(self.policy.logging.evidence_store, mirror)
+        return self._evidence_archive
+
+    def draft_recap(self, extraction, snapshot, transcript) -> RecapDraft | None:
+        """``actions.recap_email``: drafted only when enabled, with the policy's content checks,
+        sent from the rep's address (``rep_primary``), timed against ``sla_ms``."""
+        action = self.policy.actions.recap_email
+        if not action.enabled:
+            return None
         if self._recap_drafter is None:
             from followup.drafting.recap import draft_recap
 
-            self._recap_drafter = draft_recap
-        return self._recap_drafter(extraction, snapshot, transcript)
+            self._recap_drafter = functools.partial(draft_recap, checks=tuple(action.content_checks))
+        started = time.perf_counter()
+        draft = self._recap_drafter(extraction, snapshot, transcript)
+        return draft.model_copy(update={"sender": snapshot.call.rep.email or draft.sender,
+                                        "draft_ms": round((time.perf_counter() - started) * 1000)})
 
     def region_for(self, snapshot: CrmSnapshot) -> str:
         return region_for(self.policy, snapshot.Account.BillingCountry)
@@ -81,9 +107,18 @@ class App:
         extraction = self.extractor.extract(transcript, snapshot)
         recap = self.draft_recap(extraction, snapshot, transcript)
         proposal = ingest.build_proposal(extraction, snapshot, recap, self.policy, self.crm, region, now=self.clock())
+        bundle = evidence_bundle(proposal, transcript_text, self.policy)
+        uri = self.evidence_archive.put(region, proposal.id, bundle)
+        proposal.record(ev.EVIDENCE_ARCHIVED, uri=uri, sha256=bundle_digest(bundle), items=len(bundle["items"]))
+        sla_missed = recap is not None and recap.draft_ms > self.policy.actions.recap_email.sla_ms
+        if sla_missed:
+            proposal.record(ev.RECAP_SLA_MISSED, draft_ms=recap.draft_ms, sla_ms=self.policy.actions.recap_email.sla_ms)
         proposal.send_for_approval()
         store = self.store(region)
         store.add_with_events(proposal)
+        if sla_missed:
+            raise_exception(store, self.policy, proposal, "recap_sla_missed",
+                            f"recap drafted in {recap.draft_ms} ms (sla_ms {self.policy.actions.recap_email.sla_ms})", self.clock())
         for callback in self.proposal_ready:
             callback(proposal)
         return proposal
@@ -135,6 +170,14 @@ class App:
     def sweep(self) -> list[Proposal]:
         return [p for region in self.regions for p in timeouts.sweep_timeouts(self.store(region), self.policy, self.clock())]
 
+    def purge_logs(self) -> dict[str, int]:
+        """``logging.retention_days``: prompt-log entries and evidence bundles older than it are deleted."""
+        now = self.clock()
+        purged = {region: timeouts.purge_prompt_log(self.store(region), self.policy, now) for region in self.regions}
+        cutoff = now - dt.timedelta(days=self.policy.logging.retention_days)
+        purged["evidence"] = self.evidence_archive.purge_older_than(cutoff)
+        return purged
+
     def brief(self, hours: int = 24) -> brief_service.Brief:
         end = self.clock()
         proposals = [p for region in self.regions for p in self.store(region).list(limit=100000)]
@@ -153,7 +196,7 @@ def _salesforce(settings: Settings):
 
 
 def bootstrap(settings: Settings | None = None, *, policy: TrustLayer | None = None, store_factory=None,
-              crm=None, extractor=None, recap_drafter=None, clock=None) -> App:
+              crm=None, extractor=None, recap_drafter=None, clock=None, evidence_archive=None) -> App:
     settings = settings or load_settings()
     policy = policy or load_policy(settings.policy_path)
     if store_factory is None:
@@ -173,4 +216,4 @@ def bootstrap(settings: Settings | None = None, *, policy: TrustLayer | None = N
             from followup.adapters.sandbox_crm import SandboxCrm
 
             crm = SandboxCrm(settings.data_dir / "sandbox_crm.sqlite")
-    return App(settings, policy, store_factory, crm, extractor, recap_drafter, clock)
+    return App(settings, policy, store_factory, crm, extractor, recap_drafter, clock, evidence_archive)

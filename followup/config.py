@@ -21,6 +21,7 @@ class Settings(BaseSettings):
 
     policy_path: Path = DEFAULT_POLICY_PATH
     data_dir: Path = Path(".data")
+    evidence_dir: Path | None = None  # local mirror of logging.evidence_store (a mounted container); default data_dir/evidence
     store: Literal["sqlite", "cosmos"] = "sqlite"
     cosmos_database: str = "followup"
     cosmos_endpoint_us_east: str | None = None

@@ -59,7 +59,7 @@ class ExceptionItem(BaseModel):
     id: str
     region: str
     proposal_id: str
-    kind: Literal["conflict", "commit_failed", "blocked_write", "expired", "delivery_failed"]
+    kind: Literal["conflict", "commit_failed", "blocked_write", "expired", "delivery_failed", "recap_sla_missed"]
     detail: str
     created_at: dt.datetime = Field(default_factory=utcnow)
     due_by: dt.datetime
@@ -146,3 +146,14 @@ class CrmPort(Protocol):
         """Allowed values of a picklist field in this org, or None when not a picklist."""
 
     def updateable(self, qualified_field: str) -> bool: ...
+
+
+# --------------------------------------------------------------------------- evidence
+class EvidenceArchive(Protocol):
+    """Where evidence bundles go (``logging.evidence_store``), one object per proposal under its region.
+
+    Implementation: ``adapters.evidence_archive.DirectoryEvidenceArchive``.
+    """
+
+    def put(self, region: str, proposal_id: str, bundle: dict[str, Any]) -> str: ...  # returns the object's URI
+    def purge_older_than(self, cutoff: dt.datetime) -> int: ...

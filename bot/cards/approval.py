@@ -42,10 +42,13 @@ def bulk_count(policy: TrustLayer, proposal: Proposal, viewer: Actor | None) -> 
 
 def recap_section(proposal: Proposal, is_rep: bool) -> tuple[list[dict], list[dict]]:
     recap = proposal.recap
+    if recap is None:
+        return [], []
     lines = [line for line in recap.body.splitlines() if line.strip()][:RECAP_LINES]
     body = [
         text("Recap email", weight="Bolder", spacing="Medium", separator=True),
-        text(f"**Subject:** {clip(recap.subject, 200)}"),
+        text(f"**From:** {recap.sender}  \n**Subject:** {clip(recap.subject, 200)}" if recap.sender
+             else f"**Subject:** {clip(recap.subject, 200)}"),
         text(clip("\n\n".join(lines), 600) or "(empty body)", isSubtle=True),
     ]
     failed_checks = {k: v for k, v in recap.checks.items() if v != "pass"}

@@ -29,6 +29,8 @@ def final_card(proposal: Proposal, notice: str | None = None, notice_tone: str =
                          isSubtle=True))
     for item in proposal.items:
         body.append({"type": "Container", "separator": True, "items": [text(headline(item)), status_line(item)]})
+    if proposal.recap is None:
+        return envelope(body, [])
     actions = [{"type": "Action.OpenUrl", "title": "Open recap in Outlook",
                 "url": outlook_compose_url(proposal.recap.to, proposal.recap.subject, proposal.recap.body)}]
     if proposal.recap_sent_at is None and proposal.status != S.EXPIRED:

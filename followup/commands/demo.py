@@ -99,11 +99,14 @@ def run_demo(args) -> int:
         proposal = app.ingest(text, snapshot, source=str(transcript_path))
         print("=" * 100)
         print(f"{transcript_path.parent.name}: {snapshot.Opportunity.Name} — {snapshot.Account.BillingCountry} → region {proposal.region}")
-        print(f"Recap: {proposal.recap.subject}")
-        opening = " ".join(proposal.recap.body.split())[:220]
-        print(f"  {opening}…")
-        failed_checks = {k: v for k, v in proposal.recap.checks.items() if v != "pass"}
-        print(f"  content checks: {'all pass' if not failed_checks else failed_checks}")
+        if proposal.recap is None:
+            print("Recap: not drafted (actions.recap_email.enabled is false)")
+        else:
+            print(f"Recap from {proposal.recap.sender} ({proposal.recap.draft_ms} ms): {proposal.recap.subject}")
+            opening = " ".join(proposal.recap.body.split())[:220]
+            print(f"  {opening}…")
+            failed_checks = {k: v for k, v in proposal.recap.checks.items() if v != "pass"}
+            print(f"  content checks: {'all pass' if not failed_checks else failed_checks}")
         print("Proposed changes:")
         for change in proposal.changes:
             print(f"  {describe(change)}")

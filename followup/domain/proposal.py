@@ -177,7 +177,9 @@ class RecapDraft(BaseModel):
     subject: str
     body: str
     to: list[str] = Field(default_factory=list)
+    sender: str | None = None  # ``actions.recap_email.email_from`` resolved (rep_primary: the rep's address)
     checks: dict[str, str] = Field(default_factory=dict)  # content check → "pass" or the problem
+    draft_ms: int | None = None  # measured against ``actions.recap_email.sla_ms``
 
 
 class BlockedChange(BaseModel):
@@ -206,7 +208,7 @@ class Proposal(BaseModel):
     created_at: dt.datetime = Field(default_factory=utcnow)
     expires_at: dt.datetime
     status: ProposalStatus = ProposalStatus.DRAFTED
-    recap: RecapDraft
+    recap: RecapDraft | None = None  # None when ``actions.recap_email.enabled`` is false
     changes: list[FieldChange] = Field(default_factory=list)
     tasks: list[TaskProposal] = Field(default_factory=list)
     blocked: list[BlockedChange] = Field(default_factory=list)
@@ -218,6 +220,10 @@ class Proposal(BaseModel):
     # ----------------------------------------------------------------- events
     def record(self, name: str, actor: str = "system", **payload: Any) -> None:
         self._events.append(DomainEvent(name=name, proposal_id=self.id, region=self.region, actor=actor, payload=payload))
+
+    def map_events(self, fn) -> None:
+        """Rewrite the not-yet-stored events (the audit policy applied before they are chained)."""
+        self._events = [fn(e) for e in self._events]
 
     def pull_events(self) -> list[DomainEvent]:
         out, self._events = self._events, []
@@ -371,6 +377,8 @@ class Proposal(BaseModel):
         self.transition(S.QUEUED)
 
     def mark_recap_sent(self, by: str, now: dt.datetime | None = None) -> None:
+        if self.recap is None:
+            raise IllegalTransition(f"proposal {self.id}: no recap was drafted (actions.recap_email.enabled is false)")
         if self.recap_sent_at is None:
             self.recap_sent_at = now or utcnow()
             self.record(ev.RECAP_SENT, actor=by, subject=self.recap.subject)

@@ -22,7 +22,7 @@ def _same(a: Any, b: Any) -> bool:
     return str(a).strip() == str(b).strip()
 
 
-def build_proposal(extraction, snapshot: CrmSnapshot, recap: RecapDraft, policy: TrustLayer, crm, region: str,
+def build_proposal(extraction, snapshot: CrmSnapshot, recap: RecapDraft | None, policy: TrustLayer, crm, region: str,
                    now: dt.datetime | None = None) -> Proposal:
     """Turn an extraction into a Proposal. Values no role may write, that the org does not accept,
     or that equal the CRM's current value are not proposed (the first two are recorded as blocked)."""

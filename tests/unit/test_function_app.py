@@ -44,8 +44,8 @@ def call(fn, method="POST", body=b"", route="", headers=None):
     return asyncio.run(result) if asyncio.iscoroutine(result) else result
 
 
-def test_registers_exactly_the_five_triggers(functions):
-    assert set(functions) == {"messages", "health", "calls", "commit_outbox", "daily_brief"}
+def test_registers_exactly_the_six_triggers(functions):
+    assert set(functions) == {"messages", "health", "calls", "commit_outbox", "daily_brief", "retention_purge"}
 
 
 @pytest.mark.parametrize("name, route, method, auth", [
@@ -59,7 +59,8 @@ def test_http_routes(functions, name, route, method, auth):
     assert binding["authLevel"].value == auth
 
 
-@pytest.mark.parametrize("name, schedule", [("commit_outbox", "0 */5 * * * *"), ("daily_brief", "0 0 7 * * 1-5")])
+@pytest.mark.parametrize("name, schedule", [("commit_outbox", "0 */5 * * * *"), ("daily_brief", "0 0 7 * * 1-5"),
+                                            ("retention_purge", "0 30 2 * * *")])
 def test_timer_schedules(functions, name, schedule):
     binding = trigger(functions[name])
     assert binding["type"] == "timerTrigger" and binding["schedule"] == schedule and binding["runOnStartup"] is False
@@ -147,5 +148,7 @@ def test_timers_run_in_process(functions, tmp_path, caplog):
     caplog.set_level("INFO", logger="followup.functions")
     asyncio.run(functions["commit_outbox"].get_user_function()(TimerRequest()))
     asyncio.run(functions["daily_brief"].get_user_function()(TimerRequest()))
+    asyncio.run(functions["retention_purge"].get_user_function()(TimerRequest()))
     assert any("outbox: 0 proposal(s) processed" in r.message for r in caplog.records)
+    assert any("retention: purged {'us-east': 0, 'eu-west': 0, 'evidence': 0}" in r.message for r in caplog.records)
     assert any("no RevOps channel conversation known" in r.message for r in caplog.records)

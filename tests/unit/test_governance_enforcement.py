@@ -269,6 +269,122 @@ def test_field_diffs_audit_before_and_after(app):
     assert app.store("us-east").verify().ok
 
 
+
+def test_field_diffs_false_keeps_the_fields_but_not_the_values(tmp_path):
+    app = make_app(tmp_path, policy=variant(lambda t: t["logging"].__setitem__("field_diffs", False)))
+    p = decide_everything(app, ingest(app))
+    app.commit_due()
+    entries = [e.event for e in app.store("us-east").entries(p.id)]
+    drafted = next(e for e in entries if e.name == "ProposalDrafted")
+    amount = next(c for c in drafted.payload["changes"] if c["field"] == "Opportunity.Amount")
+    assert amount["before"] == amount["after"] == "omitted (logging.field_diffs: false)" and amount["gate"] == "Manager"
+    committed = [e.payload for e in entries if e.name == "ChangeCommitted"]
+    assert committed and all(c["after"] == c["before"] == "omitted (logging.field_diffs: false)" for c in committed)
+    statuses = [e.payload for e in entries if e.name == "ProposalStatusChanged"]
+    assert statuses[0]["before"] == "drafted"  # state changes are not field diffs
+    assert "72000" not in str([e.payload for e in entries]) and app.store("us-east").verify().ok
+
+
+def test_redact_in_logs_applies_to_audit_payloads(tmp_path):
+    def contact_details(extraction):
+        extraction.fields.append(field("Opportunity.NextStep", "Call Carla on +1 415 555 0100 or carla@acme.example", 0.9))
+        return extraction
+
+    app = make_app(tmp_path)
+    app._extractor = NS(extract=lambda t, s: contact_details(copy.deepcopy(EXTRACTION)))
+    p = ingest(app)
+    audit = str([e.event.payload for e in app.store("us-east").entries(p.id)])
+    assert "555 0100" not in audit and "carla@acme.example" not in audit and "[PHONE]" in audit and "[EMAIL]" in audit
+    off = make_app(tmp_path / "off", policy=variant(lambda t: t["pii_rules"].__setitem__("redact_in_logs", False)))
+    off._extractor = app._extractor
+    p = ingest(off)
+    assert "carla@acme.example" in str([e.event.payload for e in off.store("us-east").entries(p.id)])
+
+
+def test_evidence_store_gets_a_bundle_per_proposal_under_its_region(tmp_path):
+    import hashlib
+    import json
+
+    from followup.services.evidence import bundle_digest
+
+    app = make_app(tmp_path)
+    us, eu = ingest(app, "US"), ingest(app, "DE")
+    for p, region in ((us, "us-east"), (eu, "eu-west")):
+        [archived] = [e.event for e in app.store(region).entries(p.id) if e.event.name == "EvidenceArchived"]
+        assert archived.payload["uri"] == f"s3://audit/sales-followup-copilot/{region}/{p.id}.json"
+        bundle = json.loads((tmp_path / "evidence" / region / f"{p.id}.json").read_text())
+        assert bundle_digest(bundle) == archived.payload["sha256"] and bundle["region"] == region
+        assert bundle["transcript_sha256"] == hashlib.sha256(b"Carla Jimenez: hello there\nPriya Shah: hi").hexdigest()
+        assert {i["field"] for i in bundle["items"]} >= {"Opportunity.CloseDate", "Task.Subject"}
+        assert all(i["evidence"][0]["quote"] for i in bundle["items"])
+    assert not (tmp_path / "evidence" / "us-east" / f"{eu.id}.json").exists()
+    local = make_app(tmp_path / "f", policy=variant(lambda t: t["logging"].__setitem__("evidence_store", f"file://{tmp_path}/ev")))
+    p = ingest(local)
+    assert (tmp_path / "ev" / "us-east" / f"{p.id}.json").exists()
+
+
+def test_evidence_store_outage_is_a_store_error_and_nothing_is_stored(tmp_path):
+    from followup.errors import StoreError
+
+    blocker = tmp_path / "blocked"
+    blocker.write_text("a file where the archive directory should be")
+    app = make_app(tmp_path, policy=variant(lambda t: t["logging"].__setitem__("evidence_store", f"file://{blocker}")))
+    with pytest.raises(StoreError, match="evidence store"):
+        ingest(app)
+    assert app.store("us-east").list() == []
+
+
+def test_retention_purge_runs_over_every_region_and_the_evidence(tmp_path):
+    import os
+
+    app = make_app(tmp_path)
+    p = ingest(app)
+    old = (T0 - dt.timedelta(days=400)).timestamp()
+    os.utime(tmp_path / "evidence" / "us-east" / f"{p.id}.json", (old, old))
+    for region in ("us-east", "eu-west"):
+        app.store(region).record(PromptLogEntry(id=f"old-{region}", region=region, at=T0 - dt.timedelta(days=366),
+                                                purpose="extract", model="m", endpoint="http://127.0.0.1",
+                                                masked_prompt=[], outcome="ok"))
+    assert app.purge_logs() == {"us-east": 1, "eu-west": 1, "evidence": 1}
+    assert app.purge_logs() == {"us-east": 0, "eu-west": 0, "evidence": 0}
+
+
+# ------------------------------------------------------------------------------------- actions.recap_email
+def test_recap_email_disabled_drafts_nothing(tmp_path):
+    from followup.errors import DomainError
+
+    app = make_app(tmp_path, policy=variant(lambda t: t["actions"]["recap_email"].__setitem__("enabled", False)))
+    p = ingest(app)
+    assert p.recap is None and p.items
+    with pytest.raises(DomainError, match="no recap was drafted"):
+        app.recap_sent(p.id, app.actor_for(REP))
+
+
+def test_recap_email_checks_sender_and_sla_come_from_the_policy(tmp_path, monkeypatch):
+    import time
+
+    import followup.drafting.recap as recap_module
+
+    seen = {}
+
+    def slow_drafter(extraction, snap, transcript, checks):
+        seen["checks"] = checks
+        time.sleep(0.01)
+        return RecapDraft(subject="Recap", body="Hi")
+
+    monkeypatch.setattr(recap_module, "draft_recap", slow_drafter)
+    app = make_app(tmp_path, policy=variant(lambda t: t["actions"]["recap_email"].update(content_checks=["pii_mask"], sla_ms=1)))
+    app._recap_drafter = None  # the production drafter, configured from the policy
+    snap = snapshot()
+    snap.call.rep.email = "priya@vendor.example"
+    p = app.ingest("Carla Jimenez: hello there\nPriya Shah: hi", snap)
+    assert seen["checks"] == ("pii_mask",)
+    assert p.recap.sender == "priya@vendor.example" and p.recap.draft_ms >= 10
+    [missed] = [e.event for e in app.store("us-east").entries(p.id) if e.event.name == "RecapSlaMissed"]
+    assert missed.payload == {"draft_ms": p.recap.draft_ms, "sla_ms": 1}
+    [exception] = [x for x in app.store("us-east").open_exceptions() if x.kind == "recap_sla_missed"]
+    assert exception.proposal_id == p.id and exception.owners == OWNERS
+
 # ------------------------------------------------------------------------------------- actions.crm_updates
 def test_commit_outside_window_waits_for_next_opening(tmp_path):
     friday = dt.datetime(2026, 11, 20, 21, 0, tzinfo=dt.timezone.utc)
