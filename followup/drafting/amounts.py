@@ -1,5 +1,9 @@
 """Money said on a call: "$152K", "120k", "72,000", "seventy-two thousand", "one eighty-five",
-"a hundred and twenty grand", "1.2 million"."""
+"one seventy-two five", "fifty-two five a year", "a hundred and twenty grand", "1.2 million".
+
+``find_amounts`` only finds figures; whether a figure is the deal's annual value is decided by
+``followup.drafting.fields`` from the words around it.
+"""
 from __future__ import annotations
 
 import re
@@ -9,15 +13,27 @@ UNITS = {"zero": 0, "one": 1, "a": 1, "two": 2, "three": 3, "four": 4, "five": 5
          "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19}
 TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90}
 SCALE = {"k": 1_000, "thousand": 1_000, "grand": 1_000, "m": 1_000_000, "million": 1_000_000, "mil": 1_000_000}
-WORD = "|".join([*UNITS, *TENS, "hundred", "and"])
-TRAIL = "|".join([*(u for u in UNITS if u != "a"), *TENS])
-NUMERIC = re.compile(r"[$€£]?\s?(\d{1,3}(?:[,.]\d{3})+|\d+(?:\.\d+)?)\s?(k|m|thousand|grand|million)?\b", re.I)
-WORDS = re.compile(rf"\b((?:(?:{WORD})[\s-]+)*(?:{WORD}))[\s-]+(thousand|grand|million|k)(?:[\s-]+(?:and[\s-]+)?((?:(?:{WORD})[\s-]+)*hundred(?:[\s-]+(?:and[\s-]+)?(?:{TRAIL}))*))?\b", re.I)
-SHORTHAND = re.compile(r"\b(one|two|three|four|five|six|seven|eight|nine)[\s-](twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[\s-](one|two|three|four|five|six|seven|eight|nine))?\b", re.I)
+
+_DIGIT = "one|two|three|four|five|six|seven|eight|nine"
+_TEEN = "ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen"
+_TENS = "|".join(TENS)
+SUB100 = rf"(?:(?:{_TENS})(?:[\s-](?:{_DIGIT}))?|{_TEEN}|{_DIGIT})"
+SUB1000 = rf"(?:(?:a|{_DIGIT})[\s-]hundred(?:[\s-](?:and[\s-])?{SUB100})?|{SUB100})"
+HUNDREDS = rf"(?:(?:a|{_DIGIT})[\s-]hundred(?:[\s-](?:and[\s-])?{SUB100})?)"
+ANNUAL_AHEAD = r"(?=,?\s+(?:a|per|each|every)\s+year\b|,?\s+annually\b|,?\s+per\s+annum\b|\s*k\b)"
+
+NUMERIC = re.compile(r"([$€£]|\b(?:USD|EUR|GBP|CAD|AUD|CHF)\s?)?(\d{1,3}(?:[,.]\d{3})+|\d+(?:\.\d+)?)\s?(k|m|thousand|grand|million)?\b", re.I)
+# "two hundred and ten thousand", "fifty-two thousand five hundred", "a hundred and twenty grand"
+WORDS = re.compile(rf"\b({SUB1000})[\s-]+(thousand|grand|million|k)\b(?:[\s-]+(?:and[\s-]+)?({HUNDREDS}))?", re.I)
+# "one eighty-five", "one seventy-two five" (hundreds of thousands said as digits)
+SHORTHAND = re.compile(rf"\b({_DIGIT})[\s-]({_TENS})(?:[\s-]({_DIGIT}))?(?:[\s-]({_DIGIT})\b{ANNUAL_AHEAD})?\b", re.I)
+# "fifty-two five a year" = 52,500 (only when a yearly word or "k" follows)
+TENS_HALF = re.compile(rf"\b({_TENS})[\s-]({_DIGIT})[\s-]({_DIGIT})\b{ANNUAL_AHEAD}", re.I)
 
 
-def _words_value(words: str) -> int | None:
-    total, current = 0, 0
+def words_value(words: str) -> int | None:
+    """Value of a spoken number under a million: "two hundred and ten" -> 210."""
+    current = 0
     for w in re.split(r"[\s-]+", words.lower()):
         if w == "and" or not w:
             continue
@@ -29,41 +45,66 @@ def _words_value(words: str) -> int | None:
             current = max(current, 1) * 100
         else:
             return None
-    return total + current or None
+    return current or None
+
+
+_words_value = words_value  # kept for callers of the earlier private name
 
 
 def find_amounts(text: str) -> list[tuple[float, str]]:
-    """(value, phrase) for every money-like figure; bare numbers under 1,000 without a scale are ignored."""
+    """(value, phrase) for every money-like figure, in order of appearance; bare numbers under
+    1,000 without a scale, years, and long digit strings without a currency, separator or scale
+    (phone numbers, post codes, standard numbers) are ignored."""
+    return [(v, p) for _, v, p in find_amount_spans(text)]
+
+
+def find_amount_spans(text: str) -> list[tuple[int, float, str]]:
     out: list[tuple[int, float, str]] = []
     taken: list[tuple[int, int]] = []
+
+    def free(start: int, end: int) -> bool:
+        return not any(start < e and s < end for s, e in taken)
+
     for m in WORDS.finditer(text):
-        base = _words_value(m.group(1))
-        if base:
-            rest = _words_value(m.group(3)) if m.group(3) else 0
+        base = words_value(m.group(1))
+        if base and free(m.start(), m.end()):
+            rest = words_value(m.group(3)) if m.group(3) else 0
             out.append((m.start(), float(base * SCALE[m.group(2).lower()] + (rest or 0)), m.group(0)))
             taken.append((m.start(), m.end()))
     for m in SHORTHAND.finditer(text):
-        if any(s <= m.start() < e for s, e in taken):
+        if not free(m.start(), m.end()):
             continue
         value = UNITS[m.group(1).lower()] * 100 + TENS[m.group(2).lower()] + (UNITS[m.group(3).lower()] if m.group(3) else 0)
-        out.append((m.start(), float(value * 1000), m.group(0)))
+        extra = UNITS[m.group(4).lower()] * 100 if m.group(4) else 0
+        out.append((m.start(), float(value * 1000 + extra), m.group(0)))
+        taken.append((m.start(), m.end()))
+    for m in TENS_HALF.finditer(text):
+        if not free(m.start(), m.end()):
+            continue
+        value = (TENS[m.group(1).lower()] + UNITS[m.group(2).lower()]) * 1000 + UNITS[m.group(3).lower()] * 100
+        out.append((m.start(), float(value), m.group(0)))
         taken.append((m.start(), m.end()))
     for m in NUMERIC.finditer(text):
-        if any(s <= m.start() < e for s, e in taken):
+        if not free(m.start(), m.end()):
             continue
-        raw = m.group(1).replace(",", "")
-        if re.fullmatch(r"\d{1,3}(\.\d{3})+", m.group(1)):
-            raw = m.group(1).replace(".", "")
+        if m.start() > 0 and (text[m.start() - 1].isalnum() or text[m.start() - 1] in "-/:"):
+            continue  # part of a code, an id, a phone number or a time
+        digits, currency, scale = m.group(2), m.group(1), (m.group(3) or "").lower()
+        raw = digits.replace(",", "")
+        if re.fullmatch(r"\d{1,3}(\.\d{3})+", digits):
+            raw = digits.replace(".", "")
         try:
             value = float(raw)
         except ValueError:
             continue
-        scale = (m.group(2) or "").lower()
         if scale:
             value *= SCALE[scale]
-        elif value < 1000 or not m.group(0).strip()[0] in "$€£" and value < 10000:
+        elif value < 1000 or not currency and value < 10000:
             continue
-        if 1900 <= value <= 2100 and not scale and m.group(0).strip()[0] not in "$€£":
+        elif not currency and re.fullmatch(r"\d+", digits):
+            continue  # 62443, 69001, 900461: a standard, a post code, a phone number
+        if 1900 <= value <= 2100 and not scale and not currency:
             continue  # a year
         out.append((m.start(), value, m.group(0).strip()))
-    return [(v, p) for _, v, p in sorted(out)]
+        taken.append((m.start(), m.end()))
+    return sorted(out)

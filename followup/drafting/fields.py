@@ -1,70 +1,328 @@
 """Opportunity fields said on a call: CloseDate, Amount, StageName and the NextStep text.
 
 Precision first: a value is proposed only from a sentence that says it, never from a sentence
-that is hypothetical, about a competitor, superseded, or addressed to the assistant.
+that is hypothetical, about a competitor, a threshold, a list price, a multi-year total, a
+one-time fee, superseded ("ignore that number"), negated, or addressed to the assistant. When the
+call keeps moving a value, the last firm statement wins; a value equal to CRM is not proposed.
 """
 from __future__ import annotations
 
+import calendar
+import datetime as dt
 import re
 
-from followup.drafting.amounts import find_amounts
-from followup.drafting.context import HEDGE, HYPOTHETICAL, STAGES, CallContext, confidence, evidence
-from followup.drafting.dates import find_dates
+from followup.drafting.amounts import SUB1000, find_amount_spans, words_value
+from followup.drafting.context import HEDGE, HYPOTHETICAL, STAGES, CallContext, Unit, confidence, evidence
+from followup.drafting.dates import MONTHS, find_dates
 from followup.drafting.model import ExtractedField, ExtractedStep
 
-CONDITIONAL_SIGN = re.compile(r"\b(once|as soon as|when|after) (?:it's|it is|it has been|the \w+ is|that's) (?:counter)?signed\b", re.I)
-NOT_DEAL_AMOUNT = re.compile(r"\b(anything (?:above|over|under)|above|typically|somewhere|depends on|range|up to|free first year|they offered|compared to|list price|another vendor|competitor|quote from|came in at|offered us|threshold|approval limit|one-time|one off|setup fee|implementation fee|total over|over (?:two|three|2|3) years|multi-year|per (?:seat|user|unit|month)|previous tool|last tool|budget freeze)\b", re.I)
-ANNUAL = re.compile(r"\b(per year|a year|annual|annually|per annum|subscription|works for us|agreed|deal at|we can do|i can do)\b", re.I)
-CLOSE_CUE = re.compile(r"\b(sign|signature|signed|close the deal|contract signed|ink|go live decision)\b", re.I)
-MEETING_CUE = re.compile(r"\b(call|meeting|demo|deep dive|workshop|session|invite|catch-up|sync)\b", re.I)
-NEXT_STEP_PHRASE = re.compile(r"\bnext steps? (?:then |is |are |will be )+(.+?)[.!?]?$", re.I)
-STAGE_CUES = [
-    (re.compile(r"\b(we've signed|we have signed|it's signed|has been signed|just signed|countersigned)\b", re.I), "Closed Won", "explicit"),
-    (re.compile(r"\b(went with|chose|decided (?:to go )?with) (?:another|a different|[A-Z]\w+)\b.*\b(instead|vendor)?", re.I), "Closed Lost", "inferred"),
-    (re.compile(r"\b(redline[sd]?|legal review|review the MSA|negotiat\w+|order form)\b", re.I), "Negotiation/Review", "inferred"),
-    (re.compile(r"\b(formal quote|send (?:you )?(?:the|a) (?:quote|proposal)|pricing proposal|revised proposal)\b", re.I), "Proposal/Price Quote", "inferred"),
-]
+# --------------------------------------------------------------------------------------------
+# Amount
+# --------------------------------------------------------------------------------------------
+
+# Kept for rules.py / llm_extractor.py: a sentence with one of these is never a deal amount.
+NOT_DEAL_AMOUNT = re.compile(
+    r"\b(anything (?:above|over|under|below)|above|below|typically|somewhere|depends on|range|between|up to|"
+    r"free first year|they offered|offered (?:us|him|her|them|me)|compared to|list price|another (?:vendor|provider|supplier|tool)|"
+    r"competitor|quote from|came in at|threshold|approval limit|sign (?:off )?(?:myself|on my own)|tender|one-time|one off|one-off|"
+    r"setup fee|set-up fee|implementation fee|onboarding fee|services fee|total|over (?:the )?(?:two|three|four|five|2|3|4|5)[ -]years?|"
+    r"multi-year|per (?:seat|user|unit|month|site|connector|licen[cs]e|head)|a month|monthly|previous tool|last tool|budget freeze|"
+    r"budget|envelope|we paid|paid|spend|spent|spending|saving|savings|save|revenue|roi)\b", re.I)
+HYPOTHETICAL_MONEY = re.compile(
+    r"\b(if (?:we|you|they|i|it)|hypothetical\w*|ballpark|let's say|say roughly|roughly|rough|around|about|something like|"
+    r"order of magnitude|in the region of|don't write|not a quote|not a number|estimate|for example|imagine|could be|would be|"
+    r"you'd be|it'd be|would add|would cost|might|maybe|perhaps|even if|match)\b", re.I)
+SUPERSEDED = re.compile(r"\b(ignore (?:that|the|this|those|my)|scratch that|forget (?:that|the|about)|disregard|no longer valid|not valid anymore|"
+                        r"is not valid|strike that|that's old|out of date|outdated)\b", re.I)
+ANNUAL = re.compile(r"\b(?:per year|a year|each year|every year|/yr|/year|annual|annually|per annum|yearly|subscription)\b", re.I)
+DEAL = re.compile(r"\b(?:order form|proposal|quote|offer|contract|agreement|agreed|deal|price|pricing|we land at|land at|"
+                  r"commit to|can do|put .{0,30} in the|number)\b", re.I)
+CURRENCY = {"US": "$", "CA": "CAD ", "GB": "£", "AU": "AUD ", "NZ": "NZD ", "CH": "CHF ", "IN": "INR ", "JP": "JPY "}
+EURO = {"DE", "FR", "NL", "IE", "ES", "IT", "AT", "BE", "PT", "FI", "LU", "GR", "SK", "SI", "EE", "LV", "LT", "MT", "CY", "HR"}
 
 
-def extract_fields(ctx: CallContext, steps: list[ExtractedStep]) -> list[ExtractedField]:
-    return [*close_date(ctx), *amount(ctx), *stage(ctx), *next_step_field(ctx, steps)]
+def _window(text: str, start: int, end: int, width: int = 70) -> str:
+    """The words around a figure, cut at sentence and clause boundaries that change the subject."""
+    return text[max(0, start - width):min(len(text), end + width)]
 
 
-def close_date(ctx: CallContext) -> list[ExtractedField]:
-    best = None
-    for u in ctx.units:
+BARE = re.compile(rf"(?:\b(at|ignore the|ignore|forget the|not)\s+)?\b({SUB1000}|\d{{2,3}})\b(?=(\s+(?:euros?\s+|dollars?\s+|pounds?\s+)?(?:a|per)\s+year\b|\s+annually\b)?)", re.I)
+
+
+def _bare_thousands(sentence: str, spans, known: set[float]) -> list[tuple[int, float, str]]:
+    """ "eighty-eight per year", "the order form at eighty-eight", "ignore the ninety-six": a figure said
+    without "thousand" counts only when the same figure was said in full elsewhere on the call."""
+    out = []
+    for m in BARE.finditer(sentence):
+        if any(s <= m.start(2) < s + len(p) for s, _, p in spans):
+            continue
+        if not (m.group(1) or m.group(3)):
+            continue
+        n = int(m.group(2)) if m.group(2).isdigit() else words_value(m.group(2))
+        if n and 10 <= n < 1000 and n * 1000 in known:
+            out.append((m.start(2), float(n * 1000), m.group(2)))
+    return out
+
+
+def _amount_mentions(ctx: CallContext) -> list[tuple[Unit, float, bool, bool]]:
+    """(unit, value, annual, deal) for every figure that may be the deal's annual value."""
+    out = []
+    units = ctx.units
+    superseded: set[float] = set()
+    known = {v for u in units for _, v, _ in find_amount_spans(u.sentence) if v >= 1000}
+    for idx, u in enumerate(units):
         s = u.sentence
-        if not CLOSE_CUE.search(s) or HYPOTHETICAL.search(s) or CONDITIONAL_SIGN.search(s):
-            continue
-        dates = [d for d, phrase in find_dates(s, ctx.call_date) if d > ctx.call_date]
-        if not dates or (MEETING_CUE.search(s) and not re.search(r"\bsign", s, re.I)):
-            continue
-        best = (u, dates[-1])  # later mentions and corrections win
-    if best is None:
-        return []
-    u, value = best
-    agree = any(value in [d for d, _ in find_dates(x.sentence, ctx.call_date)] and x.turn.speaker != u.turn.speaker
-                for x in ctx.units)
-    return [ExtractedField(field="Opportunity.CloseDate", value=value, evidence=[evidence(u.turn, u.sentence)],
-                           certainty="explicit", confidence=confidence("explicit", True, agree, bool(HEDGE.search(u.sentence))))]
+        prev = units[idx - 1].sentence if idx and units[idx - 1].turn_index == u.turn_index else ""
+        nxt = units[idx + 1].sentence if idx + 1 < len(units) and units[idx + 1].turn_index == u.turn_index else ""
+        spans = find_amount_spans(s)
+        if SUPERSEDED.search(s):
+            superseded.update(v for _, v, _ in spans)
+        if SUPERSEDED.search(nxt):  # "I gave you 210K as our envelope. Ignore that number."
+            superseded.update(v for _, v, _ in spans)
+        spans = spans + _bare_thousands(s, spans, known)
+        if SUPERSEDED.search(s):
+            superseded.update(v for _, v, _ in spans)
+        for start, value, phrase in spans:
+            if value < 1000:
+                continue
+            local = _window(s, start, start + len(phrase))
+            if NOT_DEAL_AMOUNT.search(s) or HYPOTHETICAL_MONEY.search(s) or HYPOTHETICAL.search(s):
+                continue
+            if re.search(r"\b(not a quote|don't write|not in the proposal|hypothetical|rough|range)\b", nxt, re.I):
+                continue
+            if re.search(r"\b(competitor|another (?:vendor|provider)|quote from|came in at|they offered|offered)\b", prev, re.I) \
+                    and not ANNUAL.search(s):
+                continue  # "They came in at one fifty. One fifty-two, actually, $152K."
+            out.append((u, value, bool(ANNUAL.search(local)), bool(DEAL.search(s))))
+    return [m for m in out if m[1] not in superseded]
+
+
+def _deal_amount(ctx: CallContext) -> tuple[Unit, float, list[Unit]] | None:
+    """The last annual deal value stated or agreed on the call, with every unit that says it."""
+    mentions = _amount_mentions(ctx)
+    annual_values = {v for _, v, annual, _ in mentions if annual}
+    chosen = [(u, v) for u, v, annual, deal in mentions if annual or (deal and v in annual_values)]
+    if not chosen:
+        return None
+    u, value = chosen[-1]
+    support = [x for x, v in chosen if v == value]
+    return u, value, support
 
 
 def amount(ctx: CallContext) -> list[ExtractedField]:
-    candidates = []
-    for u in ctx.units:
-        s = u.sentence
-        if NOT_DEAL_AMOUNT.search(s) or HYPOTHETICAL.search(s) or not ANNUAL.search(s):
-            continue
-        for value, _phrase in find_amounts(s):
-            candidates.append((u, value))
-    if not candidates:
+    found = _deal_amount(ctx)
+    if found is None:
         return []
-    u, value = candidates[-1]
-    speakers = {x.turn.speaker for x, v in candidates if v == value}
+    u, value, support = found
     current = ctx.snapshot.Opportunity.Amount
+    if current is not None and abs(float(current) - value) <= 0.005 * float(current):
+        return []  # the call confirms what CRM already holds
     valid = current is None or 0.25 * current <= value <= 4 * current
+    if not valid:
+        return []  # precision first: a tenfold jump is more likely a misheard or unrelated figure
+    speakers = {x.turn.speaker for x in support}
+    hedged = bool(HEDGE.search(u.sentence))
     return [ExtractedField(field="Opportunity.Amount", value=value, evidence=[evidence(u.turn, u.sentence)], certainty="explicit",
-                           confidence=confidence("explicit", valid, len(speakers) > 1, bool(HEDGE.search(u.sentence))))]
+                           confidence=confidence("explicit", valid, len(speakers) > 1, hedged))]
+
+
+# --------------------------------------------------------------------------------------------
+# CloseDate
+# --------------------------------------------------------------------------------------------
+
+ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8, "ninth": 9,
+            "tenth": 10, "eleventh": 11, "twelfth": 12, "thirteenth": 13, "fourteenth": 14, "fifteenth": 15, "sixteenth": 16,
+            "seventeenth": 17, "eighteenth": 18, "nineteenth": 19, "twentieth": 20, "thirtieth": 30}
+for _unit, _n in list(ORDINALS.items())[:9]:
+    ORDINALS[f"twenty-{_unit}"] = 20 + _n
+    ORDINALS[f"twenty {_unit}"] = 20 + _n
+ORDINALS["thirty-first"] = ORDINALS["thirty first"] = 31
+ORD_WORD = "|".join(sorted(ORDINALS, key=len, reverse=True))
+DAY = rf"(?:(\d{{1,2}})(?:st|nd|rd|th)?|({ORD_WORD}))"
+MONTH = "|".join(sorted(MONTHS, key=len, reverse=True))
+QUARTER_WORDS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "1": 1, "2": 2, "3": 3, "4": 4}
+CLOSE_DATE_PATTERNS = [
+    (re.compile(rf"\b(?:the\s+)?(?:end|close)\s+of\s+(?:the\s+)?(?:q([1-4])|(first|second|third|fourth)\s+quarter)\b", re.I), "end_q"),
+    (re.compile(rf"\b(?:the\s+)?(?:end|close)\s+of\s+(?:the\s+)?(?:year|calendar year)\b|\byear[- ]end\b", re.I), "end_year"),
+    (re.compile(rf"\b(?:the\s+)?(?:very\s+)?end\s+of\s+({MONTH})\b", re.I), "end_month"),
+    (re.compile(rf"\b(?:mid|middle\s+of)[\s-]+({MONTH})\b", re.I), "mid_month"),
+    (re.compile(rf"\b({MONTH})\.?\s+(?:the\s+)?{DAY}\b", re.I), "month_day"),
+    (re.compile(rf"\b(?:the\s+)?{DAY}\s+of\s+({MONTH})\b", re.I), "day_month"),
+    (re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+({MONTH})\b", re.I), "num_month"),
+    (re.compile(rf"\bthe\s+{DAY}\b(?!\s+of\b)", re.I), "day_only"),
+]
+CLOSE_CUE = re.compile(r"\b(sign\w*|countersign\w*|signature|close date|closing date|target close|target date|target signature|"
+                       r"close (?:it|this|the deal)|get (?:it|this|the deal) (?:done|over the line)|paperwork|ink|"
+                       r"move (?:it|the date|the close|the target)|(?:the )?close (?:moves|stays|is)|in (?:my|our|the) system|forecast)\b", re.I)
+NOT_CLOSE = re.compile(r"\b(board|committee|meeting|meet|demo|call|workshop|deep dive|session|go[- ]live|live|kick-?off|start|onboarding|"
+                       r"budget|approv\w*|shutdown|holiday|vacation|leave|break|offsite|out|until|back|trial|expire\w*|invoice|payment|"
+                       r"deliver\w*|ship\w*|send|sent|share|email|invite|nda|baa|dpa|questionnaire|review|renewal|migration|install\w*|"
+                       r"commissioning|funds|funded|money|available|fiscal|financial year|bids?)\b", re.I)
+NEGATED = re.compile(r"\b(not|n't|no way|never|won't|can't|cannot|unlikely|too late|no longer|not going to)\b|n't\b", re.I)
+CONDITIONAL = re.compile(r"^\W*(?:and\s+|but\s+|so\s+)?(?:if|once|as soon as|when|unless|assuming|provided)\b", re.I)
+KEEP = re.compile(r"\b(stays? (?:at|where|as)|leave it (?:where|as|at)|don't move it|do not move it|keep (?:it|the date) (?:at|where|as))\b", re.I)
+AFFIRM = re.compile(r"^\W*(yes|yeah|yep|yup|correct|exactly|right|perfect|that works|works for me|sounds good|fine|agreed|ok|okay|sure|grand)\b", re.I)
+CLAUSE = re.compile(r"[^,;:—–]+")
+
+
+def _month_date(base: dt.date, month: int, day: int | None) -> dt.date | None:
+    """The next occurrence on or after the call date (the month's last day when ``day`` is None)."""
+    for year in (base.year, base.year + 1):
+        last = calendar.monthrange(year, month)[1]
+        d = last if day is None else day
+        if d > last:
+            return None
+        candidate = dt.date(year, month, d)
+        if candidate >= base:
+            return candidate
+    return None
+
+
+def _day(m: re.Match, digits: int, word: int) -> int | None:
+    if m.group(digits):
+        return int(m.group(digits))
+    if m.group(word):
+        return ORDINALS.get(re.sub(r"\s+", " ", m.group(word).lower()))
+    return None
+
+
+def close_dates(text: str, base: dt.date, month_hint: int | None = None) -> list[tuple[int, dt.date, str, str]]:
+    """(position, date, phrase, kind) of dates a close date is said in: "May twenty-ninth", "the sixth of
+    November", "end of June", "mid-October", "end of Q3", "the thirtieth" (day only; the month of the
+    discussion, else the next such day). Weekday phrases come from ``find_dates`` (kind "relative")."""
+    found: list[tuple[int, dt.date, str, str]] = []
+    taken: list[tuple[int, int]] = []
+    for pattern, kind in CLOSE_DATE_PATTERNS:
+        for m in pattern.finditer(text):
+            if any(m.start() < e and s < m.end() for s, e in taken):
+                continue
+            value = None
+            if kind == "end_q":
+                q = int(m.group(1)) if m.group(1) else QUARTER_WORDS[m.group(2).lower()]
+                value = _month_date(base, q * 3, None)
+            elif kind == "end_year":
+                value = dt.date(base.year, 12, 31)
+            elif kind == "end_month":
+                value = _month_date(base, MONTHS[m.group(1).lower()], None)
+            elif kind == "mid_month":
+                value = _month_date(base, MONTHS[m.group(1).lower()], 15)
+            elif kind == "month_day":
+                day = _day(m, 2, 3)
+                value = _month_date(base, MONTHS[m.group(1).lower()], day) if day else None
+            elif kind == "day_month":
+                day = _day(m, 1, 2)
+                value = _month_date(base, MONTHS[m.group(3).lower()], day) if day else None
+            elif kind == "num_month":
+                value = _month_date(base, MONTHS[m.group(2).lower()], int(m.group(1)))
+            elif kind == "day_only":
+                day = _day(m, 1, 2)
+                if day:
+                    if month_hint:
+                        value = _month_date(base, month_hint, day)
+                    else:
+                        month, year = base.month, base.year
+                        for _ in range(2):
+                            if day <= calendar.monthrange(year, month)[1] and dt.date(year, month, day) >= base:
+                                value = dt.date(year, month, day)
+                                break
+                            month, year = (1, year + 1) if month == 12 else (month + 1, year)
+            if value is not None:
+                taken.append((m.start(), m.end()))
+                found.append((m.start(), value, m.group(0), kind))
+    for d, phrase in find_dates(text, base):
+        pos = text.find(phrase)
+        if pos >= 0 and not any(pos < e and s < pos + len(phrase) for s, e in taken):
+            kind = "quarter" if re.search(r"quarter|\bQ[1-4]\b", phrase, re.I) else "relative"
+            found.append((pos, d, phrase, kind))
+    return sorted(found)
+
+
+def _clause_at(sentence: str, pos: int) -> str:
+    for m in CLAUSE.finditer(sentence):
+        if m.start() <= pos < m.end():
+            return m.group(0)
+    return sentence
+
+
+def _close_candidates(ctx: CallContext) -> list[tuple[Unit, dt.date, bool]]:
+    """(unit, date, hedged) for every statement of the expected signature date, in call order."""
+    units = ctx.units
+    out: list[tuple[Unit, dt.date, bool]] = []
+    last_cue_turn = -99
+    month_hint: int | None = None
+    horizon = ctx.call_date + dt.timedelta(days=3 * 366)
+    for idx, u in enumerate(units):
+        s = u.sentence
+        cue = bool(CLOSE_CUE.search(s)) and not re.search(r"\b(nda|baa|dpa|questionnaire)\b", s, re.I)
+        if cue:
+            last_cue_turn = u.turn_index
+        in_window = u.turn_index - last_cue_turn <= 3
+        if not cue and not in_window:
+            continue
+        if HYPOTHETICAL.search(s) and not cue:
+            continue
+        if KEEP.search(s):
+            out.append((u, None, False))  # type: ignore[arg-type]  # "the close date stays at ..."
+        prev = units[idx - 1].sentence if idx and units[idx - 1].turn_index == u.turn_index else ""
+        question = s.rstrip().endswith("?")
+        if question:
+            nxt_turn = next((x for x in units[idx + 1:] if x.turn_index > u.turn_index), None)
+            if nxt_turn is None or nxt_turn.turn.speaker == u.turn.speaker or not AFFIRM.search(nxt_turn.turn.text):
+                continue
+        for pos, value, phrase, kind in close_dates(s, ctx.call_date, month_hint):
+            clause = _clause_at(s, pos)
+            if kind in ("relative", "day_only") and not cue and not question:
+                continue  # weekdays and bare days count only in a sentence about signing
+            if NOT_CLOSE.search(clause) or NEGATED.search(clause) or CONDITIONAL.search(clause):
+                continue
+            if not cue and (NOT_CLOSE.search(s) or NOT_CLOSE.search(prev) and kind == "day_only"):
+                continue
+            if not cue and re.search(r"\b(board|committee|meeting|approv\w*|live|kick-?off)\b", prev, re.I):
+                continue  # "The next one is the third of November" after "goes through the capex committee"
+            if not (ctx.call_date < value <= horizon):
+                continue
+            if kind != "day_only":
+                month_hint = value.month
+            out.append((u, value, bool(HEDGE.search(clause)) or bool(re.search(r"\bI'd say\b|\bprobably\b", clause, re.I))))
+    return out
+
+
+def close_date(ctx: CallContext) -> list[ExtractedField]:
+    candidates = _close_candidates(ctx)
+    if not candidates or candidates[-1][1] is None:
+        return []
+    u, value, hedged = candidates[-1]
+    current = ctx.snapshot.Opportunity.CloseDate
+    if current is not None and (current.isoformat() if isinstance(current, dt.date) else str(current)) == value.isoformat():
+        return []
+    others = [x for x, v, _ in candidates if v == value and x.turn.speaker != u.turn.speaker]
+    certainty = "explicit" if CLOSE_CUE.search(u.sentence) else "inferred"
+    ev = [evidence(u.turn, u.sentence)]
+    return [ExtractedField(field="Opportunity.CloseDate", value=value, evidence=ev, certainty=certainty,
+                           confidence=confidence(certainty, True, bool(others), hedged))]
+
+
+# --------------------------------------------------------------------------------------------
+# StageName
+# --------------------------------------------------------------------------------------------
+
+OTHER_PARTY = re.compile(r"\b(nda|baa|dpa|framework|another|other (?:vendor|provider)|competitor|with (?:them|[A-Z][a-zA-Z]+)\b)", re.I)
+STAGE_CUES = [
+    (re.compile(r"\b(we(?:'ve| have)? (?:just )?signed (?:it|the (?:order form|contract|agreement|quote|proposal))|"
+                r"(?:it's|it is|it has been|the (?:order form|contract|agreement) (?:is|has been|was)) (?:now )?(?:counter)?signed|"
+                r"(?:we've|we have|i've|i have) countersigned|docusign (?:is )?(?:complete|done|signed))\b", re.I), "Closed Won", "explicit"),
+    (re.compile(r"\b(decided (?:to go )?with (?:another|a different|an other)|(?:went|going|go) with (?:another|a different) (?:vendor|provider|supplier|solution|tool|platform)|"
+                r"chose (?:another|a different) (?:vendor|provider|supplier|solution)|not (?:going to )?(?:move|moving) forward with (?:you|your)|"
+                r"(?:we've|we have) (?:selected|chosen) (?:another|a different))\b", re.I), "Closed Lost", "explicit"),
+    (re.compile(r"\b(redlines?|redlined|legal review|review (?:of )?(?:the|your) (?:msa|contract|agreement)|msa|negotiat\w+|"
+                r"(?:revised|updated|final|new) order form|order form at|counter[- ]?offer|can you do [^.?!]{0,30}flat|meet (?:you )?in the middle)\b", re.I),
+     "Negotiation/Review", "inferred"),
+    (re.compile(r"\b((?:send|sending|sent|share|email|put together|prepare|draft|issue|submit)\s+(?:\w+\s+){0,3}?"
+                r"(?:a |the |our |your |an )?(?:formal |revised |updated |new |written |final |official )?(?:proposal|quote|offer|pricing proposal)|"
+                r"formal (?:quote|offer|proposal)|revised proposal|updated quote|in the proposal)\b", re.I), "Proposal/Price Quote", "inferred"),
+]
+NOT_STAGE = re.compile(r"\b(not a quote|not in the proposal|if you (?:send|get)|if we (?:send|get)|before the proposal|"
+                       r"don't|do not|won't|not (?:sending|going to send)|mark it as|if you mark)\b", re.I)
 
 
 def stage(ctx: CallContext) -> list[ExtractedField]:
@@ -72,32 +330,103 @@ def stage(ctx: CallContext) -> list[ExtractedField]:
     current = STAGES.index(name) if name in STAGES else -1
     found = None
     for u in ctx.units:
-        if HYPOTHETICAL.search(u.sentence) or CONDITIONAL_SIGN.search(u.sentence):
+        s = u.sentence
+        if HYPOTHETICAL.search(s) or CONDITIONAL.search(s) or NOT_STAGE.search(s) or s.rstrip().endswith("?"):
             continue
         for pattern, value, certainty in STAGE_CUES:
-            if pattern.search(u.sentence) and STAGES.index(value) > current:
-                if found is None or STAGES.index(value) > STAGES.index(found[1]):
-                    found = (u, value, certainty)
+            if not pattern.search(s):
+                continue
+            if value == "Closed Won" and OTHER_PARTY.search(s):
+                continue
+            if value != "Closed Lost" and STAGES.index(value) <= current:
                 break
+            if value == "Closed Lost" and name == "Closed Lost":
+                break
+            rank = 99 if value == "Closed Lost" else STAGES.index(value)
+            if found is None or rank >= found[3]:
+                found = (u, value, certainty, rank)
+            break
     if found is None:
         return []
-    u, value, certainty = found
+    u, value, certainty, _ = found
     return [ExtractedField(field="Opportunity.StageName", value=value, evidence=[evidence(u.turn, u.sentence)], certainty=certainty,
                            confidence=confidence(certainty, True, False, bool(HEDGE.search(u.sentence))))]
 
 
-def next_step_field(ctx: CallContext, steps: list[ExtractedStep]) -> list[ExtractedField]:
-    for u in reversed(ctx.units):
-        m = NEXT_STEP_PHRASE.search(u.sentence)
-        if m and len(m.group(1).split()) >= 3:
-            text = m.group(1).strip().rstrip(",")
-            text = text[0].upper() + text[1:]
-            return [ExtractedField(field="Opportunity.NextStep", value=text[:255], evidence=[evidence(u.turn, u.sentence)],
-                                   certainty="explicit", confidence=confidence("explicit", True, bool(steps), False))]
-    firm = [st for st in steps if not st.tentative and st.due_date]
-    if firm:
-        first = min(firm, key=lambda st: st.due_date)
-        text = f"{first.text} ({first.owner}, {first.due_date:%d %b})"
-        return [ExtractedField(field="Opportunity.NextStep", value=text[:255], evidence=first.evidence,
-                               certainty="inferred", confidence=confidence("inferred", True, False, False))]
-    return []
+# --------------------------------------------------------------------------------------------
+# NextStep: a compact summary of the firm, dated next steps
+# --------------------------------------------------------------------------------------------
+
+LEAD = re.compile(r"^(?:(?:also|then|just|quickly|definitely)\s+)+", re.I)
+OBJECT_NOISE = re.compile(r"\b(?:(?:it|that|them|this) )?to you\b|\byou (?=the |a |an |our |my )|\bover to you\b", re.I)
+
+
+def _money(value: float, country: str | None) -> str:
+    symbol = "EUR " if country in EURO else CURRENCY.get(country or "", "$")
+    k = value / 1000
+    num = f"{k:.1f}".rstrip("0").rstrip(".") + "K" if value < 1_000_000 else f"{value / 1_000_000:.2f}".rstrip("0").rstrip(".") + "M"
+    return f"{symbol}{num}"
+
+
+def _fmt_date(d: dt.date, country: str | None) -> str:
+    return f"{d.month}/{d.day}" if country in ("US", "CA") else f"{d.day} {d:%b}"
+
+
+def _compact(text: str, country: str | None) -> str:
+    text = LEAD.sub("", text.strip().rstrip(".!?,"))
+    spans = find_amount_spans(text)
+    for start, value, phrase in reversed(spans):
+        tail = text[start + len(phrase):]
+        yearly = re.match(r"(?:\s+(?:euros?|dollars?|pounds?|canadian|australian))?\s*(?:a|per)\s+year|\s*(?:euros?|dollars?)?\s*annually", tail, re.I)
+        label = _money(value, country) + ("/yr" if yearly else "")
+        text = text[:start] + label + (tail[yearly.end():] if yearly else tail)
+    text = OBJECT_NOISE.sub("", text)
+    text = re.sub(r"\s{2,}", " ", text).strip(" ,")
+    words = text.split()
+    if len(words) > 14:
+        cut = text.find(",", len(" ".join(words[:6])))
+        text = text[:cut] if 0 < cut < 110 else " ".join(words[:14])
+    return (text[:1].upper() + text[1:]).strip(" ,")
+
+
+def next_step_field(ctx: CallContext, steps: list[ExtractedStep], deal_value: float | None = None) -> list[ExtractedField]:
+    firm = [st for st in steps if not st.tentative and st.due_date and st.due_date >= ctx.call_date and st.evidence]
+    if not firm:
+        return []
+    country = getattr(ctx.snapshot.Account, "BillingCountry", None)
+    firm.sort(key=lambda st: st.due_date)
+    parts: list[str] = []
+    used: list[ExtractedStep] = []
+    money_said = False
+    for st in firm:
+        text = _compact(st.text, country)
+        if deal_value and not money_said and re.search(r"\b(proposal|quote|offer|order form)\b", text, re.I) \
+                and not re.search(r"\d+(?:\.\d+)?[KM]\b", text):
+            text += f" ({_money(deal_value, country)}/yr)"
+        money_said = money_said or bool(re.search(r"\d+(?:\.\d+)?[KM]\b", text))
+        owner = (st.owner or "").split()[0] if st.owner else ""
+        part = f"{text} ({owner + ', ' if owner else ''}{_fmt_date(st.due_date, country)})"
+        if any(part.lower() == p.lower() for p in parts):
+            continue
+        if len("; ".join([*parts, part])) > 255:
+            continue
+        parts.append(part)
+        used.append(st)
+    if not parts:
+        return []
+    value = "; ".join(parts)
+    current = ctx.snapshot.Opportunity.NextStep
+    if current and current.strip().lower() == value.lower():
+        return []
+    ev = []
+    for st in used:
+        for e in st.evidence:
+            if all(e.quote != x.quote for x in ev):
+                ev.append(e)
+    return [ExtractedField(field="Opportunity.NextStep", value=value, evidence=ev[:4], certainty="inferred",
+                           confidence=confidence("inferred", len(used) >= 2, False, False))]
+
+
+def extract_fields(ctx: CallContext, steps: list[ExtractedStep]) -> list[ExtractedField]:
+    deal = _deal_amount(ctx)
+    return [*close_date(ctx), *amount(ctx), *stage(ctx), *next_step_field(ctx, steps, deal[1] if deal else None)]
