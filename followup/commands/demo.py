@@ -102,7 +102,7 @@ def run_demo(args) -> int:
         if proposal.recap is None:
             print("Recap: not drafted (actions.recap_email.enabled is false)")
         else:
-            print(f"Recap from {proposal.recap.sender} ({proposal.recap.draft_ms} ms): {proposal.recap.subject}")
+            print(f"Recap: {proposal.recap.subject}  (from {proposal.recap.sender}, drafted in {proposal.recap.draft_ms} ms)")
             opening = " ".join(proposal.recap.body.split())[:220]
             print(f"  {opening}…")
             failed_checks = {k: v for k, v in proposal.recap.checks.items() if v != "pass"}
