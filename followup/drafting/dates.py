@@ -1,9 +1,13 @@
 """Resolve dates said on a call against the call date (conventions of the labelled call sets).
 
-"Friday" is the coming Friday; "next Wednesday" the Wednesday of the following week; "end of
-next week" the Friday of the following week; "Thursday week" Thursday of the following week;
-"a fortnight" 14 days; "EOD"/"close of play"/"today" the call date; "end of the month/quarter".
-Explicit dates ("December 12th", "12 March", "2026-01-30") take the next occurrence.
+"Friday" is the coming Friday; "next Wednesday" / "Wednesday next week" the Wednesday of the
+following week; "end of next week" the Friday of the following week; "Thursday week", "a week on
+Friday" and "the Friday after next"/"the following Friday" a week after the coming one; "a fortnight"
+14 days; "EOD"/"close of play"/"today"/"tonight"/"right after this call" the call date; "end of the
+month/quarter"; "mid-September" the 15th. Explicit dates ("December 12th", "12 March", "the
+twenty-fourth of March", "June second", "Friday the twenty-fourth", "by the twenty-first",
+"2026-01-30") take the next occurrence. "tomorrow's demo" names a thing, not a due date.
+Holidays mentioned on a call ("Monday is Easter Monday") shift a date that falls on them.
 """
 from __future__ import annotations
 
@@ -13,27 +17,66 @@ import re
 
 MONTHS = {m.lower(): i for i, m in enumerate(calendar.month_name) if m}
 MONTHS.update({m.lower(): i for i, m in enumerate(calendar.month_abbr) if m})
+MONTHS["sept"] = 9
 WEEKDAYS = {d.lower(): i for i, d in enumerate(calendar.day_name)}
 MONTH_RE = "|".join(sorted(MONTHS, key=len, reverse=True))
 DAY_RE = "|".join(WEEKDAYS)
 ORD = r"(\d{1,2})(?:st|nd|rd|th)?"
 
+_UNITS = ["first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth"]
+WORD_ORDINALS: dict[str, int] = {w: i + 1 for i, w in enumerate(_UNITS)}
+WORD_ORDINALS.update({"tenth": 10, "eleventh": 11, "twelfth": 12, "thirteenth": 13, "fourteenth": 14,
+                      "fifteenth": 15, "sixteenth": 16, "seventeenth": 17, "eighteenth": 18, "nineteenth": 19,
+                      "twentieth": 20, "thirtieth": 30})
+for _i, _w in enumerate(_UNITS):
+    WORD_ORDINALS[f"twenty-{_w}"] = 21 + _i
+    WORD_ORDINALS[f"twenty {_w}"] = 21 + _i
+WORD_ORDINALS["thirty-first"] = WORD_ORDINALS["thirty first"] = 31
+WORD_ORD_RE = "|".join(sorted((re.escape(w) for w in WORD_ORDINALS), key=len, reverse=True))
+# a day of the month said as a number with a suffix or as a word: "24th", "twenty-fourth"
+DAY_ORD = rf"(\d{{1,2}}(?:st|nd|rd|th)|{WORD_ORD_RE})"
+# nouns after an ordinal that make it not a date ("the first week", "the second half")
+NOT_DAY_NOUN = (r"(?!\s+(?:week|weeks|time|times|thing|things|one|ones|item|items|quarter|half|phase|year|years|"
+                r"month|months|day|days|call|round|floor|option|point|question|step|page|site|sites|line|plant|"
+                r"version|part|meeting|board|draft|person|people|place|tier|row|rows|batch|of\s+(?:all|the|them|these|those)))")
+
 PATTERNS: list[tuple[re.Pattern, str]] = [
     (re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b"), "iso"),
-    (re.compile(rf"\b({MONTH_RE})\.?\s+(?:the\s+)?{ORD}\b", re.I), "month_day"),
+    (re.compile(rf"\b({MONTH_RE})\.?\s+(?:the\s+)?{DAY_ORD}(?![\w-])", re.I), "month_wordday"),
+    (re.compile(rf"\b({MONTH_RE})\.?\s+(?:the\s+)?{ORD}\b(?!\s*(?:%|k\b|thousand|million))", re.I), "month_day"),
+    (re.compile(rf"\b(?:the\s+)?{DAY_ORD}\s+(?:of\s+)?({MONTH_RE})\b", re.I), "wordday_month"),
     (re.compile(rf"\b(?:the\s+)?{ORD}\s+(?:of\s+)?({MONTH_RE})\b", re.I), "day_month"),
+    (re.compile(rf"\b({DAY_RE}),?\s+(?:the\s+)?{DAY_ORD}\s+(?:of\s+)?({MONTH_RE})\b", re.I), "weekday_wordday_month"),
+    (re.compile(rf"\b({DAY_RE}),?\s+(?:the\s+)?{ORD}\s+(?:of\s+)?({MONTH_RE})\b", re.I), "weekday_day_month"),
+    (re.compile(rf"\b({DAY_RE}),?\s+({MONTH_RE})\.?\s+(?:the\s+)?{DAY_ORD}(?![\w-])", re.I), "weekday_month_wordday"),
+    (re.compile(rf"\b({DAY_RE}),?\s+({MONTH_RE})\.?\s+(?:the\s+)?{ORD}\b", re.I), "weekday_month_day"),
+    (re.compile(rf"\bmid[- ]({MONTH_RE})\b", re.I), "mid_month"),
+    (re.compile(rf"\bend of ({MONTH_RE})\b", re.I), "end_named_month"),
     (re.compile(r"\bend of next week\b", re.I), "end_next_week"),
-    (re.compile(r"\bend of (?:the|this) week\b", re.I), "end_week"),
+    (re.compile(r"\bend of (?:the |this )?week\b", re.I), "end_week"),
+    (re.compile(rf"\b({DAY_RE}),?\s+(?:the\s+)?{DAY_ORD}(?![\w-])", re.I), "weekday_ord"),
+    (re.compile(rf"\b({DAY_RE}),?\s+(?:the\s+)?(\d{{1,2}})\b(?!\s*(?:am|pm|:|o'clock|\.\d|eastern|pacific|central|mountain|[ECMP][SD]?T\b|GMT|BST|CET|CEST|UTC))", re.I), "weekday_num"),
+    (re.compile(rf"\b({DAY_RE}) next week\b", re.I), "next_day"),
     (re.compile(rf"\b({DAY_RE}) week\b", re.I), "day_week"),
+    (re.compile(rf"\b(?:the )?following ({DAY_RE})\b", re.I), "day_after_next"),
     (re.compile(rf"\b(?:a week on|the) ({DAY_RE})(?: after next)?\b", re.I), "day_after_next"),
     (re.compile(rf"\bnext ({DAY_RE})\b", re.I), "next_day"),
-    (re.compile(rf"\b(?:this |on |by |until )?({DAY_RE})\b", re.I), "day"),
-    (re.compile(r"\b(?:in )?a fortnight\b", re.I), "fortnight"),
-    (re.compile(r"\btomorrow\b", re.I), "tomorrow"),
-    (re.compile(r"\b(?:today|EOD|end of (?:the )?day|close of play)\b", re.I), "today"),
-    (re.compile(r"\bend of (?:the )?month\b", re.I), "end_month"),
+    (re.compile(rf"\b(?:this |on |by |until )?({DAY_RE})\b(?!'s)", re.I), "day"),
+    (re.compile(rf"\b(?:by|on|until|till|before|for|from|after)\s+the\s+{DAY_ORD}(?![\w-]){NOT_DAY_NOUN}", re.I), "bare_ord"),
+    (re.compile(rf"\bthe\s+(\d{{1,2}}(?:st|nd|rd|th)|{WORD_ORD_RE})(?![\w-]){NOT_DAY_NOUN}(?=\s*(?:[.,?!;]|$|at\b|is\b|works\b|then\b|and\b|it is\b))", re.I), "bare_ord_weak"),
+    (re.compile(r"\b(?:in )?a fortnight\b|\bin two weeks\b", re.I), "fortnight"),
+    (re.compile(r"\btomorrow\b(?!'s)", re.I), "tomorrow"),
+    (re.compile(r"\b(?:today|tonight|EOD|COB|end of (?:the )?(?:day|business)|close of (?:play|business)|this (?:afternoon|evening)|"
+                r"later today|(?:right |straight |directly )?after (?:this|the|our) call|in the next (?:few|couple of|\w+|\d+) (?:minutes|hours))\b(?!'s)", re.I), "today"),
+    (re.compile(r"\bend of (?:the |this )?month\b", re.I), "end_month"),
     (re.compile(r"\bend of (?:the )?(?:quarter|Q([1-4]))\b", re.I), "end_quarter"),
 ]
+
+
+EXPLICIT_KINDS = {"iso", "month_day", "month_wordday", "day_month", "wordday_month", "weekday_ord", "weekday_num",
+                  "bare_ord", "bare_ord_weak", "weekday_wordday_month", "weekday_day_month",
+                  "weekday_month_wordday", "weekday_month_day"}
+RESTATE = re.compile(r"[\s,;:-]*(?:so\s+|that's\s+|that is\s+|i\.e\.\s+)?(?:on\s+|by\s+)?", re.I)
 
 
 def _next_weekday(base: dt.date, weekday: int, strictly_after: bool = True) -> dt.date:
@@ -54,9 +97,46 @@ def _explicit(year_base: dt.date, month: int, day: int) -> dt.date | None:
     return None
 
 
+def _day_number(token: str) -> int:
+    token = token.lower()
+    if token in WORD_ORDINALS:
+        return WORD_ORDINALS[token]
+    return int(re.match(r"\d+", token).group(0))
+
+
+def _day_of_month(base: dt.date, day: int, weekday: int | None = None) -> dt.date | None:
+    """The next date (on or after ``base``) with this day of the month, matching ``weekday`` when possible."""
+    if not 1 <= day <= 31:
+        return None
+    candidates = []
+    year, month = base.year, base.month
+    for _ in range(4):
+        try:
+            d = dt.date(year, month, day)
+            if d >= base:
+                candidates.append(d)
+        except ValueError:
+            pass
+        month += 1
+        if month > 12:
+            year, month = year + 1, 1
+    if not candidates:
+        return None
+    if weekday is not None:
+        for d in candidates[:3]:
+            if d.weekday() == weekday:
+                return d
+    return candidates[0]
+
+
 def find_dates(text: str, call_date: dt.date) -> list[tuple[dt.date, str]]:
     """All dates in ``text`` with the phrase that gave each, in order of appearance."""
-    found: list[tuple[int, dt.date, str]] = []
+    return [(d, phrase) for _, _, d, phrase in find_date_spans(text, call_date)]
+
+
+def find_date_spans(text: str, call_date: dt.date) -> list[tuple[int, int, dt.date, str]]:
+    """Like ``find_dates`` with the character span of each phrase: (start, end, date, phrase)."""
+    found: list[tuple[int, int, dt.date, str]] = []
     taken: list[tuple[int, int]] = []
     for pattern, kind in PATTERNS:
         for m in pattern.finditer(text):
@@ -65,8 +145,16 @@ def find_dates(text: str, call_date: dt.date) -> list[tuple[dt.date, str]]:
             value = _resolve(kind, m, call_date)
             if value is not None:
                 taken.append((m.start(), m.end()))
-                found.append((m.start(), value, m.group(0)))
-    return [(d, phrase) for _, d, phrase in sorted(found)]
+                found.append((m.start(), m.end(), value, m.group(0).strip(" ,"), kind))
+    found.sort(key=lambda x: x[0])
+    out: list[tuple[int, int, dt.date, str]] = []
+    for i, (start, end, value, phrase, kind) in enumerate(found):
+        nxt = found[i + 1] if i + 1 < len(found) else None
+        if (kind not in EXPLICIT_KINDS and nxt is not None and nxt[4] in EXPLICIT_KINDS
+                and RESTATE.fullmatch(text[end:nxt[0]])):
+            continue  # "next Wednesday, the first of July": the explicit restatement wins
+        out.append((start, end, value, phrase))
+    return out
 
 
 def _resolve(kind: str, m: re.Match, base: dt.date) -> dt.date | None:
@@ -75,10 +163,30 @@ def _resolve(kind: str, m: re.Match, base: dt.date) -> dt.date | None:
             return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
         except ValueError:
             return None
-    if kind == "month_day":
-        return _explicit(base, MONTHS[m.group(1).lower()], int(m.group(2)))
-    if kind == "day_month":
-        return _explicit(base, MONTHS[m.group(2).lower()], int(m.group(1)))
+    if kind in ("month_day", "month_wordday"):
+        if m.group(1) == "may" or m.group(1).lower() in ("mar", "jan", "sun", "sat") and m.group(1).islower():
+            return None  # "may", "mar" are words, not months, when written in lower case
+        day = _day_number(m.group(2))
+        return _explicit(base, MONTHS[m.group(1).lower()], day) if 1 <= day <= 31 else None
+    if kind in ("day_month", "wordday_month"):
+        month = m.group(2)
+        if month == "may" or month.lower() in ("mar", "jan") and month.islower():
+            return None
+        day = _day_number(m.group(1))
+        return _explicit(base, MONTHS[month.lower()], day) if 1 <= day <= 31 else None
+    if kind == "mid_month":
+        return _explicit(base, MONTHS[m.group(1).lower()], 15)
+    if kind == "end_named_month":
+        month = MONTHS[m.group(1).lower()]
+        return _explicit(base, month, calendar.monthrange(base.year, month)[1])
+    if kind in ("weekday_wordday_month", "weekday_day_month"):
+        return _explicit(base, MONTHS[m.group(3).lower()], _day_number(m.group(2)))
+    if kind in ("weekday_month_wordday", "weekday_month_day"):
+        return _explicit(base, MONTHS[m.group(2).lower()], _day_number(m.group(3)))
+    if kind in ("weekday_ord", "weekday_num"):
+        return _day_of_month(base, _day_number(m.group(2)), WEEKDAYS[m.group(1).lower()])
+    if kind in ("bare_ord", "bare_ord_weak"):
+        return _day_of_month(base, _day_number(m.group(1)))
     if kind == "end_next_week":
         return _next_weekday(base, 4, strictly_after=False) + dt.timedelta(days=7 if base.weekday() <= 4 else 0)
     if kind == "end_week":
@@ -87,7 +195,8 @@ def _resolve(kind: str, m: re.Match, base: dt.date) -> dt.date | None:
         monday_next = base + dt.timedelta(days=7 - base.weekday())
         return monday_next + dt.timedelta(days=WEEKDAYS[m.group(1).lower()])
     if kind == "day_after_next":
-        if "after next" in m.group(0).lower() or "week on" in m.group(0).lower():
+        phrase = m.group(0).lower()
+        if "after next" in phrase or "week on" in phrase or "following" in phrase:
             return _next_weekday(base, WEEKDAYS[m.group(1).lower()]) + dt.timedelta(days=7)
         return _next_weekday(base, WEEKDAYS[m.group(1).lower()])
     if kind == "day":
@@ -106,3 +215,39 @@ def _resolve(kind: str, m: re.Match, base: dt.date) -> dt.date | None:
         month = q * 3
         return dt.date(year, month, calendar.monthrange(year, month)[1])
     return None
+
+
+HOLIDAY = re.compile(r"\b(?:(?:bank|public|national|school)\s+)?holidays?\b|\b(?:Good Friday|Easter Monday|Easter|Whit Monday|"
+                     r"Labou?r Day|Memorial Day|Thanksgiving|Christmas(?: Day| Eve)?|Boxing Day|New Year's(?: Day| Eve)?|"
+                     r"Independence Day|St\.? Patrick's Day|Ascension(?: Day)?|Pentecost|May Day)\b", re.I)
+DAY_REF = re.compile(rf"\b(?:(?:next |this )?({DAY_RE})|(tomorrow)|(today))\b", re.I)
+
+
+def holidays_mentioned(sentences: list[str], call_date: dt.date) -> set[dt.date]:
+    """Days a call says are holidays: "Monday is Easter Monday", "I'm off tomorrow, it's Good Friday",
+    "Friday is a bank holiday". The day named nearest before the holiday word is the holiday."""
+    days: set[dt.date] = set()
+    for s in sentences:
+        for h in HOLIDAY.finditer(s):
+            before = [m for m in DAY_REF.finditer(s[:h.start()]) if h.start() - m.end() <= 40]
+            if not before:
+                continue
+            m = before[-1]
+            if m.group(2):
+                days.add(call_date + dt.timedelta(days=1))
+            elif m.group(3):
+                days.add(call_date)
+            else:
+                spans = find_date_spans(m.group(0), call_date)
+                if spans:
+                    days.add(spans[0][2])
+    return days
+
+
+def shift_for_holidays(date: dt.date, holidays: set[dt.date]) -> dt.date:
+    """A date that falls on a mentioned holiday moves to the next working day that is not one."""
+    if date not in holidays:
+        return date
+    while date in holidays or date.weekday() >= 5:
+        date += dt.timedelta(days=1)
+    return date

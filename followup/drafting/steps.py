@@ -1,38 +1,606 @@
-"""Next steps said on a call: who does what by when, with the sentence that says so."""
+"""Next steps said on a call: who does what by when, with the sentences that say so.
+
+Rules (general English patterns of sales calls, no call-specific words):
+
+- Commitments: "I'll / I will / I'm going to / let me / I can / I'm sending / I send" + an action verb
+  (owner: the speaker; "Notes" -> the rep); "we'll ..." (the speaker, a weaker owner); a named person
+  ("Ravi will join", "Marcus takes it to Renée", "Jeff sends", "Ann to send" in notes); "you'll ..." /
+  "you're taking ..." (the person addressed).  "Name and Name give ..." belongs to the first name.
+- Requests accepted across turns: "Can you send me X?" - "Will do" / "Sure, by Thursday" -> the one who
+  accepts owns "send me X"; an offer refused in the reply ("Maybe later", "Not yet") is dropped.
+- Meetings: "we meet again Tuesday", "let's book / put ... in the diary" -> the rep, due on the meeting date.
+- Due dates: in the clause (a "by ..." deadline first; the last one after a correction such as "actually"),
+  in a short next sentence of the same turn ("By next Tuesday, the fifteenth."), in "I'll do that by Friday",
+  or in a reply turn ("When?" - "Tuesday."; "End of this week? Friday?" - "Friday, yes.").  Holidays said
+  on the call shift a date that falls on them.  A bare "send the invite" takes the meeting date said just before.
+- Tentative: hedged or conditional ("maybe", "pencil in", "if she wants", "no promises", "I'll try").
+- Skipped: questions (except "you'll send ..., by when?"), negations, past tense, hypotheticals and
+  injection sentences (removed when the context is built).
+- The same action said twice (e.g. again in the end-of-call recap) is one step: evidence merged, the latest
+  date said kept, the fuller text kept.
+"""
 from __future__ import annotations
 
+import datetime as dt
 import re
+from dataclasses import dataclass, field
 
-from followup.drafting.context import HEDGE, HYPOTHETICAL, CallContext, confidence, evidence
-from followup.drafting.dates import find_dates
+from followup.drafting.context import CallContext, Unit, confidence, evidence
+from followup.drafting.dates import find_date_spans, holidays_mentioned, shift_for_holidays
 from followup.drafting.model import ExtractedStep
 
-COMMIT = re.compile(r"\b(I'll|I will|I can|we'll|we will|let me|I'm going to|our (?:legal )?team will|[A-Z][a-z]+ will)\s+([a-z]+(?:\s+[a-z]+)?)\b")
-ACTION_VERBS = {"send", "share", "set", "schedule", "book", "confirm", "review", "finish", "complete", "follow",
-                "introduce", "get", "loop", "prepare", "draft", "circulate", "update", "check", "organise", "organize", "run"}
+# Action verbs a next step starts with (base form).  Two-word verbs are matched on their first word.
+VERBS = {
+    "send", "share", "ship", "forward", "email", "mail", "post", "get", "give", "provide", "prepare", "draft",
+    "write", "put", "add", "include", "set", "schedule", "book", "arrange", "organise", "organize", "confirm",
+    "check", "double-check", "verify", "ask", "find", "look", "review", "return", "turn", "sign", "countersign",
+    "circulate", "update", "revise", "loop", "introduce", "connect", "follow", "reach", "call", "ring", "come",
+    "touch", "talk", "speak", "brief", "walk", "run", "test", "bench", "cancel", "extend", "invite", "decide",
+    "let", "answer", "reply", "respond", "chase", "pull", "compile", "cover", "present", "clarify", "flag",
+    "submit", "take", "hand", "deliver", "make", "reflect", "escalate", "raise", "file", "route", "arrange",
+    "finalise", "finalize", "complete", "finish", "sort", "attach", "reserve", "issue", "resend", "reschedule",
+    "move", "push", "recap", "summarise", "summarize", "document", "record", "meet", "catch", "discuss", "demo",
+    "show", "install", "deploy", "configure", "enable", "open", "start", "kick", "align", "sync", "line",
+    "nudge", "remind", "request", "obtain", "source", "order", "bring", "copy", "cc", "have", "do", "go", "work",
+    "double", "triple", "dig", "investigate", "find", "try", "see", "think", "keep", "leave", "hold", "believe",
+}
+# Verbs that only make a step with the right complement.
+NEEDS = {
+    "make": re.compile(r"^make sure\b", re.I),
+    "have": re.compile(r"^have\b.*\b(?:to you|over|ready|done|with you|back|for you|sent|tested|signed|finished|"
+                       r"completed|reviewed|in your inbox|across)\b", re.I),
+    "do": re.compile(r"^do (?:it|that|this|so|the same)\b", re.I),
+    "go": re.compile(r"^go (?:back|through|over|ahead)\b", re.I),
+    "work": re.compile(r"^work (?:on|through|up)\b", re.I),
+    "take": re.compile(r"^take (?:it|this|that|the|them)\b.*\b(?:to|with|through|back)\b", re.I),
+    "come": re.compile(r"^come back\b", re.I),
+    "get": re.compile(r"^get (?:back|in touch|you|it|that|this|those|them|the|a|an|our|your|him|her|us|me|[A-Z])", re.I),
+    "set": re.compile(r"^set (?:up|it up|that up|this up|a |the )", re.I),
+    "catch": re.compile(r"^catch up\b", re.I),
+    "line": re.compile(r"^line up\b", re.I),
+    "kick": re.compile(r"^kick off\b", re.I),
+    "try": re.compile(r"^try (?:to|and)\b", re.I),
+    "see": re.compile(r"^see (?:if|whether|what)\b", re.I),
+    "find": re.compile(r"^find (?:out|a time|time)\b", re.I),
+    "look": re.compile(r"^look (?:into|at|for)\b", re.I),
+    "reach": re.compile(r"^reach out\b", re.I),
+    "touch": re.compile(r"^touch base\b", re.I),
+    "turn": re.compile(r"^turn (?:\w+ )?(?:around|round)\b|^turn (?:it|them|that) around\b", re.I),
+    "let": re.compile(r"^let (?:you|them|him|her|us|me)\b.*\bknow\b", re.I),
+    "move": re.compile(r"^move (?:the |our )?(?:meeting|call|demo|session|invite)\b", re.I),
+    "push": re.compile(r"^push (?:the |our )?(?:meeting|call|demo|session|invite)\b", re.I),
+    "open": re.compile(r"^open (?:a |an |the )?(?:ticket|account|case)\b", re.I),
+    "start": re.compile(r"^start (?:the|a|on)\b", re.I),
+    "walk": re.compile(r"^walk (?:\w+ )?through\b", re.I),
+    "pull": re.compile(r"^pull (?:together|up)\b", re.I),
+    "put": re.compile(r"^put (?!it down\b|numbers?\b|a number\b)", re.I),
+    "show": re.compile(r"^show (?:you|them|him|her)\b(?!.*\bscreen\b)", re.I),
+    "share": re.compile(r"^share (?!my screen|the screen|my thoughts|a bit)", re.I),
+    "double": re.compile(r"^double[- ]check\b", re.I),
+    "triple": re.compile(r"^triple[- ]check\b", re.I),
+    "dig": re.compile(r"^dig into\b", re.I),
+    "call": re.compile(r"^call (?!it\b|me\b|this\b)", re.I),
+}
+# Never a step on their own ("I'll hold you to that", "I'll believe it when I see it", "let me think").
+NEVER = {"keep", "leave", "hold", "believe", "think", "see", "try", "summarise", "summarize", "recap"}
+
+NAME = r"[A-Z][a-zà-öø-ÿ'’-]+"
+COMMIT = re.compile(
+    rf"(?P<subj>\b(?:I|we|We|you|You)\b|\b{NAME}(?:\s+{NAME})?(?:\s+and\s+{NAME})?)"
+    r"(?P<modal>\s*['’]ll|\s+will|\s+shall|\s+(?:am|['’]m|are|['’]re|is|['’]s)\s+(?:going\s+to|gonna)|"
+    r"\s+can|\s+could|\s*['’]d|\s+would|\s+(?:need|have|want|plan|promise|undertake)s?\s+to|"
+    r"\s+(?:am|['’]m|are|['’]re|is|['’]s)(?=\s+(?:also\s+|just\s+|then\s+)?[a-z]+ing\b)|\s+to(?=\s+[a-z]))?"
+    r"(?P<adv>(?:\s+(?:also|just|then|definitely|still|quickly|probably|happily|gladly|both|all|personally|"
+    r"first|now|actually|certainly|absolutely|of course|right away|immediately|now|too|go ahead and|go and|try to|"
+    r"try and|make sure to|be sure to|look to|aim to|hopefully|probably)){0,3})"
+    r"\s+(?P<verb>[a-z]+(?:-[a-z]+)?)\b")
+LET_ME = re.compile(r"\b(?:let me|let us|allow me to)\s+(?P<verb>[a-z]+(?:-[a-z]+)?)\b", re.I)
+LETS_MEET = re.compile(r"\b(?:let['’]s|let us|shall we|we should|we['’]ll|we will|we can)\s+(?:also\s+)?"
+                       r"(?P<verb>meet|book|schedule|pencil|put|set up|catch up|reconvene|regroup|talk|speak|reconnect|"
+                       r"sync|touch base|get together|do)\b", re.I)
+MEET_AGAIN = re.compile(r"\b(?:we|We)\s+(?:meet|talk|speak|reconvene|regroup|reconnect|sync|catch up)\b(?:\s+again)?")
+MEETING_WORDS = re.compile(r"\b(?:meet|meeting|call|session|catch[- ]up|check[- ]in|demo|workshop|diary|calendar|"
+                           r"invite|slot|deep dive|review|walkthrough|sync|touch base|reconvene|regroup)\b", re.I)
+INVITE = re.compile(r"\b(?:invite|invitation|calendar|diary|meeting request|teams link|zoom link)\b", re.I)
+
+QUESTION_END = re.compile(r"\?\s*$")
+WHEN_Q = re.compile(r"\b(?:by when|when|what date|which day|how soon|how long)\b", re.I)
+NEGATION = re.compile(r"\b(?:not|never|n['’]t|no longer)\b", re.I)
+PAST = re.compile(r"\b(?:already|last (?:week|month|time|year)|yesterday|earlier today|ago)\b", re.I)
+TENTATIVE = re.compile(
+    r"\b(?:maybe|might|perhaps|possibly|pencil(?:led|ed)?|no promises|can['’]?t promise|cannot promise|not promising|"
+    r"try to|I['’]ll try|we['’]ll try|try and|hopefully|tentative(?:ly)?|if (?:he|she|they|you|it)(?: \w+)? "
+    r"(?:agree|want|like|prefer|approve|say|decide|need|wish|ha(?:s|ve) time|get a chance)s?|if (?:I|we) (?:can|find|get|have)|"
+    r"if possible|if there['’]s time|when I get a chance|at some point|no guarantees?|can['’]?t guarantee|"
+    r"not sure|probably|in principle|I['’]ll see what I can do|see if|see whether|depending on|assuming (?:he|she|they))\b",
+    re.I)
+TURN_HEDGE = re.compile(r"\b(?:no promises|can['’]?t promise|cannot promise|no guarantees?|can['’]?t guarantee|"
+                        r"I['’]ll see what I can do|pencil)\b", re.I)
+HYPO = re.compile(r"\b(?:hypothetical(?:ly)?|imagine|in theory|for example|let['’]s say we|suppose|if we were|"
+                  r"would have|could have|should have)\b", re.I)
+# Where the step's wording stops: a subordinate clause adds reasons, not the action.
+CUT = re.compile(r"(?:,?\s+(?:because|since|so that|so you|so we|so she|so he|so they|so it|which|assuming|just in case|"
+                 r"in case|as long as|unless|if|once|when|while|but|though|although|otherwise)\b|,\s+so\b|\s+[-–—]\s+|;)",
+                 re.I)
+SUBORDINATE = re.compile(r"(?:,\s+|\s+)(?:so (?:that |you |we |she |he |they |it )|because |since |which |just in case )",
+                         re.I)
+DEADLINE = re.compile(r"\b(?:by|before|until|till|no later than|latest|at the latest|due)\s*$", re.I)
+CORRECTION = re.compile(r"\b(?:actually|sorry|I mean|rather|instead|make that|no,|no wait|wait|correction|"
+                        r"not the|scratch that)\b", re.I)
+SAME_MESSAGE = re.compile(r"\b(?:in the same (?:email|mail|message|pack|package|document|envelope)|"
+                          r"together with (?:it|that|the)|along with (?:it|that))\b", re.I)
+AFFIRM = re.compile(r"^\s*(?:sure|yes|yeah|yep|yup|of course|absolutely|certainly|definitely|no problem|no worries|"
+                    r"happy to|can do|will do|ok(?:ay)?|fine|perfect|great|good|correct|that works|works for me|deal|"
+                    r"consider it done|on it|I can|I will|I['’]ll)\b", re.I)
+ACCEPT_ONLY = re.compile(r"^\s*(?:(?:sure|yes|yeah|yep|ok(?:ay)?|of course|absolutely|no problem)[,.!]?\s*)?"
+                         r"(?:will do|can do|consider it done|I['’]m on it|on it|leave it with me|I(?:['’]ll| will| can) do "
+                         r"(?:that|it|this|so))\b", re.I)
+REFUSE = re.compile(r"^\s*(?:no\b|nope|not (?:yet|now|right now|at the moment|needed|necessary)|maybe later|"
+                    r"later|don['’]t|please don['’]t|no need|not for now|let['’]s not|that['’]s not necessary|"
+                    r"I['’]d rather not|possibly|hold off)", re.I)
+REQUEST = re.compile(r"\b(?:can|could|would|will) you(?: please| also| just)?\s+(?P<verb>[a-z]+(?:-[a-z]+)?)\b"
+                     r"|\bplease(?: also| just)?\s+(?P<verb2>[a-z]+(?:-[a-z]+)?)\b"
+                     r"|\b(?:I['’]d|we['’]d) (?:need|like|want) you to\s+(?P<verb3>[a-z]+(?:-[a-z]+)?)\b"
+                     r"|\bif you (?:can|could)\s+(?P<verb4>[a-z]+(?:-[a-z]+)?)\b", re.I)
+PRONOUN_OBJ = re.compile(r"^\w+(?:[- ](?:up|out|over|back|through|around|off))?\s+(?:you |him |her |them |us |me )?"
+                         r"(?:it|that|this|them|those|these|one|so)\b", re.I)
+STOP = {"the", "a", "an", "and", "or", "to", "of", "for", "with", "on", "in", "by", "at", "from", "is", "be",
+        "our", "their", "his", "her", "your", "my", "you", "we", "i", "it", "that", "this", "them", "those", "me",
+        "us", "will", "can", "also", "just", "so", "then", "as", "send", "get", "over", "up", "all", "both", "too",
+        "today", "tomorrow", "friday", "monday", "tuesday", "wednesday", "thursday", "week", "next", "end", "do",
+        "have", "make", "sure", "ll", "s", "re", "d", "t", "there", "what", "which", "one", "some", "any", "out"}
+
+
+@dataclass
+class _Step:
+    text: str
+    owner: str
+    due: dt.date | None
+    tentative: bool
+    units: list[Unit]
+    order: int                     # unit index of the first mention
+    strong_owner: bool = True      # "I" or a name; "we" is weaker
+    meeting: bool = False
+    date_order: int = -1           # unit index of the mention that gave the date
+    mentions: int = 1
+    words: set[str] = field(default_factory=set)
+
+
+def _words(text: str) -> set[str]:
+    return {w for w in re.findall(r"[a-z0-9]+", text.lower()) if w not in STOP and len(w) > 1}
+
+
+def _base(verb: str) -> str:
+    v = verb.lower()
+    if v in VERBS:
+        return v
+    for suffix, repl in (("ies", "y"), ("ses", "s"), ("shes", "sh"), ("ches", "ch"), ("xes", "x"), ("s", "")):
+        if v.endswith(suffix) and v[: -len(suffix)] + repl in VERBS:
+            return v[: -len(suffix)] + repl
+    if v.endswith("ing"):
+        stem = v[:-3]
+        for cand in (stem, stem + "e", stem[:-1] if len(stem) > 2 and stem[-1] == stem[-2] else stem):
+            if cand in VERBS:
+                return cand
+    return ""
+
+
+class _Extractor:
+    def __init__(self, ctx: CallContext):
+        self.ctx = ctx
+        self.units = ctx.units
+        self.turns = ctx.transcript.turns
+        self.speakers_on_call = set(ctx.transcript.speakers)
+        self.rep = ctx.rep
+        self.holidays = holidays_mentioned([u.sentence for u in ctx.units], ctx.call_date)
+        self.by_turn: dict[int, list[int]] = {}
+        for i, u in enumerate(self.units):
+            self.by_turn.setdefault(u.turn_index, []).append(i)
+        self.steps: list[_Step] = []
+
+    # --- people -------------------------------------------------------------------------------
+    def owner_of(self, speaker: str) -> str:
+        if speaker == "Notes":
+            return self.rep
+        return self.ctx.person(speaker) or speaker
+
+    def name(self, token: str) -> str | None:
+        token = token.strip()
+        return self.ctx.person(token) or self.ctx.person(token.split()[0])
+
+    def addressee(self, idx: int) -> str | None:
+        """Who "you" is in unit ``idx``: a name addressed in the turn, else the previous/next other speaker."""
+        u = self.units[idx]
+        m = re.match(rf"^(?:and |so |okay,? |ok,? |right,? )?({NAME})\s*,", u.sentence, re.I)
+        if m and self.name(m.group(1)) and self.name(m.group(1)) != self.owner_of(u.turn.speaker):
+            return self.name(m.group(1))
+        found = None
+        for j in self.by_turn.get(u.turn_index, []):
+            if j > idx:
+                break
+            m = re.match(rf"^(?:and |so |okay,? |ok,? |right,? )?({NAME})\s*,", self.units[j].sentence)
+            if m and self.name(m.group(1)) and self.name(m.group(1)) != self.owner_of(u.turn.speaker):
+                found = self.name(m.group(1))
+        if found:
+            return found
+        others = [s for s in self.speakers_on_call if s not in (u.turn.speaker, "Notes")]
+        if len(others) == 1:
+            return self.owner_of(others[0])
+        t = u.turn_index
+        if t > 0 and self.turns[t - 1].speaker != u.turn.speaker:
+            return self.owner_of(self.turns[t - 1].speaker)
+        if t + 1 < len(self.turns) and self.turns[t + 1].speaker != u.turn.speaker:
+            return self.owner_of(self.turns[t + 1].speaker)
+        return None
+
+    # --- dates --------------------------------------------------------------------------------
+    def dates_in(self, text: str) -> list[tuple[int, int, dt.date, str]]:
+        out = []
+        for s, e, d, phrase in find_date_spans(text, self.ctx.call_date):
+            if d < self.ctx.call_date:
+                continue
+            before = text[max(0, s - 12):s].lower()
+            if re.search(r"\b(?:for|of|at) the\s*$", before) or re.search(r"^['’]s\b", text[e:e + 3]):
+                continue  # "for the June second board", "Monday's meeting": a name, not a due date
+            out.append((s, e, shift_for_holidays(d, self.holidays), phrase))
+        return out
+
+    def pick_date(self, text: str, meeting: bool = False) -> dt.date | None:
+        spans = self.dates_in(text)
+        if not spans:
+            return None
+        if len(spans) > 1 and CORRECTION.search(text):
+            return spans[-1][2]
+        if not meeting:
+            for s, e, d, _ in spans:
+                if DEADLINE.search(text[:s]):
+                    # "today or tomorrow" / "tonight or Tuesday": the later one is the promise
+                    alt = [d2 for s2, _, d2, _ in spans if s2 > e and re.fullmatch(r"\s*or\s*", text[e:s2])]
+                    return max([d, *alt])
+        s, e, d, _ = spans[0]
+        alt = [d2 for s2, _, d2, _ in spans[1:] if re.fullmatch(r"\s*or\s*(?:by\s+)?", text[e:s2])]
+        return max([d, *alt])
+
+    def date_after(self, idx: int, owner: str, asked: bool) -> tuple[dt.date | None, int]:
+        """A date given after the commitment: a short follow-up sentence, or a reply turn."""
+        u = self.units[idx]
+        same_turn = [j for j in self.by_turn[u.turn_index] if j > idx]
+        if same_turn:
+            j = same_turn[0]
+            nxt = self.units[j].sentence
+            if (len(nxt.split()) <= 10 or re.match(r"^(?:by|on|before|let['’]s say|say|latest|probably|so)\b", nxt, re.I)) \
+                    and not COMMIT.search(nxt):
+                d = self.pick_date(nxt)
+                if d:
+                    return d, j
+            if not QUESTION_END.search(u.sentence):
+                return None, -1
+        asked = asked or bool(WHEN_Q.search(u.sentence) and QUESTION_END.search(u.sentence))
+        proposed = None
+        t = u.turn_index
+        for k in range(t + 1, min(t + 4, len(self.turns))):
+            turn = self.turns[k]
+            idxs = self.by_turn.get(k, [])
+            if not idxs:
+                continue
+            if self.owner_of(turn.speaker) != owner:
+                text = " ".join(self.units[j].sentence for j in idxs[:2])
+                if "?" in text and WHEN_Q.search(text):
+                    asked = True
+                    continue
+                if "?" in text and self.pick_date(text):
+                    proposed = (self.pick_date(text), idxs[0])
+                    continue
+                if asked or proposed:
+                    continue
+                return None, -1
+            if not (asked or proposed):
+                return None, -1
+            for j in idxs[:2]:
+                d = self.pick_date(self.units[j].sentence)
+                if d:
+                    return d, j
+            if proposed and AFFIRM.search(self.units[idxs[0]].sentence):
+                return proposed
+            return None, -1
+        return None, -1
+
+    def date_before(self, idx: int) -> dt.date | None:
+        """The meeting date said just before "I'll send the invite"."""
+        u = self.units[idx]
+        for j in range(idx - 1, max(-1, idx - 4), -1):
+            if self.units[j].turn_index < u.turn_index - 2:
+                break
+            spans = self.dates_in(self.units[j].sentence)
+            if spans:
+                return spans[-1][2]
+        return None
+
+    # --- text ---------------------------------------------------------------------------------
+    def context_object(self, idx: int) -> str:
+        """What "it"/"that" refers to: an earlier sentence of the same turn, or the other speaker's request."""
+        u = self.units[idx]
+        earlier = [j for j in self.by_turn[u.turn_index] if j < idx]
+        for j in reversed(earlier):
+            s = self.units[j].sentence
+            if len(_words(s)) >= 3 and not QUESTION_END.search(s):
+                return s
+        t = u.turn_index
+        for k in range(t - 1, max(-1, t - 3), -1):
+            if self.turns[k].speaker == u.turn.speaker:
+                continue
+            idxs = self.by_turn.get(k, [])
+            cands = [self.units[j].sentence for j in idxs]
+            req = [s for s in cands if REQUEST.search(s) or QUESTION_END.search(s)]
+            pool = req or cands
+            if pool:
+                return max(pool, key=lambda s: len(_words(s)))
+            break
+        return ""
+
+    def make_text(self, clause: str, idx: int, owner: str) -> str:
+        action = clause.strip()
+        m = CUT.search(action, 8)
+        if m:
+            action = action[:m.start()]
+        action = action.strip(" ,.;:!?-–—")
+        if PRONOUN_OBJ.match(action) or len(_words(action)) <= 2:
+            obj = self.context_object(idx)
+            if obj:
+                obj = re.sub(r"^(?:and|so|okay|ok|sure|yes|yeah|please|also)\b[, ]*", "", obj, flags=re.I)
+                obj = re.sub(r"\b(?:can|could|would|will) you(?: please)?\s+", "", obj, flags=re.I).strip(" ,.?!")
+                action = f"{action} ({obj[:120]})"
+        addressee = None
+        if re.search(r"\byou\b", action):
+            u = self.units[idx]
+            addressee = self.addressee(idx) if owner == self.owner_of(u.turn.speaker) else None
+        if addressee and addressee != owner:
+            first = addressee.split()[0]
+            action = re.sub(r"\byou\b", first, action, count=1)
+        action = re.sub(r"\s+", " ", action)
+        if len(action) > 160:
+            action = action[:160].rsplit(" ", 1)[0]
+        return action[:1].upper() + action[1:]
+
+    # --- collection ---------------------------------------------------------------------------
+    def add(self, text: str, owner: str, due: dt.date | None, tentative: bool, units: list[Unit], order: int,
+            strong: bool = True, meeting: bool = False, date_order: int = -1) -> None:
+        if not owner or not text or len(_words(text)) < 1:
+            return
+        self.steps.append(_Step(text=text, owner=owner, due=due, tentative=tentative, units=units, order=order,
+                                strong_owner=strong, meeting=meeting, date_order=date_order if due else -1,
+                                words=_words(text)))
+
+    def run(self) -> list[_Step]:
+        for i, u in enumerate(self.units):
+            self.sentence(i, u)
+        self.accepted_requests()
+        return self.merge()
+
+    def valid_verb(self, verb: str, rest: str) -> str:
+        base = _base(verb)
+        if not base or base in NEVER:
+            return ""
+        need = NEEDS.get(base)
+        if need and not need.search(base + rest[len(verb):] if rest.lower().startswith(verb.lower()) else rest):
+            return ""
+        return base
+
+    def sentence(self, i: int, u: Unit) -> None:
+        s = u.sentence
+        speaker_owner = self.owner_of(u.turn.speaker)
+        question = bool(QUESTION_END.search(s))
+        if HYPO.search(s) or PAST.search(s):
+            return
+        hits: list[tuple[int, int, str, bool, str]] = []  # (start, verb_start, owner, strong, kind)
+        for m in COMMIT.finditer(s):
+            subj, modal, verb = m.group("subj"), m.group("modal") or "", m.group("verb")
+            rest = s[m.start("verb"):]
+            base = self.valid_verb(verb, rest)
+            if not base:
+                continue
+            modal_l = modal.strip().lower().replace("’", "'")
+            sl = subj.lower()
+            if sl in ("i", "we"):
+                if not modal and verb.lower() != base:
+                    continue  # "I sent" / "we sends": past tense or not a verb form for I/we
+                if modal_l in ("'d", "would", "could") and not self.dates_in(rest):
+                    continue  # "I'd want to see", "we could": a wish, not a promise
+                if modal_l == "to":
+                    continue
+                owner = speaker_owner
+                strong = sl == "i"
+                kind = "self"
+            elif sl == "you":
+                if not modal or modal_l in ("'d", "would", "could", "can", "to") or re.match(r"need|have|want", modal_l):
+                    if not (not modal and verb.lower() == base and not question):
+                        continue  # "you could", "you need to": advice, not a commitment
+                owner = self.addressee(i)
+                if owner is None:
+                    continue
+                strong, kind = True, "you"
+            else:
+                first = re.split(r"\s+and\s+", subj)[0]
+                owner = self.name(first)
+                if owner is None:
+                    continue
+                if not modal and verb.lower() == base and " and " not in subj:
+                    continue  # "Ravi send" is not a sentence; "Claire and Julien give" is
+                if modal_l in ("'d", "would", "could", "'s"):
+                    continue
+                strong, kind = True, "named"
+            if question and not (kind == "you" and WHEN_Q.search(s)):
+                continue
+            if re.search(r"\bn['’]t\b|\bnot\b", modal + m.group("adv")):
+                continue
+            hits.append((m.start(), m.start("verb"), owner, strong, kind))
+        for m in LET_ME.finditer(s):
+            base = self.valid_verb(m.group("verb"), s[m.start("verb"):])
+            if base and not question and base not in ("share", "show", "walk", "put") and not any(h[0] == m.start() for h in hits):
+                hits.append((m.start(), m.start("verb"), speaker_owner, True, "self"))
+        meet = LETS_MEET.search(s) or MEET_AGAIN.search(s)
+        if meet and not question:
+            rest = s[meet.start():]
+            date = self.pick_date(rest, meeting=True)
+            if date and MEETING_WORDS.search(s) or date and MEET_AGAIN.search(s):
+                owner = self.rep if self.rep in self.speakers_on_call or u.turn.speaker == "Notes" else speaker_owner
+                text = self.make_text(s[meet.start("verb") if "verb" in meet.re.groupindex else meet.start():], i, owner)
+                text = f"{text} ({date:%A %d %B})" if date.strftime("%B") not in text else text
+                self.add(text, owner, date, bool(TENTATIVE.search(s)), [u], i, meeting=True, date_order=i)
+        if not hits:
+            return
+        hits.sort()
+        # notes: an imperative line ("Send pricing to Ann by Friday") is the rep's step
+        for n, (start, vstart, owner, strong, kind) in enumerate(hits):
+            end = hits[n + 1][0] if n + 1 < len(hits) else len(s)
+            clause = s[vstart:end]
+            # "..., and sends the docs by Friday": a second action by the same subject
+            parts = [clause]
+            cont = re.search(r",?\s+and\s+(?:then\s+)?(?=([a-z]+s)\b)", clause)
+            if cont and kind == "named" and _base(cont.group(1)):
+                parts = [clause[:cont.start()], clause[cont.end():]]
+            inherited = None
+            for pn, part in enumerate(parts):
+                self.clause(i, u, part, owner, strong, kind, inherited, previous_same=n > 0 and SAME_MESSAGE.search(part))
+                if pn == 0:
+                    inherited = self.steps[-1].due if self.steps and self.steps[-1].units[-1] is u else None
+
+    def clause(self, i: int, u: Unit, clause: str, owner: str, strong: bool, kind: str,
+               inherited: dt.date | None, previous_same) -> None:
+        s = u.sentence
+        if previous_same and self.steps and self.steps[-1].units[-1] is u:
+            return  # "and I'll put the summary in the same email": part of the step just said
+        body = clause
+        sub = SUBORDINATE.search(body)
+        date_text = body[:sub.start()] if sub and self.dates_in(body[:sub.start()]) else body
+        if sub and not self.dates_in(body[:sub.start()]):
+            date_text = body[:sub.start()]
+        due = self.pick_date(date_text)
+        date_order = i if due else -1
+        is_invite = bool(INVITE.search(body)) and re.match(r"(?:send|resend|update|move|put|book|set)\b", body, re.I)
+        anaphoric = re.match(r"(?:do|have) (?:it|that|this)\b", body, re.I)
+        if due is None and inherited:
+            due, date_order = inherited, i
+        if due is None:
+            d, j = self.date_after(i, owner, asked=False)
+            if d:
+                due, date_order = d, j
+        if due is None and is_invite:
+            due = self.date_before(i)
+            date_order = i if due else -1
+        tentative = bool(TENTATIVE.search(s) or TURN_HEDGE.search(u.turn.text))
+        if kind == "self" and re.search(r"\b(?:I|we)\s+(?:could|would|['’]d)\b", s) and due is None:
+            tentative = True
+        # an offer refused in the reply ("Maybe later", "Not yet") is not a step
+        if re.search(r"\b(?:I|we) can\b", s) and self.refused(u):
+            return
+        if anaphoric and self.steps:
+            prev = next((st for st in reversed(self.steps) if st.owner == owner and st.order >= i - 6), None)
+            if prev is not None:
+                if due and (prev.due is None or date_order > prev.date_order):
+                    prev.due, prev.date_order = due, date_order
+                prev.units.append(u)
+                prev.mentions += 1
+                return
+        text = self.make_text(body, i, owner)
+        self.add(text, owner, due, tentative, [u], i, strong=strong, date_order=date_order)
+
+    def refused(self, u: Unit) -> bool:
+        t = u.turn_index
+        if t + 1 < len(self.turns) and self.turns[t + 1].speaker != u.turn.speaker:
+            return bool(REFUSE.search(self.turns[t + 1].text))
+        return False
+
+    def accepted_requests(self) -> None:
+        """"Can you send me X?" - "Will do." / "Sure, by Thursday." -> the one who accepts owns X."""
+        for i, u in enumerate(self.units):
+            m = REQUEST.search(u.sentence)
+            if not m:
+                continue
+            verb = next(g for g in (m.group("verb"), m.group("verb2"), m.group("verb3"), m.group("verb4")) if g)
+            rest = u.sentence[m.end() - len(verb):]
+            if not self.valid_verb(verb, rest):
+                continue
+            if re.search(r"\b(?:hear|see) (?:me|us|it)\b", u.sentence, re.I):
+                continue
+            t = u.turn_index
+            # the request must be the last thing said in its turn, answered by someone else
+            if self.by_turn[t][-1] != i or t + 1 >= len(self.turns) or self.turns[t + 1].speaker == u.turn.speaker:
+                continue
+            idxs = self.by_turn.get(t + 1, [])
+            if not idxs:
+                continue
+            reply = self.units[idxs[0]]
+            reply_text = " ".join(self.units[j].sentence for j in idxs[:2])
+            if COMMIT.search(reply_text) and any(st.units[0] is self.units[j] for st in self.steps for j in idxs[:2]):
+                continue  # the reply has its own "I'll ..." commitment
+            if not (ACCEPT_ONLY.search(reply.sentence) or AFFIRM.search(reply.sentence) and self.pick_date(reply_text)):
+                continue
+            owner = self.owner_of(reply.turn.speaker)
+            due = self.pick_date(reply_text) or self.pick_date(rest)
+            text = re.sub(r"[?.!]+$", "", rest).strip()
+            text = self.make_text(text, i, owner)
+            self.add(text, owner, due, bool(TENTATIVE.search(reply_text)), [u, reply], idxs[0],
+                     date_order=idxs[0] if due else -1)
+
+    # --- dedup --------------------------------------------------------------------------------
+    def same(self, a: _Step, b: _Step) -> bool:
+        if not a.words or not b.words:
+            return False
+        shared = len(a.words & b.words)
+        small = min(len(a.words), len(b.words))
+        ratio = shared / small
+        if a.meeting and b.meeting and a.due == b.due:
+            return True
+        if a.due and b.due and a.due == b.due:
+            return ratio >= 0.25 and shared >= 2 or ratio >= 0.5
+        if a.due and b.due and a.due != b.due:
+            return ratio >= 0.6 and shared >= 3
+        return ratio >= 0.4 and shared >= 2 or ratio >= 0.6
+
+    def merge(self) -> list[_Step]:
+        out: list[_Step] = []
+        for st in sorted(self.steps, key=lambda x: x.order):
+            target = None
+            for o in out:
+                if o.owner == st.owner and self.same(o, st):
+                    target = o
+                    break
+                if o.owner != st.owner and (not o.strong_owner or not st.strong_owner) and o.due == st.due \
+                        and o.due is not None and self.same(o, st) and len(o.words & st.words) >= 3:
+                    target = o
+                    if not o.strong_owner and st.strong_owner:
+                        o.owner, o.strong_owner = st.owner, True
+                    break
+            if target is None:
+                out.append(st)
+                continue
+            target.mentions += 1
+            target.units.extend(x for x in st.units if x not in target.units)
+            if st.due and (target.due is None or st.date_order >= target.date_order):
+                target.due, target.date_order = st.due, st.date_order
+            target.tentative = target.tentative and st.tentative
+            if len(st.words) > len(target.words):
+                target.text = st.text
+            target.words |= st.words
+        return out
 
 
 def extract_steps(ctx: CallContext) -> list[ExtractedStep]:
-    steps: list[ExtractedStep] = []
-    for u in ctx.units:
-        s = u.sentence
-        m = COMMIT.search(s)
-        if not m or m.group(2).split()[0] not in ACTION_VERBS or HYPOTHETICAL.search(s) and not HEDGE.search(s):
-            continue
-        subject = m.group(1)
-        owner = u.turn.speaker
-        first = subject.split()[0]
-        if not subject.lower().startswith(("we", "our", "i")) and ctx.person(first):
-            owner = ctx.person(first)
-        if owner == "Notes":
-            owner = ctx.rep
-        action = s[m.start(2):].rstrip(".!?")
-        dates = [d for d, _ in find_dates(s, ctx.call_date) if d >= ctx.call_date]
-        hedged = bool(HEDGE.search(s))
-        text = action[0].upper() + action[1:]
-        if any(x.text == text and x.owner == owner for x in steps):
-            continue
-        steps.append(ExtractedStep(text=text[:200], owner=owner, due_date=dates[0] if dates else None,
-                                   evidence=[evidence(u.turn, s)], certainty="explicit", tentative=hedged,
-                                   confidence=confidence("explicit", bool(dates), False, hedged)))
-    return steps
+    ex = _Extractor(ctx)
+    result: list[ExtractedStep] = []
+    for st in ex.run():
+        seen: set[str] = set()
+        ev = []
+        for u in st.units:
+            if u.sentence not in seen:
+                seen.add(u.sentence)
+                ev.append(evidence(u.turn, u.sentence))
+        speakers = {u.turn.speaker for u in st.units}
+        valid = st.due is not None and st.due >= ctx.call_date
+        result.append(ExtractedStep(
+            text=st.text, owner=st.owner, due_date=st.due, evidence=ev[:4],
+            certainty="explicit" if st.strong_owner or st.meeting else "inferred", tentative=st.tentative,
+            confidence=confidence("explicit" if st.strong_owner or st.meeting else "inferred", valid,
+                                  len(speakers) > 1 or st.mentions > 1, st.tentative)))
+    return result
