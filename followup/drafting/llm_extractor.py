@@ -325,13 +325,17 @@ def parse_amount(value: str) -> float | None:
     return amount if amount > 0 else None
 
 
+FREE_TEXT = {"Opportunity.NextStep"}
+
+
 def _similar(a: str, b: str) -> bool:
     return difflib.SequenceMatcher(None, _norm(a), _norm(b)).ratio() >= 0.6
 
 
 def merge(model: Extraction, rules: Extraction) -> Extraction:
     """Union of both extractors; an item both found (same value, or a similar next step) gets the
-    higher confidence plus a bonus; conflicting field values keep the better one, penalised."""
+    higher confidence plus a bonus. Conflicting values keep the better one, penalised: the model's
+    summary for free-text fields (``FREE_TEXT``), otherwise the more confident of the two."""
     merged = rules.model_copy(deep=True)
     by_field = {f.field: f for f in merged.fields}
     for item in model.fields:
@@ -342,7 +346,9 @@ def merge(model: Extraction, rules: Extraction) -> Extraction:
             mine.confidence = round(min(max(mine.confidence, item.confidence) + AGREEMENT_BONUS, 0.99), 2)
             mine.evidence += [e for e in item.evidence if e.quote not in {x.quote for x in mine.evidence}]
         else:
-            mine.confidence = round(max(mine.confidence - DISAGREEMENT_PENALTY, 0.0), 2)
+            better = item if item.field in FREE_TEXT or item.confidence > mine.confidence else mine
+            better = better.model_copy(update={"confidence": round(max(better.confidence - DISAGREEMENT_PENALTY, 0.0), 2)})
+            merged.fields[merged.fields.index(mine)] = better
     for step in model.next_steps:
         twin = next((s for s in merged.next_steps if _similar(s.text, step.text)
                      or {e.quote for e in s.evidence} & {e.quote for e in step.evidence}), None)
