@@ -16,6 +16,25 @@ from followup.drafting.context import HEDGE, HYPOTHETICAL, STAGES, CallContext, 
 from followup.drafting.dates import MONTHS, find_dates
 from followup.drafting.model import ExtractedField, ExtractedStep
 
+try:
+    from governance.pii import detect as _detect_pii
+except ImportError:  # pragma: no cover - the governance package ships with the app
+    _detect_pii = None
+
+PII_FALLBACK = re.compile(r"@|\b(?:at|dot)\s+\w+\s+dot\s+(?:com|net|org|me|de|fr|ie|nl|es|it|co)\b|(?:\d[\s-]?){7,}", re.I)
+
+
+def has_pii(text: str) -> bool:
+    """Phone numbers, emails and home addresses never go into a proposed field or its evidence."""
+    if PII_FALLBACK.search(text):
+        return True
+    if _detect_pii is not None:
+        try:
+            return any(span.kind in ("EMAIL", "PHONE", "ADDRESS") for span in _detect_pii(text))
+        except Exception:  # noqa: BLE001 - a detector failure must not stop extraction; the regex above still applies
+            return False
+    return False
+
 # --------------------------------------------------------------------------------------------
 # Amount
 # --------------------------------------------------------------------------------------------
@@ -24,10 +43,15 @@ from followup.drafting.model import ExtractedField, ExtractedStep
 NOT_DEAL_AMOUNT = re.compile(
     r"\b(anything (?:above|over|under|below)|above|below|typically|somewhere|depends on|range|between|up to|"
     r"free first year|they offered|offered (?:us|him|her|them|me)|compared to|list price|another (?:vendor|provider|supplier|tool)|"
-    r"competitor|quote from|came in at|threshold|approval limit|sign (?:off )?(?:myself|on my own)|tender|one-time|one off|one-off|"
-    r"setup fee|set-up fee|implementation fee|onboarding fee|services fee|total|over (?:the )?(?:two|three|four|five|2|3|4|5)[ -]years?|"
-    r"multi-year|per (?:seat|user|unit|month|site|connector|licen[cs]e|head)|a month|monthly|previous tool|last tool|budget freeze|"
-    r"budget|envelope|we paid|paid|spend|spent|spending|saving|savings|save|revenue|roi)\b", re.I)
+    r"competitor|quote from|came in at|quoted (?:us|me|him|her|them)|their (?:price|quote|offer|number|pricing)|came back (?:last \w+ )?with|threshold|approval limit|sign (?:off )?(?:myself|on my own)|tender|one-time|one off|one-off|"
+    r"previous tool|last tool|budget freeze|budget|envelope|we paid|paid|spend|spent|spending|saving|savings|save|revenue|roi)\b", re.I)
+# Checked on the clause around the figure only: "45 a user a month for 120 users, so 64.8K a year".
+UNIT_OR_TOTAL = re.compile(
+    r"\b(one-time|one time|one off|one-off|setup|set-up|(?:implementation|integration|onboarding|services|setup|set-up|installation) fee|(?:with|plus|including|incl\.?) (?:the )?onboarding|total|in total|"
+    r"over (?:the )?(?:two|three|four|five|2|3|4|5)[ -]years?|(?:two|three|four|five|2|3|4|5)[ -]year (?:total|value)|for the (?:two|three|four|five) years|"
+    r"in subscription|multi-year|year one|first year|first-year|per (?:seat|user|employee|endpoint|device|unit|month|site|connector|licen[cs]e|head|vessel|bed)|"
+    r"an? (?:user|seat|employee|endpoint|device|month)|a month|monthly|list)\b", re.I)
+CLAUSE_SPLIT = re.compile(r"[^,;:—–]+")
 HYPOTHETICAL_MONEY = re.compile(
     r"\b(if (?:we|you|they|i|it)|hypothetical\w*|ballpark|let's say|say roughly|roughly|rough|around|about|something like|"
     r"order of magnitude|in the region of|don't write|not a quote|not a number|estimate|for example|imagine|could be|would be|"
@@ -39,11 +63,6 @@ DEAL = re.compile(r"\b(?:order form|proposal|quote|offer|contract|agreement|agre
                   r"commit to|can do|put .{0,30} in the|number)\b", re.I)
 CURRENCY = {"US": "$", "CA": "CAD ", "GB": "£", "AU": "AUD ", "NZ": "NZD ", "CH": "CHF ", "IN": "INR ", "JP": "JPY "}
 EURO = {"DE", "FR", "NL", "IE", "ES", "IT", "AT", "BE", "PT", "FI", "LU", "GR", "SK", "SI", "EE", "LV", "LT", "MT", "CY", "HR"}
-
-
-def _window(text: str, start: int, end: int, width: int = 70) -> str:
-    """The words around a figure, cut at sentence and clause boundaries that change the subject."""
-    return text[max(0, start - width):min(len(text), end + width)]
 
 
 BARE = re.compile(rf"(?:\b(at|ignore the|ignore|forget the|not)\s+)?\b({SUB1000}|\d{{2,3}})\b(?=(\s+(?:euros?\s+|dollars?\s+|pounds?\s+)?(?:a|per)\s+year\b|\s+annually\b)?)", re.I)
@@ -85,15 +104,17 @@ def _amount_mentions(ctx: CallContext) -> list[tuple[Unit, float, bool, bool]]:
         for start, value, phrase in spans:
             if value < 1000:
                 continue
-            local = _window(s, start, start + len(phrase))
+            clause = next((c.group(0) for c in CLAUSE_SPLIT.finditer(s) if c.start() <= start < c.end()), s)
+            if UNIT_OR_TOTAL.search(clause):
+                continue
             if NOT_DEAL_AMOUNT.search(s) or HYPOTHETICAL_MONEY.search(s) or HYPOTHETICAL.search(s):
                 continue
             if re.search(r"\b(not a quote|don't write|not in the proposal|hypothetical|rough|range)\b", nxt, re.I):
                 continue
-            if re.search(r"\b(competitor|another (?:vendor|provider)|quote from|came in at|they offered|offered)\b", prev, re.I) \
+            if re.search(r"\b(competitor|another (?:vendor|provider)|quote from|came in at|quoted (?:us|me|him|her|them)|they offered|offered)\b", prev, re.I) \
                     and not ANNUAL.search(s):
                 continue  # "They came in at one fifty. One fifty-two, actually, $152K."
-            out.append((u, value, bool(ANNUAL.search(local)), bool(DEAL.search(s))))
+            out.append((u, value, bool(ANNUAL.search(clause)), bool(DEAL.search(s))))
     return [m for m in out if m[1] not in superseded]
 
 
@@ -287,7 +308,31 @@ def _close_candidates(ctx: CallContext) -> list[tuple[Unit, dt.date, bool]]:
     return out
 
 
+def _signed_on_call(ctx: CallContext) -> tuple[Unit, dt.date] | None:
+    """A deal signed on (or just before) the call: the close date is the signing date."""
+    pattern = STAGE_CUES[0][0]
+    for u in ctx.units:
+        s = u.sentence
+        if not pattern.search(s) or OTHER_PARTY.search(s) or HYPOTHETICAL.search(s) or CONDITIONAL.search(s) \
+                or NOT_STAGE.search(s) or s.rstrip().endswith("?"):
+            continue
+        if re.search(r"\byesterday\b", s, re.I):
+            return u, ctx.call_date - dt.timedelta(days=1)
+        if re.search(r"\blast (?:week|month)|\bon (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b|\bago\b", s, re.I):
+            return None  # signed earlier on a day we cannot pin down from this sentence
+        return u, ctx.call_date
+    return None
+
+
 def close_date(ctx: CallContext) -> list[ExtractedField]:
+    signed = _signed_on_call(ctx)
+    if signed is not None:
+        u, value = signed
+        current = ctx.snapshot.Opportunity.CloseDate
+        if current is not None and str(current) == value.isoformat():
+            return []
+        return [ExtractedField(field="Opportunity.CloseDate", value=value, evidence=[evidence(u.turn, u.sentence)],
+                               certainty="inferred", confidence=confidence("inferred", True, False, False))]
     candidates = _close_candidates(ctx)
     if not candidates or candidates[-1][1] is None:
         return []
@@ -308,14 +353,17 @@ def close_date(ctx: CallContext) -> list[ExtractedField]:
 
 OTHER_PARTY = re.compile(r"\b(nda|baa|dpa|framework|another|other (?:vendor|provider)|competitor|with (?:them|[A-Z][a-zA-Z]+)\b)", re.I)
 STAGE_CUES = [
-    (re.compile(r"\b(we(?:'ve| have)? (?:just )?signed (?:it|the (?:order form|contract|agreement|quote|proposal))|"
+    (re.compile(r"\b((?:i|we)(?:'ve| have)? (?:just |now |already )?signed (?:it|the (?:order form|contract|agreement|quote|proposal|offer)|your (?:order form|contract|agreement|quote|proposal|offer))|"
+                r"you(?:'ve| have) signed|"
                 r"(?:it's|it is|it has been|the (?:order form|contract|agreement) (?:is|has been|was)) (?:now )?(?:counter)?signed|"
                 r"(?:we've|we have|i've|i have) countersigned|docusign (?:is )?(?:complete|done|signed))\b", re.I), "Closed Won", "explicit"),
     (re.compile(r"\b(decided (?:to go )?with (?:another|a different|an other)|(?:went|going|go) with (?:another|a different) (?:vendor|provider|supplier|solution|tool|platform)|"
                 r"chose (?:another|a different) (?:vendor|provider|supplier|solution)|not (?:going to )?(?:move|moving) forward with (?:you|your)|"
                 r"(?:we've|we have) (?:selected|chosen) (?:another|a different))\b", re.I), "Closed Lost", "explicit"),
     (re.compile(r"\b(redlines?|redlined|legal review|review (?:of )?(?:the|your) (?:msa|contract|agreement)|msa|negotiat\w+|"
-                r"(?:revised|updated|final|new) order form|order form at|counter[- ]?offer|can you do [^.?!]{0,30}flat|meet (?:you )?in the middle)\b", re.I),
+                r"(?:revised|updated|final|new) order form|order form at|counter[- ]?offer|can you do [^.?!]{0,30}flat|meet (?:you )?in the middle|"
+                r"can you (?:get|bring) (?:me|us|it|that) (?:down )?to|can you come down|that's my floor|my floor|best and final|"
+                r"(?:contract|agreement|msa|order form|terms)\b[^.?!]{0,60}\b(?:legal|counsel|lawyers)|(?:legal|counsel|lawyers)\b[^.?!]{0,60}\b(?:contract|agreement|msa)\b)", re.I),
      "Negotiation/Review", "inferred"),
     (re.compile(r"\b((?:send|sending|sent|share|email|put together|prepare|draft|issue|submit)\s+(?:\w+\s+){0,3}?"
                 r"(?:a |the |our |your |an )?(?:formal |revised |updated |new |written |final |official )?(?:proposal|quote|offer|pricing proposal)|"
@@ -390,7 +438,8 @@ def _compact(text: str, country: str | None) -> str:
 
 
 def next_step_field(ctx: CallContext, steps: list[ExtractedStep], deal_value: float | None = None) -> list[ExtractedField]:
-    firm = [st for st in steps if not st.tentative and st.due_date and st.due_date >= ctx.call_date and st.evidence]
+    firm = [st for st in steps if not st.tentative and st.due_date and st.due_date >= ctx.call_date and st.evidence
+            and not has_pii(st.text) and not any(has_pii(e.quote) for e in st.evidence)]
     if not firm:
         return []
     country = getattr(ctx.snapshot.Account, "BillingCountry", None)
@@ -429,4 +478,5 @@ def next_step_field(ctx: CallContext, steps: list[ExtractedStep], deal_value: fl
 
 def extract_fields(ctx: CallContext, steps: list[ExtractedStep]) -> list[ExtractedField]:
     deal = _deal_amount(ctx)
-    return [*close_date(ctx), *amount(ctx), *stage(ctx), *next_step_field(ctx, steps, deal[1] if deal else None)]
+    fields = [*close_date(ctx), *amount(ctx), *stage(ctx), *next_step_field(ctx, steps, deal[1] if deal else None)]
+    return [f for f in fields if not (isinstance(f.value, str) and has_pii(f.value)) and not any(has_pii(e.quote) for e in f.evidence)]
