@@ -9,6 +9,7 @@ def register(subparsers) -> None:
     cmd = subparsers.add_parser("eval", help="score the extractor against labelled calls")
     cmd.add_argument("dir", type=Path)
     cmd.add_argument("--json", action="store_true", help="print the scores as JSON")
+    cmd.add_argument("--verbose", action="store_true", help="also list each contact role proposed wrongly or missed")
     cmd.set_defaults(func=run)
 
 
@@ -33,6 +34,10 @@ def run(args) -> int:
     print(f"fields: precision {_fmt(summary['field_precision'])}, recall {_fmt(summary['field_recall'])}")
     for field, s in summary["per_field"].items():
         print(f"  {field:<26} precision {_fmt(s['precision'])}  recall {_fmt(s['recall'])}")
+    print(f"contact roles: precision {_fmt(summary['contact_role_precision'])}, recall {_fmt(summary['contact_role_recall'])}")
+    if args.verbose:
+        for error in summary["contact_role_errors"]:
+            print(f"  {error}")
     print(f"must-not-propose violations: {len(summary['must_not_propose_violations'])} {summary['must_not_propose_violations'] or ''}")
     print(f"PII leaks: {len(summary['pii_leaks'])} {summary['pii_leaks'] or ''}")
     print(f"ungrounded evidence quotes: {summary['ungrounded_evidence']}")

@@ -10,12 +10,16 @@ Matching rules:
 - must-not-propose: any proposed field whose value equals a listed value.
 - PII leak: any gold ``pii`` substring found in the extractor's output (JSON incl. recap).
 - ungrounded: an evidence quote that is not a substring of a transcript turn.
+- contact roles: a proposed role is correct when gold has the same full name (case, accents and
+  spacing ignored) with the same OpportunityContactRole value; precision over proposed roles,
+  recall over gold roles.
 """
 from __future__ import annotations
 
 import datetime as dt
 import json
 import re
+import unicodedata
 from pathlib import Path
 
 from pydantic import BaseModel, Field
@@ -33,6 +37,15 @@ def _words(text: str) -> set[str]:
 def _overlap(gold: str, got: str) -> float:
     g = _words(gold)
     return len(g & _words(got)) / len(g) if g else 0.0
+
+
+def _name_key(name: str) -> str:
+    plain = unicodedata.normalize("NFKD", name or "").encode("ascii", "ignore").decode()
+    return " ".join(plain.lower().split())
+
+
+def _role_key(name: str, role: str) -> tuple[str, str]:
+    return _name_key(name), " ".join((role or "").lower().split())
 
 
 def _equal(field: str, gold, got) -> bool:
@@ -57,6 +70,10 @@ class Score(BaseModel):
     must_not_violations: list[str] = Field(default_factory=list)
     pii_leaks: list[str] = Field(default_factory=list)
     ungrounded: int = 0
+    roles_expected: int = 0
+    roles_proposed: int = 0
+    roles_correct: int = 0
+    role_errors: list[str] = Field(default_factory=list)
 
     def ratio(self, a: int, b: int) -> float | None:
         return a / b if b else None
@@ -77,6 +94,9 @@ class Score(BaseModel):
             "must_not_propose_violations": self.must_not_violations,
             "pii_leaks": self.pii_leaks,
             "ungrounded_evidence": self.ungrounded,
+            "contact_role_precision": self.ratio(self.roles_correct, self.roles_proposed),
+            "contact_role_recall": self.ratio(self.roles_correct, self.roles_expected),
+            "contact_role_errors": self.role_errors,
         }
 
 
@@ -124,6 +144,13 @@ def score_dir(root: Path, extractor, recap=None) -> Score:
         firm = [i for i, g in enumerate(gold["next_steps"]) if not g.get("tentative")]
         score.steps_firm += len(firm)
         score.steps_firm_found += len(set(firm) & matched)
+        gold_roles = {_role_key(r["name"], r["role"]) for r in gold.get("contact_roles", [])}
+        got_roles = {_role_key(r.name, r.role) for r in extraction.contact_roles}
+        score.roles_expected += len(gold_roles)
+        score.roles_proposed += len(got_roles)
+        score.roles_correct += len(gold_roles & got_roles)
+        score.role_errors += [f"{folder.name}: proposed {n} = {r}" for n, r in sorted(got_roles - gold_roles)]
+        score.role_errors += [f"{folder.name}: missed {n} = {r}" for n, r in sorted(gold_roles - got_roles)]
         output = json.dumps(extraction.to_json(draft), default=str)
         score.pii_leaks += [f"{folder.name}: {p}" for p in gold.get("pii", []) if p in output]
     return score

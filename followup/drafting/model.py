@@ -42,6 +42,11 @@ class ExtractedRole(BaseModel):
     def value(self) -> str:
         return self.role
 
+    @property
+    def in_crm(self) -> bool:
+        """False for someone named on the call who is not one of the CRM Contacts."""
+        return self.contact_id is not None
+
 
 class Extraction(BaseModel):
     next_steps: list[ExtractedStep] = Field(default_factory=list)
@@ -62,7 +67,8 @@ class Extraction(BaseModel):
                             "confidence": round(s.confidence, 3), "tentative": s.tentative} for s in self.next_steps],
             "fields": [{"field": f.field, "value": plain(f.value), "evidence": [e.quote for e in f.evidence],
                         "certainty": f.certainty, "confidence": round(f.confidence, 3)} for f in self.fields],
-            "contact_roles": [{"name": r.name, "title": r.title, "role": r.role, "evidence": [e.quote for e in r.evidence]}
+            "contact_roles": [{"name": r.name, "title": r.title, "role": r.role, "evidence": [e.quote for e in r.evidence],
+                               "in_crm": r.in_crm, "certainty": r.certainty, "confidence": round(r.confidence, 3)}
                               for r in self.contact_roles],
             "recap": {"subject": recap.subject, "body": recap.body} if recap is not None else None,
         }

@@ -1,29 +1,611 @@
-"""Buyer roles said on a call, mapped to the OpportunityContactRole picklist."""
+"""Buyer roles said on a call, mapped to the OpportunityContactRole picklist.
+
+Who gets a role:
+- buyer-side people only. The vendor side is the rep, anyone the call introduces as a colleague of the
+  rep ("my colleague Ravi", "Jeff from our deal desk", "Annika, product management at <vendor>") and
+  CRM contacts whose email domain is the rep's. CRM Contacts are the account's side.
+- a CRM contact who speaks or is named on the call: the role from what the call says about them, else
+  a prior from their CRM title (CFO → Economic Buyer, procurement/legal → Other, security → Evaluator,
+  architect/engineering/IT → Technical Buyer, VP/Head/Director → Decision Maker, ...).
+- someone named on the call who is not a contact ("in_crm" false): only on an explicit cue ("the final
+  signature is with our CFO, Paola Marino", "I'll need Matthias to approve the budget").
+
+Cues are read per sentence with the person they are about: the speaker ("I own the budget"), a name or
+a title said in the sentence ("Renée, our CFO, signs off anything over 50k", "Keisha's team ran the
+trial"), or he/she/him/her for the person named last in the recent turns. Negated cues ("I don't sign
+contracts of this size") do not count; "I can argue for it but I don't sign" marks an Influencer.
+Strength: explicit cue 3, weaker cue 2, title prior 1; the strongest wins, then the picklist priority.
+"""
 from __future__ import annotations
 
 import re
+import unicodedata
+from dataclasses import dataclass, field
 
-from followup.drafting.context import CallContext, confidence, evidence
+from followup.domain.snapshot import Contact
+from governance.pii import detect
+from followup.drafting.context import HEDGE, INJECTION, CallContext, Unit, confidence, evidence
 from followup.drafting.model import ExtractedRole
 
-ROLE_CUES = [
-    (re.compile(r"\b(I own the budget|my budget|budget holder|I sign off on budget|holds? the budget)\b", re.I), "Economic Buyer"),
-    (re.compile(r"\b(I'm the one signing|I sign|final say|I make the (?:final )?decision|decision is mine)\b", re.I), "Decision Maker"),
-    (re.compile(r"\b(security review|questionnaire|architecture|integration|technical evaluation)\b", re.I), "Technical Buyer"),
+PRIORITY = ["Economic Buyer", "Executive Sponsor", "Decision Maker", "Technical Buyer", "Evaluator", "Influencer",
+            "Business User", "Other"]
+
+UP = "A-ZÀ-ÖØ-Þ"
+NAME_TOKEN = rf"[{UP}][\w'’\-]+"
+PARTICLE = r"(?:van der|van den|van de|van|von|de la|de|del|della|da|di|du|dos|le|la|ter|ten|bin|al|o')"
+HONORIFIC = r"(?:Dr|Mr|Mrs|Ms|Prof|Herr|Frau)\.?"
+NAME = rf"(?:{HONORIFIC}\s{NAME_TOKEN}|{NAME_TOKEN}(?:\s{PARTICLE})?(?:\s{NAME_TOKEN})?)"
+TITLE_CORE = (r"(?:CFO|CEO|COO|CTO|CIO|CISO|CDO|CRO|CMO|CPO|DPO|VP|SVP|EVP|GM|MD|boss|manager|director|head|lead|officer|"
+              r"architect|engineer|controller|counsel|lawyer|attorney|analyst|president|chair|owner|founder|treasurer|"
+              r"buyer|partner|administrator|specialist|chief|secretary|supervisor|principal)")
+TITLE_PHRASE = rf"(?:(?:[\w&\-]+\s){{0,4}}?{TITLE_CORE}(?:\s(?:of|for)\s(?:[\w&\-]+\s?){{1,3}})?)"
+PRONOUNS = {"i", "me", "myself", "my", "he", "him", "his", "she", "her", "hers", "herself", "himself"}
+BLOCKERS = {"we", "us", "you", "they", "them", "it", "nobody", "everyone", "somebody", "someone", "who", "which"}
+NOT_NAMES = {
+    "I", "I'm", "I'll", "I've", "I'd", "The", "A", "An", "And", "But", "So", "Or", "If", "Our", "My", "Your", "Their", "His",
+    "Her", "We", "You", "They", "He", "She", "It", "This", "That", "These", "Those", "There", "Then", "Yes", "No", "Okay",
+    "Ok", "Sure", "Good", "Great", "Perfect", "Thanks", "Thank", "Hi", "Hello", "Hey", "Well", "Also", "Just", "Anything",
+    "Everything", "Nothing", "All", "Any", "Every", "Even", "Only", "Not", "Monday", "Tuesday", "Wednesday", "Thursday",
+    "Friday", "Saturday", "Sunday", "January", "February", "March", "April", "May", "June", "July", "August", "September",
+    "October", "November", "December", "Easter", "Christmas", "Q1", "Q2", "Q3", "Q4", "Let", "Let's", "Maybe", "Actually",
+    "Honestly", "Right", "Yeah", "Yep", "Fine", "Correct", "Exactly", "Under", "Over", "Above", "Below", "After", "Before",
+    "When", "Once", "Because", "Until", "Since", "Which", "Who", "What", "Where", "How", "Why", "Please", "Sorry", "Grand",
+    "Ciao", "Bye", "Mid", "End", "Both", "Each", "Some", "Most", "Many", "Much", "Other", "Another", "Same", "Next", "Last",
+    "First", "Second", "Third", "Group", "Board", "Team", "Legal", "Finance", "Procurement", "Security", "IT", "Engineering",
+    "Enterprise", "Business", "Premium", "Standard", "Director", "Head", "VP", "Chief", "Manager", "Officer",
+}
+COMMON_FIRST_WORDS = {"will", "mark", "bill", "grant", "may", "june", "april", "august", "rose", "faith", "hope", "joy",
+                      "sue", "pat", "art", "guy", "don", "ray", "jack", "frank", "dean", "gene", "summer", "autumn"}
+
+# -- title priors (CRM title, or a title said on the call) -----------------------------------------------
+SENIOR = re.compile(r"\b(VP|SVP|EVP|vice president|head|director|directeur|directrice|directora?|direttore|direttrice|"
+                    r"leiter\w*|hoofd|chief|C[A-Z]O|president|responsable)\b", re.I)
+FINANCE_CHIEF = re.compile(r"\b(CFO|chief financial|finance director|director,? (?:of )?finance|head of finance|VP,? (?:of )?finance|"
+                           r"vice president,? (?:of )?finance|finanzvorstand|kaufmännische\w*|directeur financier|"
+                           r"directora? financier[oa]|direttore finanziario|treasurer|finance chief|group controller)\b", re.I)
+OWNER = re.compile(r"\b(CEO|chief executive|managing director|managing partner|senior partner|geschäftsführer\w*|owner|"
+                   r"founder|co-founder|president|directeur général|director general|amministratore delegato|"
+                   r"general manager|commercial director)\b", re.I)
+OTHER = re.compile(r"\b(procurement|purchasing|purchaser|buyer|acheteu\w+|achats|compras|comprador\w*|einkauf\w*|acquisti|"
+                   r"sourcing|vendor management|supplier management|inkoop\w*|legal|counsel|lawyer|attorney|paralegal|"
+                   r"contracts? manager|juridique|jurist\w*|abogad\w*|avvocat\w*)\b", re.I)
+SECURITY = re.compile(r"\b(security|CISO|risk|compliance|privacy|DPO|data protection|audit|sécurité|seguridad|sicherheit|"
+                      r"sicurezza|beveiliging)\b", re.I)
+TECHNICAL_TITLE = re.compile(r"\b(architect\w*|engineer\w*|developer|CTO|CIO|IT|information technology|information systems|"
+                             r"infrastructure|platform|devops|technical|technology|systèmes? d'information|SI|sistemas|"
+                             r"sistemi|informatique|informática|informatica|ingénieur|ingeniero|ingegnere|controls)\b", re.I)
+FINANCE = re.compile(r"\b(finance|financial|finanz\w*|finances|finanzas|finanza|FP&A|controlling|controller|accounting)\b", re.I)
+BUSINESS = re.compile(r"\b(operations|operational|store|stores|shop|retail|category|merchandis\w+|site|field|branch|plant|"
+                      r"production|warehouse|logistics|sales|marketing|customer service|scheduling|planning|practice manager|"
+                      r"clinical|nursing|HR|human resources|people)\b", re.I)
+NON_SENIOR = re.compile(r"\b(manager|lead|supervisor|coordinator|planner|specialist|officer|administrator|analyst|"
+                        r"representative|associate)\b", re.I)
+
+
+def _prior(title: str | None) -> str | None:
+    """The role a CRM title suggests when the call says nothing more specific."""
+    if not title:
+        return None
+    if FINANCE_CHIEF.search(title) or OWNER.search(title):
+        return "Economic Buyer"
+    if OTHER.search(title):
+        return "Other"
+    if SECURITY.search(title):
+        return "Technical Buyer" if SENIOR.search(title) and TECHNICAL_TITLE.search(title) else "Evaluator"
+    if TECHNICAL_TITLE.search(title):
+        return "Technical Buyer"
+    if FINANCE.search(title):
+        return "Influencer"
+    if SENIOR.search(title):
+        return "Decision Maker"
+    if BUSINESS.search(title) and NON_SENIOR.search(title):
+        return "Business User"
+    return None
+
+
+# Title nouns said on the call ("our CFO") and the CRM titles they stand for.
+TITLE_ALIASES = [
+    (re.compile(r"^(?:cfo|chief financial officer|finance director|director of finance|head of finance)$", re.I), FINANCE_CHIEF),
+    (re.compile(r"^(?:ceo|chief executive(?: officer)?|managing director|md)$", re.I), re.compile(r"\b(CEO|chief executive|managing director)\b", re.I)),
+    (re.compile(r"^(?:coo|chief operating officer)$", re.I), re.compile(r"\b(COO|chief operating)\b", re.I)),
+    (re.compile(r"^(?:cio|chief information officer)$", re.I), re.compile(r"\b(CIO|chief information officer)\b", re.I)),
+    (re.compile(r"^(?:cto|chief technology officer)$", re.I), re.compile(r"\b(CTO|chief technology)\b", re.I)),
+    (re.compile(r"^(?:ciso|chief information security officer|information security officer|security officer)$", re.I),
+     re.compile(r"\b(CISO|security officer)\b", re.I)),
+    (re.compile(r"^(?:head of procurement|procurement manager|procurement)$", re.I), re.compile(r"\bprocurement\b", re.I)),
+    (re.compile(r"^(?:general counsel|counsel|legal counsel)$", re.I), re.compile(r"\bcounsel\b", re.I)),
 ]
+
+# -- cues ---------------------------------------------------------------------------------------------
+WHO = (rf"(?P<who>(?:(?:our|the|my|their)\s{TITLE_PHRASE},?\s)?{NAME}|(?:our|the|my|their)\s{TITLE_PHRASE}|"
+       rf"him|her|me|myself)")
+MONEY_OBJECT = (r"(?:this|it|that|the (?:contract|deal|order form|agreement|po|purchase order|paperwork|budget|spend|purchase|"
+                r"investment|cheque|check|invoice|renewal|offer|proposal)|anything|everything|all (?:contracts|purchases|spend)|"
+                r"contracts|deals|purchases|spend|(?:it )?myself|off on (?:anything|everything|the budget|spend|purchases|it|this)|"
+                r"off anything|off everything|off (?:the )?budget|off (?:the )?spend)")
+
+
+@dataclass(frozen=True)
+class Cue:
+    pattern: re.Pattern
+    role: str
+    strength: int
+    kind: str = "subject"  # "subject": the person is the subject before the match; "who": named in the match
+    negatable: bool = True
+    allow_we: bool = False
+
+
+def _c(rx: str, role: str, strength: int = 3, kind: str = "subject", negatable: bool = True, allow_we: bool = False) -> Cue:
+    return Cue(re.compile(rx, re.I if kind == "subject" else 0), role, strength, kind, negatable, allow_we)
+
+
+CUES = [
+    # Economic Buyer
+    _c(r"\b(?:own|owns|hold|holds|control|controls|manage|manages|have|has|sit on|sits on)\s+(?:the|this|our|that)\s+"
+       r"(?:\w+\s)?budget\b", "Economic Buyer"),
+    _c(r"\bbudget\s+(?:holder|owner)\b", "Economic Buyer"),
+    _c(rf"\b(?:sign|signs|signing|approve|approves|sign off|signs off|authori[sz]e|authori[sz]es)\s+{MONEY_OBJECT}", "Economic Buyer"),
+    _c(r"\b(?:have|has|hold|holds)\s+(?:the\s+)?(?:final\s+)?(?:signature|sign-?off|budget approval|signing authority|"
+       r"spending authority|purse strings)\b", "Economic Buyer"),
+    _c(r"\b(?:the )?one who(?:'ll| will)?\s+(?:ask|asks|care|cares|worry|worries|decide|decides)\s+about\s+(?:the\s+)?"
+       r"(?:money|cost|costs|price|pricing|budget|numbers|spend)\b", "Economic Buyer"),
+    _c(r"\b(?:it's|it is|this is|that's|that is|comes? out of|from)\s+(?P<who>my|his|her)\s+(?:\w+\s)?budget\b", "Economic Buyer",
+       kind="possessive"),
+    _c(r"(?i:\b(?:budget|spend|spending|financial|final|the)?\s*(?:sign-?off|signature|approval|budget)\s+(?:is|lies|sits|rests|stays|"
+       r"will be|would be)\s+(?:with|from))\s+" + WHO, "Economic Buyer", kind="who"),
+    _c(r"(?i:\b(?:goes|go|went|will go|would go|has to go|have to go|needs to go|need to go)\s+to)\s+" + WHO +
+       r"(?=[\s,.;]*(?:$|for|,|\.|no exceptions|first))", "Economic Buyer", kind="who_threshold"),
+    _c(r"(?i:\b(?:need|needs|get|getting|have to get|has to get|waiting for)\s+)" + WHO +
+       r"(?i:\s+to\s+(?:approve|sign(?: off)?|sign-off|authori[sz]e)\s+(?:the\s+)?(?:budget|spend|purchase|deal|contract|it|this|that|order))",
+       "Economic Buyer", kind="who"),
+    _c(WHO + r"(?:'s|’s)(?i:\s+(?:approval|sign-?off|signature|budget))\b", "Economic Buyer", kind="who"),
+    # Executive Sponsor
+    _c(r"\b(?:the|an|our|your)\s+(?:executive\s+)?sponsor\b", "Executive Sponsor"),
+    _c(r"\bsponsor(?:ing|s)?\s+(?:this|the)\s+(?:project|initiative|programme|program|deal)\b", "Executive Sponsor"),
+    # Decision Maker
+    _c(r"\b(?:make|makes|making|take|takes)\s+the\s+(?:final\s+)?(?:decision|call)\b", "Decision Maker"),
+    _c(r"\b(?:have|has)\s+the\s+(?:final|last)\s+(?:say|word|call|decision)\b", "Decision Maker"),
+    _c(r"\b(?:decides|decide on|decides on)\b", "Decision Maker"),
+    _c(r"\b(?:own|owns)\s+the\s+(?:\w+\s)?(?:selection|decision)\b", "Decision Maker"),
+    _c(r"\b(?:that|it|this)(?:'s| is)\s+(?P<who>my|his|her)\s+(?:decision|call)\b", "Decision Maker", kind="possessive"),
+    _c(r"\bis\s+(?P<who>my|his|her)\s+(?:decision|call)\b", "Decision Maker", kind="possessive"),
+    _c(r"(?i:\b(?:final\s+)?(?:decision|say|call)\s+(?:is|lies|sits|rests)\s+with)\s+" + WHO, "Decision Maker", kind="who"),
+    _c(r"\b(?:have|'ve)\s+decided\b|\bwe\s+decided\b|\b(?:have|'ve)\s+chosen\b", "Decision Maker", strength=2, allow_we=True),
+    # Technical Buyer
+    _c(r"\b(?:sign off|signs off|approve|approves|own|owns|review|reviews|reviewed|validate|validates|validated)\s+(?:on\s+)?"
+       r"(?:the\s+)?(?:architecture|technical|integration|design|infrastructure|network|platform|data model)\b", "Technical Buyer"),
+    _c(r"(?i:\bnothing goes\s+(?:on|into|onto|in|to)\b[^.]*\bwithout)\s+" + WHO, "Technical Buyer", kind="who"),
+    _c(r"\btechnical\s+(?:evaluation|review|validation|assessment|sign-?off)\b", "Technical Buyer", strength=2),
+    _c(WHO + r"(?:'s|’s)(?i:\s+team\s+(?:has\s+|have\s+)?(?:reviewed|validated|approved|signed off)\s+the\s+(?:architecture|design|integration))",
+       "Technical Buyer", kind="who"),
+    # Evaluator
+    _c(r"\b(?:do|does|run|runs|lead|leads|own|owns|handle|handles|did|ran|led|conduct|conducts)\s+the\s+(?:\w+\s)?"
+       r"(?:risk|security|vendor|third-party|supplier)\s+(?:review|reviews|assessment|assessments)\b", "Evaluator"),
+    _c(r"\bI\s+(?:write|give|make)\s+(?:an?|the|my)\s+(?:advice|recommendation|assessment)\b", "Evaluator"),
+    _c(r"\b(?:information[- ]gathering|(?:understand|compare|comparing|understanding|evaluate|evaluating|assess|assessing|"
+       r"looking at)\s+(?:the\s+|all\s+the\s+|different\s+|our\s+)?(?:options|landscape|vendors|alternatives|market)|"
+       r"(?:talking to|speaking to|speaking with|talking with|looking at)\s+(?:two|three|four|five|several|a few|other|multiple)"
+       r"(?:\s+or\s+\w+)?\s+(?:other\s+)?(?:vendors|providers|suppliers|tools))\b", "Evaluator", allow_we=True),
+    _c(r"\bsuccess criteria\b", "Evaluator", strength=2),
+    _c(r"(?i:\b(?:pilot|evaluation|poc|proof of concept|trial|test)\b[^.]{0,40}\bwith)\s+" + WHO + r"(?:'s|’s)\s+team",
+       "Evaluator", strength=2, kind="who"),
+    _c(WHO + r"(?:(?:'s|’s)|\s+and\s+(?:his|her|their))(?i:\s+team\b[^.]{0,60}\b(?:pilot|evaluation|poc|proof of concept|trial|"
+       r"tested|testing|evaluated|evaluating))", "Evaluator", strength=2, kind="who"),
+    # Influencer
+    _c(r"\b(?:don't|do not|can't|cannot|won't)\s+(?:sign|decide|approve|make the (?:final\s+)?(?:decision|call))\b", "Influencer",
+       strength=2, negatable=False),
+    _c(r"\b(?:can|could|will|'ll)\s+(?:argue|advocate|push|recommend|champion|make the case|put in a good word)\b", "Influencer",
+       strength=2),
+    _c(r"\b(?:your|a|the)\s+champion\b|\bin your corner\b", "Influencer", strength=2),
+]
+INTRO = re.compile(r"\b(?:I've got|I have got|I have|I've brought|I brought|joined by|I'm here with|is (?:here |also )?with me|"
+                   r"are (?:here |also )?with me|is joining|will join|has joined|just joined)\b", re.I)
+NEGATION = re.compile(r"\b(?:not|never|no longer|no one|nobody|cannot)\b|n't\b", re.I)
+CLAUSE_SPLIT = re.compile(r"[,;:—–]|\b(?:but|because|although|though|while|whereas|so that)\b", re.I)
+THRESHOLD = re.compile(r"\b(?:anything|everything|all|over|above|more than|beyond|any)\b", re.I)
+APPOSITIVE = re.compile(rf"(?P<name>{NAME}),\s+(?:(?:he|she)(?:'s| is)\s+)?(?:our|the|my|their)\s+(?P<title>{TITLE_PHRASE})(?=[,.;]|\s+(?:and|who|signs|is|has|will|makes|owns|holds|decides|approves))")
+TITLE_THEN_NAME = re.compile(rf"\b(?:our|the|my|their)\s+(?P<title>{TITLE_PHRASE}),?\s+(?P<name>{NAME})\b")
+SELF_TITLE = re.compile(rf"\bI(?:'m| am)\s+(?:the|our|a|an)\s+(?P<title>{TITLE_PHRASE})\b", re.I)
+COLLEAGUE = re.compile(r"\b(?:my|our)\s+(?:colleague|co-?worker|teammate|SE|solutions?\s+(?:engineer|architect|consultant)|"
+                       r"sales\s+engineer|solution\s+engineer|pre-?sales|product\s+(?:manager|team|management)|deal\s+desk|"
+                       r"customer\s+success|CSM|implementation\s+(?:lead|manager|team)|onboarding\s+team|legal\s+team|VP|boss|"
+                       r"manager|engineering\s+team|security\s+team|support\s+team)\b", re.I)
+
+
+SENTENCE = re.compile(r"(?:\b(?:Dr|Mr|Mrs|Ms|Prof|St|Mt|No|vs|approx|incl|e\.g|i\.e)\.|\d\.\d|[^.!?])+[.!?]*")
+
+
+def call_units(ctx: CallContext) -> list[Unit]:
+    """The call's sentences, like ``ctx.units`` but not cut after "Dr." or inside "1.5"."""
+    units = []
+    for i, turn in enumerate(ctx.transcript.turns):
+        for m in SENTENCE.finditer(turn.text):
+            sentence = m.group(0).strip()
+            if sentence and not INJECTION.search(sentence):
+                units.append(Unit(turn, sentence, i))
+    return units
+
+
+def has_contact_details(text: str) -> bool:
+    """A sentence with a phone number, email or street address is never used as evidence."""
+    return bool(detect(text, entities=("EMAIL", "PHONE", "ADDRESS")))
+
+
+def clean_name(word: str) -> str | None:
+    """"And Samantha" -> "Samantha": drop leading sentence words a name pattern picked up."""
+    parts = word.split()
+    while parts and parts[0] in NOT_NAMES:
+        parts = parts[1:]
+    return " ".join(parts) or None
+
+
+def fold(text: str) -> str:
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower().strip()
+
+
+@dataclass
+class Person:
+    name: str
+    contact: Contact | None = None
+    title: str | None = None
+    speaker: bool = False
+    mentions: list[Unit] = field(default_factory=list)
+
+
+@dataclass
+class Candidate:
+    role: str
+    strength: int
+    unit: Unit
+    hedged: bool
+
+
+class Directory:
+    """Everyone on or named on the call, which side they are on, and how a name said on the call resolves."""
+
+    def __init__(self, ctx: CallContext):
+        self.ctx = ctx
+        self.units = call_units(ctx)
+        snap = ctx.snapshot
+        self.rep = snap.call.rep.name
+        self.vendor_domain = (snap.call.rep.email or "").partition("@")[2].lower()
+        self.vendor_word = self.vendor_domain.split(".")[0] if self.vendor_domain else ""
+        self.people: dict[str, Person] = {}
+        self.alias: dict[str, str] = {}  # folded name / first name / honorific+surname -> full name
+        self.vendor: set[str] = {fold(self.rep)}
+        for c in snap.Contacts:
+            self._add(c.Name, contact=c, title=c.Title)
+            if self.vendor_domain and (c.Email or "").lower().endswith("@" + self.vendor_domain):
+                self.vendor.add(fold(c.Name))
+        for s in ctx.transcript.speakers:
+            if s.lower() not in {"notes", "unknown", "speaker"}:
+                self._add(s).speaker = True
+        self._add(self.rep)
+        self._learn_names()
+        self._learn_vendor_side()
+
+    # -- names
+    def _add(self, name: str, contact: Contact | None = None, title: str | None = None) -> Person:
+        key = fold(name)
+        person = self.people.get(key)
+        if person is None:
+            person = self.people[key] = Person(name=name, contact=contact, title=title)
+        elif contact is not None and person.contact is None:
+            person.contact, person.title = contact, title or person.title
+        self.alias.setdefault(key, person.name)
+        parts = [p for p in name.replace(".", "").split() if p]
+        if len(parts) >= 2:
+            self.alias.setdefault(fold(parts[0]), person.name)
+            self.alias.setdefault(fold(parts[-1]) + "#surname", person.name)
+        return person
+
+    def _learn_names(self) -> None:
+        """Full names said on the call ("our CFO, Paola Marino") so that a later "Paola" resolves to her."""
+        pair = re.compile(rf"\b(?P<first>{NAME_TOKEN})\s(?:{PARTICLE}\s)?(?P<last>{NAME_TOKEN})\b")
+        for u in self.units:
+            person_context = bool(APPOSITIVE.search(u.sentence) or TITLE_THEN_NAME.search(u.sentence))
+            for m in pair.finditer(u.sentence):
+                first, last, full = m.group("first"), m.group("last"), m.group(0)
+                if first in NOT_NAMES or last in NOT_NAMES or first.isupper() or last.isupper():
+                    continue
+                if fold(full) in self.alias or fold(first) in self.alias:
+                    continue  # a known person, or a known first name followed by some other word
+                alone = re.search(rf"\b{re.escape(first)}\b(?!\s(?:{PARTICLE}\s)?{re.escape(last)})", self._all_text)
+                if not (person_context or alone):
+                    continue
+                self.alias.setdefault(fold(full), full)
+                self.alias.setdefault(fold(first), full)
+                self.alias.setdefault(fold(last) + "#surname", full)
+
+    @property
+    def _all_text(self) -> str:
+        if not hasattr(self, "_text_cache"):
+            self._text_cache = "\n".join(t.text for t in self.ctx.transcript.turns)
+        return self._text_cache
+
+    def resolve(self, said: str) -> str | None:
+        said = said.strip().strip(",.;:'’")
+        said = re.sub(r"(?:'s|’s)$", "", said)
+        if not said:
+            return None
+        key = fold(said)
+        if key in self.alias:
+            return self.alias[key]
+        honor = re.match(rf"^{HONORIFIC}\s+(?P<surname>.+)$", said)
+        if honor:
+            return self.alias.get(fold(honor.group("surname")) + "#surname", said)
+        return None
+
+    def person(self, full: str) -> Person:
+        key = fold(full)
+        if key not in self.people:
+            self.people[key] = Person(name=full)
+        return self.people[key]
+
+    def contact_for_title(self, title: str) -> str | None:
+        title = " ".join(title.split())
+        for alias, crm_title in TITLE_ALIASES:
+            if alias.match(title):
+                hits = [c.Name for c in self.ctx.snapshot.Contacts if c.Title and crm_title.search(c.Title)]
+                return hits[0] if len(hits) == 1 else None
+        hits = [c.Name for c in self.ctx.snapshot.Contacts if c.Title and fold(c.Title) == fold(title)]
+        return hits[0] if len(hits) == 1 else None
+
+    # -- sides
+    def _names_in(self, text: str) -> list[str]:
+        out = []
+        for m in re.finditer(NAME, text):
+            word = clean_name(m.group(0))
+            full = self.resolve(word) if word else None
+            if full:
+                out.append(full)
+        return out
+
+    def _learn_vendor_side(self) -> None:
+        speakers = {fold(x) for x in self.ctx.transcript.speakers}
+        for u in self.units:
+            s = u.sentence
+            by_vendor = fold(u.turn.speaker) in self.vendor
+            if by_vendor:
+                intro = INTRO.search(s)
+                for m in COLLEAGUE.finditer(s):  # "my colleague Ravi Menon", "Jeff Park from our deal desk"
+                    window = s[max(0, m.start() - 45):m.end() + 45]
+                    for full in self._names_in(window):
+                        if not self._is_contact(full) and fold(full) != fold(u.turn.speaker):
+                            self.vendor.add(fold(full))
+                if intro:
+                    for full in self._names_in(s):
+                        if not self._is_contact(full) and fold(full) in speakers and fold(full) != fold(u.turn.speaker):
+                            self.vendor.add(fold(full))
+            if self.vendor_word and re.search(rf"\b(?:at|from|with|of|for)\s+{re.escape(self.vendor_word)}\b", fold(s)):
+                speaker_key = fold(u.turn.speaker)
+                if not self._is_contact(u.turn.speaker) and re.search(r"\b(?:I'm|I am|I work|here|this is)\b|^\W*(?:\w+\s){1,3}\w+,", s, re.I):
+                    self.vendor.add(speaker_key)
+
+    def _is_contact(self, name: str) -> bool:
+        return any(fold(c.Name) == fold(name) for c in self.ctx.snapshot.Contacts)
+
+    def is_vendor(self, name: str) -> bool:
+        return fold(name) in self.vendor
+
+    def contact(self, name: str) -> Contact | None:
+        for c in self.ctx.snapshot.Contacts:
+            if fold(c.Name) == fold(name):
+                return c
+        return None
+
+
+def vendor_side(ctx: CallContext) -> set[str]:
+    """Folded names of the rep and the rep's colleagues heard or named on the call."""
+    return set(Directory(ctx).vendor)
+
+
+class _Reader:
+    def __init__(self, ctx: CallContext):
+        self.ctx = ctx
+        self.dir = Directory(ctx)
+        self.candidates: dict[str, list[Candidate]] = {}
+        self.recent: list[tuple[int, str]] = []  # (turn index, full name) of third persons named
+        self.said_titles: dict[str, str] = {}
+        self.title_people: dict[str, str] = {}  # folded title said on the call -> full name
+
+    def add(self, full: str | None, role: str, strength: int, unit: Unit) -> None:
+        if not full or self.dir.is_vendor(full) or has_contact_details(unit.sentence):
+            return
+        hedged = bool(HEDGE.search(unit.sentence)) and not re.search(r"\b(?:anything|everything|all)\b", unit.sentence, re.I)
+        self.candidates.setdefault(fold(full), []).append(Candidate(role, strength, unit, hedged))
+        self.dir.person(full)
+
+    def speaker(self, unit: Unit) -> str | None:
+        s = unit.turn.speaker
+        return None if s.lower() in {"notes", "unknown", "speaker"} else s
+
+    def third_person(self, unit: Unit) -> str | None:
+        speaker = fold(unit.turn.speaker)
+        for turn_index, full in reversed(self.recent):
+            if unit.turn_index - turn_index > 3:
+                break
+            if fold(full) != speaker and not self.dir.is_vendor(full):
+                return full
+        return None
+
+    def who(self, said: str, unit: Unit) -> str | None:
+        said = said.strip()
+        low = said.lower()
+        if low in {"i", "me", "myself", "my"}:
+            return self.speaker(unit)
+        if low in {"he", "him", "his", "she", "her", "hers"}:
+            return self.third_person(unit)
+        m = re.match(rf"^(?:our|the|my|their)\s+(?P<title>{TITLE_PHRASE}),?\s+(?P<name>{NAME})$", said)
+        if m:
+            full = self.dir.resolve(m.group("name")) or self._new_name(m.group("name"))
+            if full:
+                self.said_titles.setdefault(fold(full), m.group("title"))
+            return full
+        m = re.match(rf"^(?:our|the|my|their)\s+(?P<title>{TITLE_PHRASE})$", said)
+        if m:
+            title = m.group("title")
+            return self.title_people.get(fold(title)) or self.dir.contact_for_title(title)
+        return self.dir.resolve(said) or None
+
+    def _new_name(self, said: str) -> str | None:
+        parts = said.replace(".", "").split()
+        if said.split()[0] in NOT_NAMES or any(p in NOT_NAMES for p in parts[1:]):
+            return None
+        if re.match(rf"^{HONORIFIC}\s", said) or len(parts) >= 2:
+            self.dir.alias.setdefault(fold(said), said)
+            if len(parts) >= 2 and not re.match(rf"^{HONORIFIC}\s", said):
+                self.dir.alias.setdefault(fold(parts[0]), said)
+            self.dir.alias.setdefault(fold(parts[-1]) + "#surname", said)
+            return said
+        return None
+
+    def subject(self, unit: Unit, start: int, allow_we: bool, negatable: bool) -> tuple[str | None, bool]:
+        """The person a cue at ``start`` is about: the last subject in the clause before it."""
+        prefix = unit.sentence[:start]
+        prefix = APPOSITIVE.sub(lambda m: m.group("name"), prefix)
+        clause = CLAUSE_SPLIT.split(prefix)[-1]
+        tokens = list(re.finditer(rf"\b(?:{NAME}|I(?:'m|'ll|'d|'ve)?|we|we're|we've|he|she|he's|she's|you|they|it|"
+                                  rf"(?:our|the|my|their)\s{TITLE_PHRASE})\b", clause))
+        negated = False
+        for tok in reversed(tokens):
+            word = tok.group(0)
+            low = word.lower().split("'")[0]
+            negated = negatable and bool(NEGATION.search(clause[tok.end():]))
+            if low in BLOCKERS or low in {"we're", "we've"}:
+                if allow_we and low.startswith("we"):
+                    return self.speaker(unit), negated
+                return None, negated
+            if low in {"i", "he", "she"}:
+                return self.who(low, unit), negated
+            if not re.match(r"^(?:our|the|my|their)\s", word, re.I):
+                word = clean_name(word)
+                if not word:
+                    continue
+            full = self.who(word, unit)
+            if full:
+                return full, negated
+        return None, negated
+
+    def read(self) -> None:
+        for u in self.dir.units:
+            self._titles(u)
+            for cue in CUES:
+                for m in cue.pattern.finditer(u.sentence):
+                    if cue.kind == "subject":
+                        full, negated = self.subject(u, m.start(), cue.allow_we, cue.negatable)
+                        if negated:
+                            continue
+                    elif cue.kind == "possessive":
+                        full = self.who(m.group("who"), u)
+                    else:
+                        if cue.kind == "who_threshold" and not THRESHOLD.search(u.sentence[:m.start()]):
+                            continue
+                        if NEGATION.search(u.sentence[max(0, m.start() - 25):m.start("who")]):
+                            continue
+                        full = self.who(m.group("who"), u)
+                    role = cue.role
+                    if role == "Evaluator" and cue.strength == 2 and full:
+                        title = self._title(full)
+                        if title and TECHNICAL_TITLE.search(title) and not SECURITY.search(title):
+                            role = "Technical Buyer"
+                    self.add(full, role, cue.strength, u)
+            self._mentions(u)
+
+    def _titles(self, u: Unit) -> None:
+        for rx in (APPOSITIVE, TITLE_THEN_NAME):
+            for m in rx.finditer(u.sentence):
+                full = self.dir.resolve(m.group("name")) or (self._new_name(m.group("name")) if rx is TITLE_THEN_NAME or
+                                                              len(m.group("name").split()) > 1 else None)
+                if full and not self.dir.is_vendor(full):
+                    self.said_titles.setdefault(fold(full), m.group("title"))
+                    self.title_people.setdefault(fold(m.group("title")), full)
+        m = SELF_TITLE.search(u.sentence)
+        if m and self.speaker(u) and not self.dir.is_vendor(u.turn.speaker):
+            self.said_titles.setdefault(fold(u.turn.speaker), m.group("title"))
+
+    def _mentions(self, u: Unit) -> None:
+        for m in re.finditer(NAME, u.sentence):
+            word = clean_name(m.group(0))
+            if not word:
+                continue
+            full = self.dir.resolve(word)
+            if not full:
+                continue
+            if fold(word.split()[0]) in COMMON_FIRST_WORDS and fold(word) != fold(full):
+                continue
+            if fold(full) != fold(u.turn.speaker):
+                self.recent.append((u.turn_index, full))
+            self.dir.person(full).mentions.append(u)
+
+    def _title(self, full: str) -> str | None:
+        person = self.dir.people.get(fold(full))
+        if person and person.contact and person.contact.Title:
+            return person.contact.Title
+        return self.said_titles.get(fold(full))
+
+
+def _evidence_unit(ctx: CallContext, person: Person) -> Unit | None:
+    """A sentence that shows the person on the call: their introduction, a mention, or their first turn."""
+    first = fold(person.name.split()[0])
+    units = [u for u in call_units(ctx) if not has_contact_details(u.sentence)]
+    intro = [u for u in units if fold(u.turn.speaker) == fold(person.name) and
+             re.search(r"\b(?:I'm|I am|my name|this is|here)\b", u.sentence, re.I) and len(u.sentence.split()) >= 4]
+    said = [u for u in person.mentions if fold(u.turn.speaker) != fold(person.name) and not has_contact_details(u.sentence)]
+    own = [u for u in units if fold(u.turn.speaker) == fold(person.name) and len(u.sentence.split()) >= 5]
+    for group in (intro, said, own):
+        if group:
+            return group[0]
+    return next((u for u in units if first in fold(u.sentence)), None)
 
 
 def extract_roles(ctx: CallContext) -> list[ExtractedRole]:
-    roles: dict[str, ExtractedRole] = {}
-    for u in ctx.units:
-        contact = ctx.snapshot.contact_by_name(u.turn.speaker)
-        if contact is None or contact.Id in roles:
+    reader = _Reader(ctx)
+    reader.read()
+    d = reader.dir
+    # CRM contacts heard or named on the call get their title prior
+    for c in ctx.snapshot.Contacts:
+        person = d.people.get(fold(c.Name))
+        if person is None or d.is_vendor(c.Name) or not (person.speaker or person.mentions):
             continue
-        for pattern, role in ROLE_CUES:
-            if pattern.search(u.sentence):
-                certainty = "explicit" if role != "Technical Buyer" else "inferred"
-                roles[contact.Id] = ExtractedRole(name=contact.Name, title=contact.Title, role=role, contact_id=contact.Id,
-                                                  evidence=[evidence(u.turn, u.sentence)], certainty=certainty,
-                                                  confidence=confidence(certainty, True, False, False))
-                break
-    return list(roles.values())
+        role = _prior(c.Title)
+        unit = _evidence_unit(ctx, person)
+        if role and unit is not None:
+            reader.candidates.setdefault(fold(c.Name), []).append(Candidate(role, 1, unit, False))
+    # people not in CRM: a finance-chief title said on the call is enough
+    for key, title in reader.said_titles.items():
+        person = d.people.get(key)
+        if person is None or person.contact is not None or d.is_vendor(person.name):
+            continue
+        if _prior(title) == "Economic Buyer" and FINANCE_CHIEF.search(title):
+            unit = next((u for u in person.mentions if not has_contact_details(u.sentence)), None) or _evidence_unit(ctx, person)
+            if unit is not None:
+                reader.candidates.setdefault(key, []).append(Candidate("Economic Buyer", 1, unit, False))
+
+    roles: list[ExtractedRole] = []
+    for key, cands in reader.candidates.items():
+        person = d.people.get(key)
+        name = person.name if person else key
+        contact = d.contact(name)
+        if contact is None and max(c.strength for c in cands) < 3 and not any(c.strength == 1 for c in cands):
+            continue  # people outside CRM need an explicit cue
+        if contact is None and person is not None and person.speaker and not any(c.strength >= 3 for c in cands):
+            continue
+        best = max(cands, key=lambda c: (c.strength, -PRIORITY.index(c.role)))
+        same = [c for c in cands if c.role == best.role]
+        agree = len({(c.unit.turn_index, c.unit.turn.speaker) for c in same}) > 1
+        prior = _prior(contact.Title if contact else reader.said_titles.get(key))
+        certainty = "explicit" if best.strength >= 3 else "inferred"
+        quotes, seen = [], set()
+        for c in sorted(same, key=lambda c: (-c.strength, c.unit.turn_index)):
+            if c.unit.sentence not in seen:
+                seen.add(c.unit.sentence)
+                quotes.append(evidence(c.unit.turn, c.unit.sentence))
+        roles.append(ExtractedRole(
+            name=contact.Name if contact else name,
+            title=(contact.Title if contact and contact.Title else reader.said_titles.get(key)),
+            role=best.role, contact_id=contact.Id if contact else None, evidence=quotes[:3], certainty=certainty,
+            confidence=confidence(certainty, prior == best.role, agree, best.hedged)))
+    order = {fold(c.Name): i for i, c in enumerate(ctx.snapshot.Contacts)}
+    roles.sort(key=lambda r: (order.get(fold(r.name), len(order)), PRIORITY.index(r.role), r.name))
+    return roles
