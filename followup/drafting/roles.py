@@ -144,7 +144,14 @@ CUES = [
     _c(r"\b(?:own|owns|hold|holds|control|controls|manage|manages|have|has|sit on|sits on)\s+(?:the|this|our|that)\s+"
        r"(?:\w+\s)?budget\b", "Economic Buyer"),
     _c(r"\bbudget\s+(?:holder|owner)\b", "Economic Buyer"),
-    _c(rf"\b(?:sign|signs|signing|approve|approves|sign off|signs off|authori[sz]e|authori[sz]es)\s+{MONEY_OBJECT}", "Economic Buyer"),
+    _c(rf"\b(?:sign|signs|signed|signing|approve|approves|approved|sign off|signs off|signed off|authori[sz]e|authori[sz]es)\s+"
+       rf"{MONEY_OBJECT}", "Economic Buyer"),
+    _c(r"\b(?:signs|signs off|signed off)\b(?=\s*(?:[,.;!?]|$)|\s+(?:as|together|for us|internally|on (?:our|their) side)\b)",
+       "Economic Buyer"),
+    _c(r"(?i:\b(?:it's|it is|it'll be|it will be|that's|that is)\s+(?:still\s+|always\s+)?)" + WHO +
+       r"(?i:\s+who\s+(?:signs|approves|signs off|holds the budget))", "Economic Buyer", kind="who"),
+    _c(r"(?i:\b(?:don't|do not|doesn't|does not|can't|cannot)\s+(?:sign|approve)\b[^.]{0,40}?,\s*)" + WHO + r"(?i:\s+does)\b",
+       "Economic Buyer", kind="who", negatable=False),
     _c(r"\b(?:have|has|hold|holds)\s+(?:the\s+)?(?:final\s+)?(?:signature|sign-?off|budget approval|signing authority|"
        r"spending authority|purse strings)\b", "Economic Buyer"),
     _c(r"\b(?:the )?one who(?:'ll| will)?\s+(?:ask|asks|care|cares|worry|worries|decide|decides)\s+about\s+(?:the\s+)?"
@@ -154,7 +161,8 @@ CUES = [
     _c(r"(?i:\b(?:budget|spend|spending|financial|final|the)?\s*(?:sign-?off|signature|approval|budget)\s+(?:is|lies|sits|rests|stays|"
        r"will be|would be)\s+(?:with|from))\s+" + WHO, "Economic Buyer", kind="who"),
     _c(r"(?i:\b(?:goes|go|went|will go|would go|has to go|have to go|needs to go|need to go)\s+to)\s+" + WHO +
-       r"(?=[\s,.;]*(?:$|for|,|\.|no exceptions|first))", "Economic Buyer", kind="who_threshold"),
+       r"(?=\s*(?:personally|directly|now|himself|herself|themselves)?[\s,.;]*(?:$|for\b|,|\.|no exceptions|first|not\b))",
+       "Economic Buyer", kind="who_threshold"),
     _c(r"(?i:\b(?:need|needs|get|getting|have to get|has to get|waiting for)\s+)" + WHO +
        r"(?i:\s+to\s+(?:approve|sign(?: off)?|sign-off|authori[sz]e)\s+(?:the\s+)?(?:budget|spend|purchase|deal|contract|it|this|that|order))",
        "Economic Buyer", kind="who"),
@@ -169,7 +177,9 @@ CUES = [
     _c(r"\b(?:own|owns)\s+the\s+(?:\w+\s)?(?:selection|decision)\b", "Decision Maker"),
     _c(r"\b(?:that|it|this)(?:'s| is)\s+(?P<who>my|his|her)\s+(?:decision|call)\b", "Decision Maker", kind="possessive"),
     _c(r"\bis\s+(?P<who>my|his|her)\s+(?:decision|call)\b", "Decision Maker", kind="possessive"),
-    _c(r"(?i:\b(?:final\s+)?(?:decision|say|call)\s+(?:is|lies|sits|rests)\s+with)\s+" + WHO, "Decision Maker", kind="who"),
+    _c(r"(?i:\b(?:final\s+)?(?:decision|say|call)\s+(?:\w+\s)?(?:is|lies|sits|rests)\s+(?:now\s+)?with)\s+" + WHO,
+       "Decision Maker", kind="who"),
+    _c(r"\b(?:choice|selection|decision|call)\b[^,.]{0,30}\bis\s+(?P<who>mine|his|hers)\b", "Decision Maker", kind="possessive"),
     _c(r"\b(?:have|'ve)\s+decided\b|\bwe\s+decided\b|\b(?:have|'ve)\s+chosen\b", "Decision Maker", strength=2, allow_we=True),
     # Technical Buyer
     _c(r"\b(?:sign off|signs off|approve|approves|own|owns|review|reviews|reviewed|validate|validates|validated)\s+(?:on\s+)?"
@@ -182,6 +192,13 @@ CUES = [
     _c(r"\b(?:do|does|run|runs|lead|leads|own|owns|handle|handles|did|ran|led|conduct|conducts)\s+the\s+(?:\w+\s)?"
        r"(?:risk|security|vendor|third-party|supplier)\s+(?:review|reviews|assessment|assessments)\b", "Evaluator"),
     _c(r"\bI\s+(?:write|give|make)\s+(?:an?|the|my)\s+(?:advice|recommendation|assessment)\b", "Evaluator"),
+    _c(r"\b(?:ran|run|runs|running|led|lead|leads|leading|did|do|does|own|owns|owned|handle|handles|handled|conduct|"
+       r"conducted|conducts|coordinate|coordinated|coordinates)\s+(?:the|our|this)\s+(?:\w+\s)?(?:evaluation|pilot|poc|"
+       r"proof of concept|assessment|trial|comparison|selection process|dpia|tender)\b", "Evaluator"),
+    _c(r"\b(?:will|'ll|is going to|is to)\s+(?:lead|run|do|own|handle|coordinate)\s+(?:it|the (?:\w+\s)?(?:assessment|review|"
+       r"evaluation|dpia|pilot|poc|trial|questionnaire))\b", "Evaluator"),
+    _c(r"(?i:\b(?:want|wants|need|needs|asked|ask|get|have|having)\s+)" + WHO + r"(?i:\s+to\s+(?:look at|look over|review|test|"
+       r"assess|evaluate|check|validate|vet|go through))\b", "Evaluator", kind="who"),
     _c(r"\b(?:information[- ]gathering|(?:understand|compare|comparing|understanding|evaluate|evaluating|assess|assessing|"
        r"looking at)\s+(?:the\s+|all\s+the\s+|different\s+|our\s+)?(?:options|landscape|vendors|alternatives|market)|"
        r"(?:talking to|speaking to|speaking with|talking with|looking at)\s+(?:two|three|four|five|several|a few|other|multiple)"
@@ -191,9 +208,14 @@ CUES = [
        "Evaluator", strength=2, kind="who"),
     _c(WHO + r"(?:(?:'s|’s)|\s+and\s+(?:his|her|their))(?i:\s+team\b[^.]{0,60}\b(?:pilot|evaluation|poc|proof of concept|trial|"
        r"tested|testing|evaluated|evaluating))", "Evaluator", strength=2, kind="who"),
-    # Influencer
+    # Business User
+    _c(r"\b(?:the one|the person|one of the people)\s+who(?:'ll| will)?\s+(?:has to |have to |must |will )?(?:get\b[^.]{0,40}\b"
+       r"using|use|be using|work in|live in)\b", "Business User", strength=2),
+    _c(r"\b(?:use|using|uses|be using|work in|live in)\s+it\s+(?:every day|daily|day[- ]to[- ]day|all day)\b", "Business User",
+       strength=2),
+    # Influencer (saying "I don't sign" also vetoes an Economic Buyer / Decision Maker title prior)
     _c(r"\b(?:don't|do not|can't|cannot|won't)\s+(?:sign|decide|approve|make the (?:final\s+)?(?:decision|call))\b", "Influencer",
-       strength=2, negatable=False),
+       strength=1, negatable=False),
     _c(r"\b(?:can|could|will|'ll)\s+(?:argue|advocate|push|recommend|champion|make the case|put in a good word)\b", "Influencer",
        strength=2),
     _c(r"\b(?:your|a|the)\s+champion\b|\bin your corner\b", "Influencer", strength=2),
@@ -204,7 +226,13 @@ NEGATION = re.compile(r"\b(?:not|never|no longer|no one|nobody|cannot)\b|n't\b",
 CLAUSE_SPLIT = re.compile(r"[,;:—–]|\b(?:but|because|although|though|while|whereas|so that)\b", re.I)
 THRESHOLD = re.compile(r"\b(?:anything|everything|all|over|above|more than|beyond|any)\b", re.I)
 APPOSITIVE = re.compile(rf"(?P<name>{NAME}),\s+(?:(?:he|she)(?:'s| is)\s+)?(?:our|the|my|their)\s+(?P<title>{TITLE_PHRASE})(?=[,.;]|\s+(?:and|who|signs|is|has|will|makes|owns|holds|decides|approves))")
-TITLE_THEN_NAME = re.compile(rf"\b(?:our|the|my|their)\s+(?P<title>{TITLE_PHRASE}),?\s+(?P<name>{NAME})\b")
+TITLE_THEN_NAME = re.compile(rf"\b(?i:our|the|my|their)\s+(?P<title>{TITLE_PHRASE}),?\s+(?P<name>{NAME})\b")
+NEW_TITLE = re.compile(rf"\b(?i:a|an|our|the)\s+(?i:new\s+|interim\s+|acting\s+)?(?P<title>{TITLE_PHRASE})\b[^,.;]{{0,40}},\s+"
+                       rf"(?P<name>{NAME})(?=\s*[,.;]|\s+(?:and|who)\b|$)")
+TITLE_ONLY = re.compile(rf"\b(?i:our|my|their)\s+(?P<title>{TITLE_PHRASE})\b")
+THATS_NAME = re.compile(rf"^\W*(?i:that's|that is|this is|it's|it is|that'd be|that would be)\s+(?P<name>{NAME})\b")
+FROM_DEPT = re.compile(rf"(?P<name>{NAME}),?\s+from\s+(?:the\s+|our\s+)?(?P<title>[A-Za-z&][\w&\- ]{{1,30}}?)"
+                       rf"(?=\s+(?:with|joined|joining|is|here|as well|too|and|who|team)\b|\s*[,.;]|$)")
 SELF_TITLE = re.compile(rf"\bI(?:'m| am)\s+(?:the|our|a|an)\s+(?P<title>{TITLE_PHRASE})\b", re.I)
 COLLEAGUE = re.compile(r"\b(?:my|our)\s+(?:colleague|co-?worker|teammate|SE|solutions?\s+(?:engineer|architect|consultant)|"
                        r"sales\s+engineer|solution\s+engineer|pre-?sales|product\s+(?:manager|team|management)|deal\s+desk|"
@@ -277,12 +305,30 @@ class Directory:
             self._add(c.Name, contact=c, title=c.Title)
             if self.vendor_domain and (c.Email or "").lower().endswith("@" + self.vendor_domain):
                 self.vendor.add(fold(c.Name))
-        for s in ctx.transcript.speakers:
-            if s.lower() not in {"notes", "unknown", "speaker"}:
-                self._add(s).speaker = True
         self._add(self.rep)
+        raw = [s for s in ctx.transcript.speakers if s.lower() not in {"notes", "unknown", "speaker"}]
+        for s in raw:
+            if not self._speaker_lookup(s):
+                self._add(self._strip(s))
         self._learn_names()
+        self.speaker_names = {s: self._speaker_lookup(s) or self._strip(s) for s in raw}
+        for full in self.speaker_names.values():
+            self._add(full).speaker = True
         self._learn_vendor_side()
+
+    @staticmethod
+    def _strip(name: str) -> str:
+        return re.sub(rf"^{HONORIFIC}\s+", "", name.strip())
+
+    def _speaker_lookup(self, raw: str) -> str | None:
+        for form in (raw, self._strip(raw)):
+            if fold(form) in self.alias:
+                return self.alias[fold(form)]
+        return None
+
+    def spoke(self, unit: Unit) -> str:
+        """The full name of who said a sentence ("Lotte" -> "Lotte Claes", "Dr. Martina Hofer" -> "Martina Hofer")."""
+        return self.speaker_names.get(unit.turn.speaker, unit.turn.speaker)
 
     # -- names
     def _add(self, name: str, contact: Contact | None = None, title: str | None = None) -> Person:
@@ -308,8 +354,11 @@ class Directory:
                 first, last, full = m.group("first"), m.group("last"), m.group(0)
                 if first in NOT_NAMES or last in NOT_NAMES or first.isupper() or last.isupper():
                     continue
-                if fold(full) in self.alias or fold(first) in self.alias:
+                bare = fold(first) in self.alias and len(self.alias[fold(first)].split()) == 1
+                if fold(full) in self.alias or fold(first) in self.alias and not bare:
                     continue  # a known person, or a known first name followed by some other word
+                if bare:
+                    self.alias[fold(first)] = full
                 alone = re.search(rf"\b{re.escape(first)}\b(?!\s(?:{PARTICLE}\s)?{re.escape(last)})", self._all_text)
                 if not (person_context or alone):
                     continue
@@ -362,24 +411,25 @@ class Directory:
         return out
 
     def _learn_vendor_side(self) -> None:
-        speakers = {fold(x) for x in self.ctx.transcript.speakers}
+        speakers = {fold(x) for x in self.speaker_names.values()}
         for u in self.units:
             s = u.sentence
-            by_vendor = fold(u.turn.speaker) in self.vendor
+            spoke = self.spoke(u)
+            by_vendor = fold(spoke) in self.vendor
             if by_vendor:
                 intro = INTRO.search(s)
                 for m in COLLEAGUE.finditer(s):  # "my colleague Ravi Menon", "Jeff Park from our deal desk"
                     window = s[max(0, m.start() - 45):m.end() + 45]
                     for full in self._names_in(window):
-                        if not self._is_contact(full) and fold(full) != fold(u.turn.speaker):
+                        if not self._is_contact(full) and fold(full) != fold(spoke):
                             self.vendor.add(fold(full))
                 if intro:
                     for full in self._names_in(s):
-                        if not self._is_contact(full) and fold(full) in speakers and fold(full) != fold(u.turn.speaker):
+                        if not self._is_contact(full) and fold(full) in speakers and fold(full) != fold(spoke):
                             self.vendor.add(fold(full))
             if self.vendor_word and re.search(rf"\b(?:at|from|with|of|for)\s+{re.escape(self.vendor_word)}\b", fold(s)):
-                speaker_key = fold(u.turn.speaker)
-                if not self._is_contact(u.turn.speaker) and re.search(r"\b(?:I'm|I am|I work|here|this is)\b|^\W*(?:\w+\s){1,3}\w+,", s, re.I):
+                speaker_key = fold(spoke)
+                if not self._is_contact(spoke) and re.search(r"\b(?:I'm|I am|I work|here|this is)\b|^\W*(?:\w+\s){1,3}\w+,", s, re.I):
                     self.vendor.add(speaker_key)
 
     def _is_contact(self, name: str) -> bool:
@@ -407,6 +457,8 @@ class _Reader:
         self.candidates: dict[str, list[Candidate]] = {}
         self.recent: list[tuple[int, str]] = []  # (turn index, full name) of third persons named
         self.said_titles: dict[str, str] = {}
+        self.title_source: dict[str, str] = {}
+        self.vetoed: set[str] = set()  # said "I don't sign / decide"
         self.title_people: dict[str, str] = {}  # folded title said on the call -> full name
 
     def add(self, full: str | None, role: str, strength: int, unit: Unit) -> None:
@@ -417,11 +469,11 @@ class _Reader:
         self.dir.person(full)
 
     def speaker(self, unit: Unit) -> str | None:
-        s = unit.turn.speaker
+        s = self.dir.spoke(unit)
         return None if s.lower() in {"notes", "unknown", "speaker"} else s
 
     def third_person(self, unit: Unit) -> str | None:
-        speaker = fold(unit.turn.speaker)
+        speaker = fold(self.dir.spoke(unit))
         for turn_index, full in reversed(self.recent):
             if unit.turn_index - turn_index > 3:
                 break
@@ -432,7 +484,7 @@ class _Reader:
     def who(self, said: str, unit: Unit) -> str | None:
         said = said.strip()
         low = said.lower()
-        if low in {"i", "me", "myself", "my"}:
+        if low in {"i", "me", "myself", "my", "mine"}:
             return self.speaker(unit)
         if low in {"he", "him", "his", "she", "her", "hers"}:
             return self.third_person(unit)
@@ -448,11 +500,12 @@ class _Reader:
             return self.title_people.get(fold(title)) or self.dir.contact_for_title(title)
         return self.dir.resolve(said) or None
 
-    def _new_name(self, said: str) -> str | None:
+    def _new_name(self, said: str, single: bool = False) -> str | None:
+        """Someone not in CRM named on the call; a lone first name only next to a title ("Renée, our CFO")."""
         parts = said.replace(".", "").split()
-        if said.split()[0] in NOT_NAMES or any(p in NOT_NAMES for p in parts[1:]):
+        if said.split()[0] in NOT_NAMES or any(p in NOT_NAMES or len(p) > 1 and p.isupper() for p in parts[1:] or parts):
             return None
-        if re.match(rf"^{HONORIFIC}\s", said) or len(parts) >= 2:
+        if re.match(rf"^{HONORIFIC}\s", said) or len(parts) >= 2 or single and fold(said) not in COMMON_FIRST_WORDS:
             self.dir.alias.setdefault(fold(said), said)
             if len(parts) >= 2 and not re.match(rf"^{HONORIFIC}\s", said):
                 self.dir.alias.setdefault(fold(parts[0]), said)
@@ -464,9 +517,11 @@ class _Reader:
         """The person a cue at ``start`` is about: the last subject in the clause before it."""
         prefix = unit.sentence[:start]
         prefix = APPOSITIVE.sub(lambda m: m.group("name"), prefix)
+        prefix = TITLE_THEN_NAME.sub(lambda m: m.group("name"), prefix)
+        prefix = re.sub(r"[,\s]+$", " ", prefix)
         clause = CLAUSE_SPLIT.split(prefix)[-1]
-        tokens = list(re.finditer(rf"\b(?:{NAME}|I(?:'m|'ll|'d|'ve)?|we|we're|we've|he|she|he's|she's|you|they|it|"
-                                  rf"(?:our|the|my|their)\s{TITLE_PHRASE})\b", clause))
+        tokens = list(re.finditer(rf"\b(?:(?i:I(?:'m|'ll|'d|'ve)?|we|we're|we've|he|she|he's|she's|you|they|it|nobody|everyone|"
+                                  rf"someone)|(?i:our|the|my|their)\s{TITLE_PHRASE}|{NAME})\b", clause))
         negated = False
         for tok in reversed(tokens):
             word = tok.group(0)
@@ -478,6 +533,8 @@ class _Reader:
                 return None, negated
             if low in {"i", "he", "she"}:
                 return self.who(low, unit), negated
+            if low in {"nobody", "everyone", "someone"}:
+                return None, negated
             if not re.match(r"^(?:our|the|my|their)\s", word, re.I):
                 word = clean_name(word)
                 if not word:
@@ -488,8 +545,12 @@ class _Reader:
         return None, negated
 
     def read(self) -> None:
-        for u in self.dir.units:
-            self._titles(u)
+        previous = None
+        for u in self.dir.units:  # pass 1: titles said on the call, so a cue about "our CFO" finds its person
+            self._titles(u, previous)
+            previous = u
+        for u in self.dir.units:  # pass 2: cues, in call order (pronouns refer back to people named before)
+            self._mentions(u)
             for cue in CUES:
                 for m in cue.pattern.finditer(u.sentence):
                     if cue.kind == "subject":
@@ -501,28 +562,50 @@ class _Reader:
                     else:
                         if cue.kind == "who_threshold" and not THRESHOLD.search(u.sentence[:m.start()]):
                             continue
-                        if NEGATION.search(u.sentence[max(0, m.start() - 25):m.start("who")]):
+                        if cue.negatable and NEGATION.search(u.sentence[max(0, m.start() - 25):m.start("who")]):
                             continue
                         full = self.who(m.group("who"), u)
                     role = cue.role
-                    if role == "Evaluator" and cue.strength == 2 and full:
+                    if role == "Evaluator" and full and not SECURITY.search(u.sentence):
                         title = self._title(full)
                         if title and TECHNICAL_TITLE.search(title) and not SECURITY.search(title):
                             role = "Technical Buyer"
+                    if cue.role == "Influencer" and cue.strength == 1 and full:
+                        self.vetoed.add(fold(full))
                     self.add(full, role, cue.strength, u)
-            self._mentions(u)
 
-    def _titles(self, u: Unit) -> None:
-        for rx in (APPOSITIVE, TITLE_THEN_NAME):
+    def _said_title(self, full: str | None, title: str, source: str) -> None:
+        if full and not self.dir.is_vendor(full):
+            key = fold(full)
+            if key not in self.said_titles or source == "appositive" and self.title_source.get(key) != "appositive":
+                self.said_titles[key] = title
+                self.title_source[key] = source
+            if source == "appositive":
+                self.title_people.setdefault(fold(title), full)
+
+    def _titles(self, u: Unit, previous: Unit | None) -> None:
+        for rx in (APPOSITIVE, TITLE_THEN_NAME, NEW_TITLE):
             for m in rx.finditer(u.sentence):
-                full = self.dir.resolve(m.group("name")) or (self._new_name(m.group("name")) if rx is TITLE_THEN_NAME or
-                                                              len(m.group("name").split()) > 1 else None)
-                if full and not self.dir.is_vendor(full):
-                    self.said_titles.setdefault(fold(full), m.group("title"))
-                    self.title_people.setdefault(fold(m.group("title")), full)
+                name = clean_name(m.group("name"))
+                if not name:
+                    continue
+                full = self.dir.resolve(name) or self._new_name(name, single=True)
+                self._said_title(full, m.group("title"), "appositive")
+        m = THATS_NAME.search(u.sentence)  # "... our OT security lead to look at it. That's Jonas Lie, ..."
+        if m and previous is not None and previous.turn is u.turn:
+            titles = [t for t in TITLE_ONLY.finditer(previous.sentence)]
+            name = clean_name(m.group("name"))
+            if titles and name:
+                full = self.dir.resolve(name) or self._new_name(name)
+                self._said_title(full, titles[-1].group("title"), "appositive")
+        for m in FROM_DEPT.finditer(u.sentence):  # "Kevin Janssens from IT joined as well"
+            name = clean_name(m.group("name"))
+            full = self.dir.resolve(name) if name else None
+            if full and self.dir.people.get(fold(full)) and self.dir.people[fold(full)].speaker:
+                self._said_title(full, m.group("title"), "department")
         m = SELF_TITLE.search(u.sentence)
-        if m and self.speaker(u) and not self.dir.is_vendor(u.turn.speaker):
-            self.said_titles.setdefault(fold(u.turn.speaker), m.group("title"))
+        if m and self.speaker(u):
+            self._said_title(self.dir.spoke(u), m.group("title"), "self")
 
     def _mentions(self, u: Unit) -> None:
         for m in re.finditer(NAME, u.sentence):
@@ -534,7 +617,7 @@ class _Reader:
                 continue
             if fold(word.split()[0]) in COMMON_FIRST_WORDS and fold(word) != fold(full):
                 continue
-            if fold(full) != fold(u.turn.speaker):
+            if fold(full) != fold(self.dir.spoke(u)):
                 self.recent.append((u.turn_index, full))
             self.dir.person(full).mentions.append(u)
 
@@ -545,54 +628,90 @@ class _Reader:
         return self.said_titles.get(fold(full))
 
 
-def _evidence_unit(ctx: CallContext, person: Person) -> Unit | None:
+def _evidence_unit(ctx: CallContext, person: Person, d: Directory) -> Unit | None:
     """A sentence that shows the person on the call: their introduction, a mention, or their first turn."""
     first = fold(person.name.split()[0])
     units = [u for u in call_units(ctx) if not has_contact_details(u.sentence)]
-    intro = [u for u in units if fold(u.turn.speaker) == fold(person.name) and
+    intro = [u for u in units if fold(d.spoke(u)) == fold(person.name) and
              re.search(r"\b(?:I'm|I am|my name|this is|here)\b", u.sentence, re.I) and len(u.sentence.split()) >= 4]
-    said = [u for u in person.mentions if fold(u.turn.speaker) != fold(person.name) and not has_contact_details(u.sentence)]
-    own = [u for u in units if fold(u.turn.speaker) == fold(person.name) and len(u.sentence.split()) >= 5]
+    said = [u for u in person.mentions if fold(d.spoke(u)) != fold(person.name) and not has_contact_details(u.sentence)]
+    own = [u for u in units if fold(d.spoke(u)) == fold(person.name) and len(u.sentence.split()) >= 5]
     for group in (intro, said, own):
         if group:
             return group[0]
     return next((u for u in units if first in fold(u.sentence)), None)
 
 
+def _best(cands: list[Candidate]) -> Candidate:
+    return max(cands, key=lambda c: (c.strength, -PRIORITY.index(c.role)))
+
+
 def extract_roles(ctx: CallContext) -> list[ExtractedRole]:
     reader = _Reader(ctx)
     reader.read()
     d = reader.dir
+    cands = reader.candidates
     # CRM contacts heard or named on the call get their title prior
     for c in ctx.snapshot.Contacts:
         person = d.people.get(fold(c.Name))
         if person is None or d.is_vendor(c.Name) or not (person.speaker or person.mentions):
             continue
         role = _prior(c.Title)
-        unit = _evidence_unit(ctx, person)
+        if role in {"Economic Buyer", "Decision Maker"} and fold(c.Name) in reader.vetoed:
+            role = None
+        unit = _evidence_unit(ctx, person, d)
         if role and unit is not None:
-            reader.candidates.setdefault(fold(c.Name), []).append(Candidate(role, 1, unit, False))
-    # people not in CRM: a finance-chief title said on the call is enough
+            cands.setdefault(fold(c.Name), []).append(Candidate(role, 1, unit, False))
+    # people not in CRM: a title said on the call ("our CFO, Paola Marino", "Kevin from IT joined")
     for key, title in reader.said_titles.items():
         person = d.people.get(key)
         if person is None or person.contact is not None or d.is_vendor(person.name):
             continue
-        if _prior(title) == "Economic Buyer" and FINANCE_CHIEF.search(title):
-            unit = next((u for u in person.mentions if not has_contact_details(u.sentence)), None) or _evidence_unit(ctx, person)
+        role = _prior(title)
+        allowed = {"Economic Buyer", "Technical Buyer", "Evaluator"} if reader.title_source.get(key) == "appositive" else \
+            {"Technical Buyer", "Evaluator"} if reader.title_source.get(key) == "department" else set()
+        if role in allowed and not (role == "Economic Buyer" and key in reader.vetoed):
+            unit = next((u for u in person.mentions if not has_contact_details(u.sentence)), None) or _evidence_unit(ctx, person, d)
             if unit is not None:
-                reader.candidates.setdefault(key, []).append(Candidate("Economic Buyer", 1, unit, False))
+                cands.setdefault(key, []).append(Candidate(role, 1, unit, False))
+    # people outside CRM need an explicit cue or a title said on the call
+    for key in list(cands):
+        person = d.people.get(key)
+        if d.contact(person.name if person else key) is None and not any(c.strength >= 3 or c.strength == 1 and
+                                                                           c.role != "Influencer" for c in cands[key]):
+            del cands[key]
+    # someone named as the budget holder outranks a CFO title elsewhere on the call
+    if any(c.role == "Economic Buyer" and c.strength >= 2 for cs in cands.values() for c in cs):
+        for key in list(cands):
+            if not any(c.role == "Economic Buyer" and c.strength >= 2 for c in cands[key]):
+                cands[key] = [c for c in cands[key] if not (c.role == "Economic Buyer" and c.strength == 1)]
+    # one Decision Maker by title at most, none when the call names one; the others with a business title use it
+    explicit_dm = any(_best(cs).role == "Decision Maker" and _best(cs).strength >= 2 for cs in cands.values() if cs)
+    by_title = [k for k, cs in cands.items() if cs and _best(cs).role == "Decision Maker" and _best(cs).strength == 1]
+    words: dict[str, int] = {}
+    for t in ctx.transcript.turns:
+        key = fold(d.speaker_names.get(t.speaker, t.speaker))
+        words[key] = words.get(key, 0) + len(t.text.split())
+    keep = None if explicit_dm or not by_title else max(by_title, key=lambda k: words.get(k, 0))
+    for key in by_title:
+        if key == keep:
+            continue
+        person = d.people.get(key)
+        title = person.contact.Title if person and person.contact else reader.said_titles.get(key)
+        rest = [c for c in cands[key] if not (c.role == "Decision Maker" and c.strength == 1)]
+        if title and BUSINESS.search(title):
+            rest.append(Candidate("Business User", 1, cands[key][0].unit, False))
+        cands[key] = rest
 
     roles: list[ExtractedRole] = []
-    for key, cands in reader.candidates.items():
+    for key, cs in cands.items():
+        if not cs:
+            continue
         person = d.people.get(key)
         name = person.name if person else key
         contact = d.contact(name)
-        if contact is None and max(c.strength for c in cands) < 3 and not any(c.strength == 1 for c in cands):
-            continue  # people outside CRM need an explicit cue
-        if contact is None and person is not None and person.speaker and not any(c.strength >= 3 for c in cands):
-            continue
-        best = max(cands, key=lambda c: (c.strength, -PRIORITY.index(c.role)))
-        same = [c for c in cands if c.role == best.role]
+        best = _best(cs)
+        same = [c for c in cs if c.role == best.role]
         agree = len({(c.unit.turn_index, c.unit.turn.speaker) for c in same}) > 1
         prior = _prior(contact.Title if contact else reader.said_titles.get(key))
         certainty = "explicit" if best.strength >= 3 else "inferred"

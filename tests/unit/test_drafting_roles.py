@@ -1,0 +1,136 @@
+"""Buyer roles from a call (followup.drafting.roles) on small invented transcripts."""
+from __future__ import annotations
+
+from followup.domain.snapshot import parse_snapshot
+from followup.drafting.context import build_context
+from followup.drafting.roles import extract_roles, vendor_side
+from followup.drafting.transcript import parse_transcript
+
+
+def _snapshot(contacts, rep="Alex Moreno", email="alex.moreno@vendorly.io"):
+    return parse_snapshot({
+        "Account": {"Id": "001X", "Name": "Oakridge Foods", "BillingCountry": "GB"},
+        "Opportunity": {"Id": "006X", "Name": "Oakridge - Analytics", "StageName": "Qualification"},
+        "Contacts": [{"Id": f"003{i}", "Name": n, "Email": f"{n.split()[0].lower()}@oakridge.example", "Title": t}
+                     for i, (n, t) in enumerate(contacts)],
+        "call": {"date": "2026-05-12", "rep": {"name": rep, "email": email}},
+    })
+
+
+def _roles(text, contacts, **kw):
+    snapshot = _snapshot(contacts, **kw)
+    ctx = build_context(parse_transcript(text), snapshot)
+    return {r.name: r for r in extract_roles(ctx)}, ctx
+
+
+def test_person_talked_about_with_title_and_threshold_is_economic_buyer_outside_crm():
+    roles, ctx = _roles(
+        "Alex Moreno: Who else needs to be involved?\n"
+        "Priya Shah: Our CFO, Tobias Lindqvist, signs off anything over 50k. Anything above that goes to him.\n",
+        [("Priya Shah", "Head of Customer Insight")])
+    tobias = roles["Tobias Lindqvist"]
+    assert tobias.role == "Economic Buyer" and tobias.contact_id is None and not tobias.in_crm
+    assert tobias.title == "CFO" and tobias.certainty == "explicit"
+    texts = [t.text for t in ctx.transcript.turns]
+    assert all(any(e.quote in t for t in texts) for e in tobias.evidence)
+
+
+def test_need_someone_to_approve_the_budget_and_first_name_resolves_to_contact():
+    roles, _ = _roles(
+        "Alex Moreno: What happens after the workshop?\n"
+        "Priya Shah: I'll need Matthew to approve the budget before we go further.\n",
+        [("Priya Shah", "Insight Lead"), ("Matthew Okafor", "Group Finance Controller")])
+    assert roles["Matthew Okafor"].role == "Economic Buyer"
+    assert roles["Matthew Okafor"].contact_id == "0031"
+
+
+def test_speaker_budget_and_decision_cues():
+    roles, _ = _roles(
+        "Alex Moreno: How does the decision get made?\n"
+        "Grace Adeyemi: The choice of platform is mine. The money comes out of my budget too.\n"
+        "Liam Byrne: I just make sure it runs.\n",
+        [("Grace Adeyemi", "Director of Customer Operations"), ("Liam Byrne", "Platform Engineer")])
+    assert roles["Grace Adeyemi"].role == "Economic Buyer"
+    assert roles["Liam Byrne"].role == "Technical Buyer"  # from the CRM title
+    assert roles["Liam Byrne"].certainty == "inferred"
+
+
+def test_negated_signing_is_not_a_buyer_cue_but_marks_an_influencer():
+    roles, _ = _roles(
+        "Alex Moreno: Are you the one signing?\n"
+        "Noor Haddad: I can champion it internally, but I don't sign contracts, Fiona does.\n",
+        [("Noor Haddad", "Head of Planning"), ("Fiona Walsh", "Managing Director")])
+    assert roles["Noor Haddad"].role == "Influencer"
+    assert roles["Fiona Walsh"].role == "Economic Buyer"
+
+
+def test_team_ran_the_pilot_and_security_review_owner():
+    roles, _ = _roles(
+        "Alex Moreno: The pilot with Keira's team went well, I hear.\n"
+        "Keira Lund: It did, the planners liked it.\n"
+        "Omar Said: I run the vendor security reviews, so anything with customer data comes through me.\n",
+        [("Keira Lund", "Demand Planning Manager"), ("Omar Said", "Information Security Analyst")])
+    assert roles["Keira Lund"].role == "Evaluator"
+    assert roles["Omar Said"].role == "Evaluator"
+
+
+def test_pronoun_refers_to_the_person_named_before():
+    roles, _ = _roles(
+        "Alex Moreno: Will Dana join the demo?\n"
+        "Priya Shah: Yes, Dana wants to see it. She's the one who'll ask about the money.\n",
+        [("Priya Shah", "Insight Lead"), ("Dana Kowalczyk", "Chief Operating Officer")])
+    assert roles["Dana Kowalczyk"].role == "Economic Buyer"
+
+
+def test_vendor_colleagues_never_get_buyer_roles():
+    text = ("Alex Moreno: I have my colleague Sofia Rossi with me, she's one of our solutions engineers.\n"
+            "Sofia Rossi: Hi all. I own the budget for our demo environment, so ask away.\n"
+            "Hugo Brandt: Hugo Brandt, product management at Vendorly, joining for the roadmap.\n"
+            "Hugo Brandt: I make the final decision on the roadmap.\n"
+            "Priya Shah: Great. I own the budget on our side.\n")
+    roles, ctx = _roles(text, [("Priya Shah", "Head of Insight")])
+    assert set(roles) == {"Priya Shah"}
+    assert {"alex moreno", "sofia rossi", "hugo brandt"} <= vendor_side(ctx)
+
+
+def test_one_title_based_decision_maker_and_named_budget_holder_beats_cfo_title():
+    roles, _ = _roles(
+        "Alex Moreno: Where do things stand?\n"
+        "Ruth Mensah: The decision sits with Owen now, he owns the budget since the reorganisation.\n"
+        "Ben Carter: And my stores will use it every day.\n",
+        [("Ruth Mensah", "Head of Analytics"), ("Ben Carter", "Head of Retail Operations"),
+         ("Owen Price", "VP Strategy"), ("Carla Diaz", "Chief Financial Officer")])
+    assert roles["Owen Price"].role == "Economic Buyer"
+    assert "Carla Diaz" not in roles  # never mentioned on the call
+    assert roles["Ruth Mensah"].role == "Decision Maker"
+    assert roles["Ben Carter"].role == "Business User"
+
+
+def test_first_name_speakers_and_names_said_with_surname():
+    roles, _ = _roles(
+        "Alex: Thanks for joining.\n"
+        "Ines: I have Marek from IT with me, and Marek Novak will check the single sign-on.\n"
+        "Marek: Hello. Nothing goes into production without me testing it.\n"
+        "Ines: The choice is mine, but Jana, our finance director, signs it.\n",
+        [("Ines Duarte", "Head of People")])
+    assert roles["Ines Duarte"].role == "Decision Maker"
+    assert roles["Marek Novak"].role == "Technical Buyer" and not roles["Marek Novak"].in_crm
+    assert roles["Jana"].role == "Economic Buyer"
+
+
+def test_no_roles_without_any_evidence_and_procurement_is_other():
+    roles, _ = _roles(
+        "Alex Moreno: Any questions?\n"
+        "Sam Li: From procurement, just the supplier form.\n"
+        "Tessa Grant: Not from me.\n",
+        [("Sam Li", "Procurement Officer"), ("Tessa Grant", "Office Coordinator"), ("Nina Volk", "CFO")])
+    assert roles["Sam Li"].role == "Other"
+    assert "Tessa Grant" not in roles and "Nina Volk" not in roles
+
+
+def test_evidence_never_quotes_contact_details():
+    roles, _ = _roles(
+        "Alex Moreno: Best number?\n"
+        "Priya Shah: Call me on 07700 900123. I own the budget for this.\n",
+        [("Priya Shah", "Head of Insight")])
+    assert all("07700" not in e.quote for r in roles.values() for e in r.evidence)
