@@ -1,7 +1,7 @@
 """Resolve dates said on a call against the call date (conventions of the labelled call sets).
 
 "Friday" is the coming Friday; "next Wednesday" / "Wednesday next week" the Wednesday of the
-following week; "end of next week" the Friday of the following week; "Thursday week", "a week on
+following week; "end of next week" the Friday of the following week; "this week"/"end of the week" the coming Friday; "Thursday week", "a week on
 Friday" and "the Friday after next"/"the following Friday" a week after the coming one; "a fortnight"
 14 days; "EOD"/"close of play"/"today"/"tonight"/"right after this call" the call date; "end of the
 month/quarter"; "mid-September" the 15th. Explicit dates ("December 12th", "12 March", "the
@@ -53,7 +53,7 @@ PATTERNS: list[tuple[re.Pattern, str]] = [
     (re.compile(rf"\bmid[- ]({MONTH_RE})\b", re.I), "mid_month"),
     (re.compile(rf"\bend of ({MONTH_RE})\b", re.I), "end_named_month"),
     (re.compile(r"\bend of next week\b", re.I), "end_next_week"),
-    (re.compile(r"\bend of (?:the |this )?week\b", re.I), "end_week"),
+    (re.compile(r"\bend of (?:the |this )?week\b|\b(?:later |sometime |some time )?this week\b(?!['’]s)", re.I), "end_week"),
     (re.compile(rf"\b({DAY_RE}),?\s+(?:the\s+)?{DAY_ORD}(?![\w-])", re.I), "weekday_ord"),
     (re.compile(rf"\b({DAY_RE}),?\s+(?:the\s+)?(\d{{1,2}})\b(?!\s*(?:am|pm|:|o'clock|\.\d|eastern|pacific|central|mountain|[ECMP][SD]?T\b|GMT|BST|CET|CEST|UTC))", re.I), "weekday_num"),
     (re.compile(rf"\b({DAY_RE}) next week\b", re.I), "next_day"),

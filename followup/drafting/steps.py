@@ -28,19 +28,20 @@ from dataclasses import dataclass, field
 from followup.drafting.context import CallContext, Unit, confidence, evidence
 from followup.drafting.dates import find_date_spans, holidays_mentioned, shift_for_holidays
 from followup.drafting.model import ExtractedStep
+from governance.pii import detect
 
 # Action verbs a next step starts with (base form).  Two-word verbs are matched on their first word.
 VERBS = {
     "send", "share", "ship", "forward", "email", "mail", "post", "get", "give", "provide", "prepare", "draft",
     "write", "put", "add", "include", "set", "schedule", "book", "arrange", "organise", "organize", "confirm",
-    "check", "double-check", "verify", "ask", "find", "look", "review", "return", "turn", "sign", "countersign",
+    "check", "double-check", "verify", "ask", "find", "look", "review", "return", "turn", "countersign",
     "circulate", "update", "revise", "loop", "introduce", "connect", "follow", "reach", "call", "ring", "come",
-    "touch", "talk", "speak", "brief", "walk", "run", "test", "bench", "cancel", "extend", "invite", "decide",
+    "touch", "talk", "speak", "brief", "walk", "run", "test", "bench", "cancel", "extend", "invite",
     "let", "answer", "reply", "respond", "chase", "pull", "compile", "cover", "present", "clarify", "flag",
-    "submit", "take", "hand", "deliver", "make", "reflect", "escalate", "raise", "file", "route", "arrange",
+    "submit", "take", "hand", "deliver", "make", "reflect", "escalate", "raise", "file", "arrange",
     "finalise", "finalize", "complete", "finish", "sort", "attach", "reserve", "issue", "resend", "reschedule",
-    "move", "push", "recap", "summarise", "summarize", "document", "record", "meet", "catch", "discuss", "demo",
-    "show", "install", "deploy", "configure", "enable", "open", "start", "kick", "align", "sync", "line",
+    "move", "push", "recap", "summarise", "summarize", "document", "record", "meet", "catch", "discuss",
+    "install", "deploy", "configure", "enable", "open", "start", "kick", "align", "sync", "line",
     "nudge", "remind", "request", "obtain", "source", "order", "bring", "copy", "cc", "have", "do", "go", "work",
     "double", "triple", "dig", "investigate", "find", "try", "see", "think", "keep", "leave", "hold", "believe",
 }
@@ -80,6 +81,10 @@ NEEDS = {
     "triple": re.compile(r"^triple[- ]check\b", re.I),
     "dig": re.compile(r"^dig into\b", re.I),
     "call": re.compile(r"^call (?!it\b|me\b|this\b)", re.I),
+    "talk": re.compile(r"^talk (?:to|with|through)\b", re.I),
+    "speak": re.compile(r"^speak (?:to|with)\b", re.I),
+    "run": re.compile(r"^run (?:it|this|that|the|a|an|them)\b.*\b(?:by|past|through|with)\b", re.I),
+    "raise": re.compile(r"^raise (?:it|this|that|the|a)\b.*\bwith\b", re.I),
 }
 # Never a step on their own ("I'll hold you to that", "I'll believe it when I see it", "let me think").
 NEVER = {"keep", "leave", "hold", "believe", "think", "see", "try", "summarise", "summarize", "recap"}
@@ -87,12 +92,12 @@ NEVER = {"keep", "leave", "hold", "believe", "think", "see", "try", "summarise",
 NAME = r"[A-Z][a-zà-öø-ÿ'’-]+"
 COMMIT = re.compile(
     rf"(?P<subj>\b(?:I|we|We|you|You)\b|\b{NAME}(?:\s+{NAME})?(?:\s+and\s+{NAME})?)"
-    r"(?P<modal>\s*['’]ll|\s+will|\s+shall|\s+(?:am|['’]m|are|['’]re|is|['’]s)\s+(?:going\s+to|gonna)|"
-    r"\s+can|\s+could|\s*['’]d|\s+would|\s+(?:need|have|want|plan|promise|undertake)s?\s+to|"
-    r"\s+(?:am|['’]m|are|['’]re|is|['’]s)(?=\s+(?:also\s+|just\s+|then\s+)?[a-z]+ing\b)|\s+to(?=\s+[a-z]))?"
+    r"(?P<modal>\s*['’]ll|\s+will|\s+shall|(?:\s+(?:am|are|is)|\s*['’](?:m|re|s))\s+(?:going\s+to|gonna)|"
+    r"\s+can|\s+could|\s*['’]d|\s+would|\s+(?:plan|promise|undertake)s?\s+to|"
+    r"(?:\s+(?:am|are|is)|\s*['’](?:m|re|s))(?=\s+(?:also\s+|just\s+|then\s+)?[a-z]+ing\b)|\s+to(?=\s+[a-z]))?"
     r"(?P<adv>(?:\s+(?:also|just|then|definitely|still|quickly|probably|happily|gladly|both|all|personally|"
     r"first|now|actually|certainly|absolutely|of course|right away|immediately|now|too|go ahead and|go and|try to|"
-    r"try and|make sure to|be sure to|look to|aim to|hopefully|probably)){0,3})"
+    r"try and|make sure to|be sure to|look to|aim to|hopefully|probably|bench|load|smoke)){0,3})"
     r"\s+(?P<verb>[a-z]+(?:-[a-z]+)?)\b")
 LET_ME = re.compile(r"\b(?:let me|let us|allow me to)\s+(?P<verb>[a-z]+(?:-[a-z]+)?)\b", re.I)
 LETS_MEET = re.compile(r"\b(?:let['’]s|let us|shall we|we should|we['’]ll|we will|we can)\s+(?:also\s+)?"
@@ -142,9 +147,29 @@ REQUEST = re.compile(r"\b(?:can|could|would|will) you(?: please| also| just)?\s+
                      r"|\bplease(?: also| just)?\s+(?P<verb2>[a-z]+(?:-[a-z]+)?)\b"
                      r"|\b(?:I['’]d|we['’]d) (?:need|like|want) you to\s+(?P<verb3>[a-z]+(?:-[a-z]+)?)\b"
                      r"|\bif you (?:can|could)\s+(?P<verb4>[a-z]+(?:-[a-z]+)?)\b", re.I)
-PRONOUN_OBJ = re.compile(r"^\w+(?:[- ](?:up|out|over|back|through|around|off))?\s+(?:you |him |her |them |us |me )?"
-                         r"(?:it|that|this|them|those|these|one|so)\b", re.I)
-STOP = {"the", "a", "an", "and", "or", "to", "of", "for", "with", "on", "in", "by", "at", "from", "is", "be",
+PRONOUN_OBJ = re.compile(r"^\w+(?:[- ](?:up|out|over|back|through|around|off))?\s+(?:(?:you |him |her |them |us |me )?"
+                         r"(?:it|that|this|them|those|these|one|so)\b|(?:him|her|them)\b(?!\s+(?:the|a|an|our|my|your)\b))", re.I)
+FILLER = {"good", "know", "great", "thanks", "thank", "sure", "okay", "ok", "perfect", "fine", "right", "well", "fair",
+          "enough", "got", "noted", "understood", "absolutely", "course", "yes", "yeah", "lovely", "brilliant"}
+PRECEDER = re.compile(r"\b(?:if|when|whenever|once|unless|whether|until|because|since|as|so|so that|in case|before|"
+                      r"after|where|what|how|who|that|than)\s*$", re.I)
+RECAP = re.compile(r"\b(?:recap|summari[sz]e|sum up|to confirm|so to sum|next steps|wrap up|let me make sure|"
+                   r"what I have|action items|to-dos?)\b", re.I)
+ACCEPTED = re.compile(r"^\s*(?:please|yes|yeah|yep|sure|great|perfect|that would|that['’]d|that works|thanks|thank you|"
+                      r"brilliant|lovely|ok(?:ay)?|good|excellent|wonderful|very much|definitely|absolutely|go ahead|do it)\b",
+                      re.I)
+INDIRECT_Q = re.compile(r"\b(?:ask|asks|asking|check|checks|checking|find out|finds out|confirm|confirms|see)\s+(?:\w+\s+)?"
+                        r"(?:if|whether)\b", re.I)
+GENERIC = {"find", "out", "let", "know", "check", "confirm", "ask", "come", "back", "get", "touch", "base", "follow",
+           "look", "into", "sort", "that", "it", "thing", "things", "see", "what", "can", "done", "ready", "answer",
+           "him", "her", "them", "directly", "email", "writing", "yes", "okay", "sure", "again", "soon"}
+ATTACH = re.compile(r"\b(?:in the same (?:email|mail|message|pack|package|document|envelope|thread)|"
+                    r"with the (?:rest|evidence|others|other documents|documents|package|pack)|with everything else|"
+                    r"together with (?:it|that|the)|along with (?:it|that))\b", re.I)
+PUT_IN = re.compile(r"^(?:put|include|add|mention|cover|reflect)\s+(?:it|that|this|them|those)\s+(?:in|into)\s+"
+                    r"(?:the|my|our|your)\s+(\w+)", re.I)
+STOP = {"are", "was", "were", "been", "has", "had", "would", "could", "should", "not", "yes", "no", "yeah", "okay",
+        "the", "a", "an", "and", "or", "to", "of", "for", "with", "on", "in", "by", "at", "from", "is", "be",
         "our", "their", "his", "her", "your", "my", "you", "we", "i", "it", "that", "this", "them", "those", "me",
         "us", "will", "can", "also", "just", "so", "then", "as", "send", "get", "over", "up", "all", "both", "too",
         "today", "tomorrow", "friday", "monday", "tuesday", "wednesday", "thursday", "week", "next", "end", "do",
@@ -164,6 +189,8 @@ class _Step:
     date_order: int = -1           # unit index of the mention that gave the date
     mentions: int = 1
     words: set[str] = field(default_factory=set)
+    turn: int = 0
+    vague: bool = False
 
 
 def _words(text: str) -> set[str]:
@@ -196,7 +223,9 @@ class _Extractor:
         self.by_turn: dict[int, list[int]] = {}
         for i, u in enumerate(self.units):
             self.by_turn.setdefault(u.turn_index, []).append(i)
+        self.recap_turns = {t for t, idxs in self.by_turn.items() if any(RECAP.search(self.units[j].sentence) for j in idxs)}
         self.steps: list[_Step] = []
+        self.first_names = {k for k in ctx.people if " " not in k}
 
     # --- people -------------------------------------------------------------------------------
     def owner_of(self, speaker: str) -> str:
@@ -208,19 +237,22 @@ class _Extractor:
         token = token.strip()
         return self.ctx.person(token) or self.ctx.person(token.split()[0])
 
+    def vocative(self, sentence: str, speaker: str) -> str | None:
+        m = re.match(rf"^(?:and |so |okay,? |ok,? |right,? |now,? |then,? )?({NAME})\s*,", sentence, re.I)
+        if m:
+            who = self.name(m.group(1))
+            if who and who != self.owner_of(speaker):
+                return who
+        return None
+
     def addressee(self, idx: int) -> str | None:
-        """Who "you" is in unit ``idx``: a name addressed in the turn, else the previous/next other speaker."""
+        """Who "you" is in unit ``idx``: a name addressed in the turn, else the other speaker(s) nearby."""
         u = self.units[idx]
-        m = re.match(rf"^(?:and |so |okay,? |ok,? |right,? )?({NAME})\s*,", u.sentence, re.I)
-        if m and self.name(m.group(1)) and self.name(m.group(1)) != self.owner_of(u.turn.speaker):
-            return self.name(m.group(1))
         found = None
         for j in self.by_turn.get(u.turn_index, []):
             if j > idx:
                 break
-            m = re.match(rf"^(?:and |so |okay,? |ok,? |right,? )?({NAME})\s*,", self.units[j].sentence)
-            if m and self.name(m.group(1)) and self.name(m.group(1)) != self.owner_of(u.turn.speaker):
-                found = self.name(m.group(1))
+            found = self.vocative(self.units[j].sentence, u.turn.speaker) or found
         if found:
             return found
         others = [s for s in self.speakers_on_call if s not in (u.turn.speaker, "Notes")]
@@ -240,7 +272,7 @@ class _Extractor:
             if d < self.ctx.call_date:
                 continue
             before = text[max(0, s - 12):s].lower()
-            if re.search(r"\b(?:for|of|at) the\s*$", before) or re.search(r"^['’]s\b", text[e:e + 3]):
+            if re.search(r"\b(?:for|of|at) the\s*$", before) or re.match(r"['’]s\b", text[e:e + 3]):
                 continue  # "for the June second board", "Monday's meeting": a name, not a due date
             out.append((s, e, shift_for_holidays(d, self.holidays), phrase))
         return out
@@ -252,8 +284,8 @@ class _Extractor:
         if len(spans) > 1 and CORRECTION.search(text):
             return spans[-1][2]
         if not meeting:
-            for s, e, d, _ in spans:
-                if DEADLINE.search(text[:s]):
+            for s, e, d, phrase in spans:
+                if DEADLINE.search(text[:s]) or re.match(r"(?:by|until|till|before)\b", phrase, re.I):
                     # "today or tomorrow" / "tonight or Tuesday": the later one is the promise
                     alt = [d2 for s2, _, d2, _ in spans if s2 > e and re.fullmatch(r"\s*or\s*", text[e:s2])]
                     return max([d, *alt])
@@ -261,7 +293,7 @@ class _Extractor:
         alt = [d2 for s2, _, d2, _ in spans[1:] if re.fullmatch(r"\s*or\s*(?:by\s+)?", text[e:s2])]
         return max([d, *alt])
 
-    def date_after(self, idx: int, owner: str, asked: bool) -> tuple[dt.date | None, int]:
+    def date_after(self, idx: int, owner: str) -> tuple[dt.date | None, int]:
         """A date given after the commitment: a short follow-up sentence, or a reply turn."""
         u = self.units[idx]
         same_turn = [j for j in self.by_turn[u.turn_index] if j > idx]
@@ -273,9 +305,10 @@ class _Extractor:
                 d = self.pick_date(nxt)
                 if d:
                     return d, j
-            if not QUESTION_END.search(u.sentence):
+            if not (QUESTION_END.search(u.sentence) or (j == same_turn[-1] and WHEN_Q.search(nxt) and QUESTION_END.search(nxt))):
                 return None, -1
-        asked = asked or bool(WHEN_Q.search(u.sentence) and QUESTION_END.search(u.sentence))
+        asked = any(WHEN_Q.search(self.units[j].sentence) and QUESTION_END.search(self.units[j].sentence)
+                    for j in [idx, *same_turn[:1]])
         proposed = None
         t = u.turn_index
         for k in range(t + 1, min(t + 4, len(self.turns))):
@@ -317,13 +350,18 @@ class _Extractor:
         return None
 
     # --- text ---------------------------------------------------------------------------------
-    def context_object(self, idx: int) -> str:
-        """What "it"/"that" refers to: an earlier sentence of the same turn, or the other speaker's request."""
+    def context_object(self, idx: int, before: str) -> str:
+        """What "it"/"that" refers to: the start of the same sentence, an earlier sentence of the same
+        turn, or the other speaker's request just before."""
         u = self.units[idx]
+        before = re.sub(rf"\b(?:I|we|you|{NAME})\s*(?:['’]ll|will|can|['’]d|would)?\s*$", "", before).strip(" ,;")
+        before = re.sub(r"\b(?:and|but|so|then)\s*$", "", before).strip(" ,;")
+        if _words(before) - FILLER:
+            return before
         earlier = [j for j in self.by_turn[u.turn_index] if j < idx]
-        for j in reversed(earlier):
+        for j in reversed(earlier[-2:]):
             s = self.units[j].sentence
-            if len(_words(s)) >= 3 and not QUESTION_END.search(s):
+            if len(_words(s) - FILLER) >= 3 and not QUESTION_END.search(s) and not self.is_step_unit(self.units[j]):
                 return s
         t = u.turn_index
         for k in range(t - 1, max(-1, t - 3), -1):
@@ -331,32 +369,43 @@ class _Extractor:
                 continue
             idxs = self.by_turn.get(k, [])
             cands = [self.units[j].sentence for j in idxs]
-            req = [s for s in cands if REQUEST.search(s) or QUESTION_END.search(s)]
+            req = [s for s in cands if REQUEST.search(s) or QUESTION_END.search(s)
+                   or _base(s.split()[0].strip(",")) in VERBS and s.split()[0][:1].isupper()]
             pool = req or cands
             if pool:
                 return max(pool, key=lambda s: len(_words(s)))
             break
         return ""
 
-    def make_text(self, clause: str, idx: int, owner: str) -> str:
+    def is_step_unit(self, u: Unit) -> bool:
+        return any(u in st.units for st in self.steps)
+
+    def make_text(self, clause: str, idx: int, owner: str, before: str = "") -> str:
         action = clause.strip()
         m = CUT.search(action, 8)
         if m:
             action = action[:m.start()]
-        action = action.strip(" ,.;:!?-–—")
-        if PRONOUN_OBJ.match(action) or len(_words(action)) <= 2:
-            obj = self.context_object(idx)
+        action = re.sub(r"(?:[,;]?\s+(?:and|or|but|then|so))+\s*$", "", action.strip(" ,.;:!?-–—")).strip(" ,.;:!?-–—")
+        words = action.split()
+        if words:  # the imperative: "sends" -> "Send", "taking" -> "Take"
+            base = _base(words[0])
+            if base and base != "bench":
+                words[0] = base
+            elif words[0].lower() == "bench" and len(words) > 1 and _base(words[1]):
+                words[1] = _base(words[1])
+            action = " ".join(words)
+        core = _words(action) - GENERIC
+        if PRONOUN_OBJ.match(action) or re.search(r"\b(?:it|that|this|them)\s*$", action) or not core:
+            obj = self.context_object(idx, before)
             if obj:
-                obj = re.sub(r"^(?:and|so|okay|ok|sure|yes|yeah|please|also)\b[, ]*", "", obj, flags=re.I)
+                obj = re.sub(r"^(?:and|so|okay|ok|sure|yes|yeah|please|also|then)\b[, ]*", "", obj, flags=re.I)
                 obj = re.sub(r"\b(?:can|could|would|will) you(?: please)?\s+", "", obj, flags=re.I).strip(" ,.?!")
                 action = f"{action} ({obj[:120]})"
-        addressee = None
         if re.search(r"\byou\b", action):
             u = self.units[idx]
             addressee = self.addressee(idx) if owner == self.owner_of(u.turn.speaker) else None
-        if addressee and addressee != owner:
-            first = addressee.split()[0]
-            action = re.sub(r"\byou\b", first, action, count=1)
+            if addressee and addressee != owner:
+                action = re.sub(r"\byou\b", addressee.split()[0], action, count=1)
         action = re.sub(r"\s+", " ", action)
         if len(action) > 160:
             action = action[:160].rsplit(" ", 1)[0]
@@ -364,12 +413,15 @@ class _Extractor:
 
     # --- collection ---------------------------------------------------------------------------
     def add(self, text: str, owner: str, due: dt.date | None, tentative: bool, units: list[Unit], order: int,
-            strong: bool = True, meeting: bool = False, date_order: int = -1) -> None:
-        if not owner or not text or len(_words(text)) < 1:
-            return
-        self.steps.append(_Step(text=text, owner=owner, due=due, tentative=tentative, units=units, order=order,
-                                strong_owner=strong, meeting=meeting, date_order=date_order if due else -1,
-                                words=_words(text)))
+            strong: bool = True, meeting: bool = False, date_order: int = -1, vague: bool = False) -> _Step | None:
+        words = _content(text, self.ctx.call_date)
+        if not owner or not text or not words:
+            return None
+        st = _Step(text=text, owner=owner, due=due, tentative=tentative, units=units, order=order,
+                   strong_owner=strong, meeting=meeting, date_order=date_order if due else -1,
+                   words=words, turn=units[-1].turn_index, vague=vague)
+        self.steps.append(st)
+        return st
 
     def run(self) -> list[_Step]:
         for i, u in enumerate(self.units):
@@ -382,9 +434,18 @@ class _Extractor:
         if not base or base in NEVER:
             return ""
         need = NEEDS.get(base)
-        if need and not need.search(base + rest[len(verb):] if rest.lower().startswith(verb.lower()) else rest):
-            return ""
+        if need:
+            phrase = base + rest[len(verb):] if rest.lower().startswith(verb.lower()) else rest
+            if not need.search(phrase):
+                return ""
         return base
+
+    def accepted(self, u: Unit) -> bool:
+        """An offer ("I can send you X") is taken up in the next turn by someone else."""
+        t = u.turn_index
+        if t + 1 < len(self.turns) and self.turns[t + 1].speaker != u.turn.speaker:
+            return bool(ACCEPTED.search(self.turns[t + 1].text)) and not REFUSE.search(self.turns[t + 1].text)
+        return False
 
     def sentence(self, i: int, u: Unit) -> None:
         s = u.sentence
@@ -392,29 +453,33 @@ class _Extractor:
         question = bool(QUESTION_END.search(s))
         if HYPO.search(s) or PAST.search(s):
             return
-        hits: list[tuple[int, int, str, bool, str]] = []  # (start, verb_start, owner, strong, kind)
+        in_recap = u.turn_index in self.recap_turns or (u.turn_index - 1) in self.recap_turns
+        hits: list[tuple[int, int, str, bool, str, str]] = []  # (start, verb_start, owner, strong, kind, modal)
         for m in COMMIT.finditer(s):
             subj, modal, verb = m.group("subj"), m.group("modal") or "", m.group("verb")
             rest = s[m.start("verb"):]
             base = self.valid_verb(verb, rest)
             if not base:
                 continue
+            if PRECEDER.search(s[:m.start()]):
+                continue  # "if you send it", "when you run the capture", "because I will share": not a promise
             modal_l = modal.strip().lower().replace("’", "'")
             sl = subj.lower()
+            if base == "make" and (modal_l not in ("'ll", "will") or subj.lower() != "i"):
+                continue  # only "I'll make sure ..." is a promise
             if sl in ("i", "we"):
                 if not modal and verb.lower() != base:
-                    continue  # "I sent" / "we sends": past tense or not a verb form for I/we
+                    continue  # "I sent": past tense
                 if modal_l in ("'d", "would", "could") and not self.dates_in(rest):
                     continue  # "I'd want to see", "we could": a wish, not a promise
                 if modal_l == "to":
                     continue
-                owner = speaker_owner
-                strong = sl == "i"
-                kind = "self"
+                owner, strong, kind = speaker_owner, sl == "i", "self"
             elif sl == "you":
-                if not modal or modal_l in ("'d", "would", "could", "can", "to") or re.match(r"need|have|want", modal_l):
-                    if not (not modal and verb.lower() == base and not question):
-                        continue  # "you could", "you need to": advice, not a commitment
+                if modal_l in ("'d", "would", "could", "can", "to"):
+                    continue  # "you could", "you can": advice, not a commitment
+                if not modal and (verb.lower() != base or question):
+                    continue
                 owner = self.addressee(i)
                 if owner is None:
                     continue
@@ -424,86 +489,119 @@ class _Extractor:
                 owner = self.name(first)
                 if owner is None:
                     continue
-                if not modal and verb.lower() == base and " and " not in subj:
-                    continue  # "Ravi send" is not a sentence; "Claire and Julien give" is
-                if modal_l in ("'d", "would", "could", "'s"):
+                if not modal and not (verb.lower() != base and verb.lower().endswith("s")
+                                      or " and " in subj and verb.lower() == base):
+                    continue  # "Ravi send" is not a sentence; "Ravi sends" and "Claire and Julien give" are
+                if modal_l in ("'d", "would", "could", "'s", "can"):
                     continue
                 strong, kind = True, "named"
             if question and not (kind == "you" and WHEN_Q.search(s)):
                 continue
             if re.search(r"\bn['’]t\b|\bnot\b", modal + m.group("adv")):
                 continue
-            hits.append((m.start(), m.start("verb"), owner, strong, kind))
+            hits.append((m.start(), m.start("verb") - (len(m.group("adv")) if re.search(r"bench|load|smoke", m.group("adv")) else 0),
+                         owner, strong, kind, "" if not modal and kind != "named" else modal_l or "present"))
         for m in LET_ME.finditer(s):
             base = self.valid_verb(m.group("verb"), s[m.start("verb"):])
             if base and not question and base not in ("share", "show", "walk", "put") and not any(h[0] == m.start() for h in hits):
-                hits.append((m.start(), m.start("verb"), speaker_owner, True, "self"))
-        meet = LETS_MEET.search(s) or MEET_AGAIN.search(s)
-        if meet and not question:
-            rest = s[meet.start():]
-            date = self.pick_date(rest, meeting=True)
-            if date and MEETING_WORDS.search(s) or date and MEET_AGAIN.search(s):
-                owner = self.rep if self.rep in self.speakers_on_call or u.turn.speaker == "Notes" else speaker_owner
-                text = self.make_text(s[meet.start("verb") if "verb" in meet.re.groupindex else meet.start():], i, owner)
-                text = f"{text} ({date:%A %d %B})" if date.strftime("%B") not in text else text
-                self.add(text, owner, date, bool(TENTATIVE.search(s)), [u], i, meeting=True, date_order=i)
+                hits.append((m.start(), m.start("verb"), speaker_owner, True, "self", "let"))
+        self.meeting(i, u, question)
         if not hits:
             return
         hits.sort()
-        # notes: an imperative line ("Send pricing to Ann by Friday") is the rep's step
-        for n, (start, vstart, owner, strong, kind) in enumerate(hits):
+        for n, (start, vstart, owner, strong, kind, modal) in enumerate(hits):
             end = hits[n + 1][0] if n + 1 < len(hits) else len(s)
             clause = s[vstart:end]
-            # "..., and sends the docs by Friday": a second action by the same subject
             parts = [clause]
+            # "..., and sends the docs by Friday": a second action by the same subject
             cont = re.search(r",?\s+and\s+(?:then\s+)?(?=([a-z]+s)\b)", clause)
             if cont and kind == "named" and _base(cont.group(1)):
                 parts = [clause[:cont.start()], clause[cont.end():]]
             inherited = None
             for pn, part in enumerate(parts):
-                self.clause(i, u, part, owner, strong, kind, inherited, previous_same=n > 0 and SAME_MESSAGE.search(part))
+                hedge_text = s[:end] if n == 0 else s[start:end]
+                st = self.clause(i, u, part, owner, strong, kind, modal, inherited, s[:vstart] if pn == 0 else "",
+                                 in_recap, n, hedge_text)
                 if pn == 0:
-                    inherited = self.steps[-1].due if self.steps and self.steps[-1].units[-1] is u else None
+                    inherited = st.due if st is not None else None
 
-    def clause(self, i: int, u: Unit, clause: str, owner: str, strong: bool, kind: str,
-               inherited: dt.date | None, previous_same) -> None:
+    def meeting(self, i: int, u: Unit, question: bool) -> None:
         s = u.sentence
-        if previous_same and self.steps and self.steps[-1].units[-1] is u:
-            return  # "and I'll put the summary in the same email": part of the step just said
+        meet = LETS_MEET.search(s) or MEET_AGAIN.search(s)
+        if not meet or question:
+            return
+        rest = s[meet.start():]
+        date = self.pick_date(rest, meeting=True)
+        if date and (MEETING_WORDS.search(s) or MEET_AGAIN.search(s)):
+            owner = self.rep if self.rep in self.speakers_on_call or u.turn.speaker == "Notes" else self.owner_of(u.turn.speaker)
+            start = meet.start("verb") if "verb" in meet.re.groupindex else meet.start()
+            text = self.make_text(s[start:], i, owner)
+            if date.strftime("%B") not in text:
+                text = f"{text} ({date:%A} {date.day} {date:%B})"
+            self.add(text, owner, date, bool(TENTATIVE.search(s)), [u], i, meeting=True, date_order=i)
+
+    def recent(self, owner: str, turn: int, window: int = 4) -> _Step | None:
+        return next((st for st in reversed(self.steps) if st.owner == owner and turn - st.turn <= window), None)
+
+    def clause(self, i: int, u: Unit, clause: str, owner: str, strong: bool, kind: str, modal: str,
+               inherited: dt.date | None, before: str, in_recap: bool, n: int, hedge_text: str) -> _Step | None:
+        s = u.sentence
         body = clause
         sub = SUBORDINATE.search(body)
-        date_text = body[:sub.start()] if sub and self.dates_in(body[:sub.start()]) else body
-        if sub and not self.dates_in(body[:sub.start()]):
-            date_text = body[:sub.start()]
+        date_text = body[:sub.start()] if sub else body
         due = self.pick_date(date_text)
         date_order = i if due else -1
         is_invite = bool(INVITE.search(body)) and re.match(r"(?:send|resend|update|move|put|book|set)\b", body, re.I)
-        anaphoric = re.match(r"(?:do|have) (?:it|that|this)\b", body, re.I)
+        pronoun = bool(PRONOUN_OBJ.match(body.strip()) or re.match(r"(?:do|have)\s+(?:it|that|this)\b", body.strip(), re.I))
         if due is None and inherited:
             due, date_order = inherited, i
         if due is None:
-            d, j = self.date_after(i, owner, asked=False)
+            d, j = self.date_after(i, owner)
             if d:
                 due, date_order = d, j
         if due is None and is_invite:
             due = self.date_before(i)
             date_order = i if due else -1
-        tentative = bool(TENTATIVE.search(s) or TURN_HEDGE.search(u.turn.text))
-        if kind == "self" and re.search(r"\b(?:I|we)\s+(?:could|would|['’]d)\b", s) and due is None:
-            tentative = True
-        # an offer refused in the reply ("Maybe later", "Not yet") is not a step
+        tentative = bool(TENTATIVE.search(INDIRECT_Q.sub(" ", hedge_text)) or TURN_HEDGE.search(u.turn.text))
+        # present tense ("I send", "Ravi ships") is a promise in a recap or with a date said with it
+        if modal in ("", "present") and kind == "self" and not (in_recap or self.pick_date(date_text)):
+            return None
+        if modal in ("", "present") and kind == "you" and not in_recap:
+            return None
+        if modal == "let" and due is None:
+            return None
+        if modal == "can" and (due is None and not tentative or re.search(r",?\s+or\s+(?:we|you|I)\b", body)) \
+                and not self.accepted(u):
+            return None  # an offer nobody took up
+        if modal == "can" and re.match(r"do (?:it|that|this|so)\b", body.strip(), re.I):
+            return None  # "we can do that": agreement, not an action
+        if modal == "can" and re.search(r"\bif\b", s[:s.find(body)] if body in s else ""):
+            return None
         if re.search(r"\b(?:I|we) can\b", s) and self.refused(u):
-            return
-        if anaphoric and self.steps:
-            prev = next((st for st in reversed(self.steps) if st.owner == owner and st.order >= i - 6), None)
+            return None
+        # "I'll put it in the offer", "in the same email", "with the rest": part of a step already said
+        put_in = PUT_IN.match(body.strip())
+        if put_in or ATTACH.search(body):
+            noun = put_in.group(1).lower() if put_in else ""
+            for st in reversed(self.steps):
+                if st.owner == owner and (noun and noun in st.words or not noun and u.turn_index - st.turn <= 1):
+                    st.units.append(u)
+                    st.mentions += 1
+                    return st
+        if pronoun and not (_words(before) - FILLER - {"then", "and", "but", "sure", "also"}):
+            prev = self.recent(owner, u.turn_index)
             if prev is not None:
-                if due and (prev.due is None or date_order > prev.date_order):
+                if due and (prev.due is None or prev.turn == u.turn_index):
                     prev.due, prev.date_order = due, date_order
                 prev.units.append(u)
                 prev.mentions += 1
-                return
-        text = self.make_text(body, i, owner)
-        self.add(text, owner, due, tentative, [u], i, strong=strong, date_order=date_order)
+                return prev
+        text = self.make_text(body, i, owner, before)
+        core = _content(re.sub(r"\(.*\)", "", text), self.ctx.call_date) - GENERIC - self.first_names
+        if not core and due is None and not pronoun:
+            return None  # "I'll ask.", "I'll check.": nothing to act on
+        return self.add(text, owner, due, tentative, [u], i, strong=strong, date_order=date_order,
+                        vague=not core or pronoun)
 
     def refused(self, u: Unit) -> bool:
         t = u.turn_index
@@ -515,13 +613,11 @@ class _Extractor:
         """"Can you send me X?" - "Will do." / "Sure, by Thursday." -> the one who accepts owns X."""
         for i, u in enumerate(self.units):
             m = REQUEST.search(u.sentence)
-            if not m:
+            if not m or PAST.search(u.sentence):
                 continue
             verb = next(g for g in (m.group("verb"), m.group("verb2"), m.group("verb3"), m.group("verb4")) if g)
             rest = u.sentence[m.end() - len(verb):]
             if not self.valid_verb(verb, rest):
-                continue
-            if re.search(r"\b(?:hear|see) (?:me|us|it)\b", u.sentence, re.I):
                 continue
             t = u.turn_index
             # the request must be the last thing said in its turn, answered by someone else
@@ -532,7 +628,7 @@ class _Extractor:
                 continue
             reply = self.units[idxs[0]]
             reply_text = " ".join(self.units[j].sentence for j in idxs[:2])
-            if COMMIT.search(reply_text) and any(st.units[0] is self.units[j] for st in self.steps for j in idxs[:2]):
+            if any(self.units[j] in st.units for st in self.steps for j in idxs[:2]):
                 continue  # the reply has its own "I'll ..." commitment
             if not (ACCEPT_ONLY.search(reply.sentence) or AFFIRM.search(reply.sentence) and self.pick_date(reply_text)):
                 continue
@@ -545,13 +641,21 @@ class _Extractor:
 
     # --- dedup --------------------------------------------------------------------------------
     def same(self, a: _Step, b: _Step) -> bool:
+        if a.meeting and b.meeting and a.due == b.due:
+            return True
+        if (a.meeting or b.meeting) and a.due == b.due and (INVITE.search(a.text) or INVITE.search(b.text)):
+            return True
+        if a.turn == b.turn and (a.due is None or b.due is None or a.due == b.due) and not (a.meeting or b.meeting):
+            return True
+        if a.due and a.due == b.due and (a.vague or b.vague):
+            return True
+        if INVITE.search(a.text) and INVITE.search(b.text) and (a.due == b.due or not a.due or not b.due):
+            return True
         if not a.words or not b.words:
             return False
         shared = len(a.words & b.words)
         small = min(len(a.words), len(b.words))
         ratio = shared / small
-        if a.meeting and b.meeting and a.due == b.due:
-            return True
         if a.due and b.due and a.due == b.due:
             return ratio >= 0.25 and shared >= 2 or ratio >= 0.5
         if a.due and b.due and a.due != b.due:
@@ -567,7 +671,7 @@ class _Extractor:
                     target = o
                     break
                 if o.owner != st.owner and (not o.strong_owner or not st.strong_owner) and o.due == st.due \
-                        and o.due is not None and self.same(o, st) and len(o.words & st.words) >= 3:
+                        and o.due is not None and self.same(o, st) and len(o.words & st.words) >= 2:
                     target = o
                     if not o.strong_owner and st.strong_owner:
                         o.owner, o.strong_owner = st.owner, True
@@ -580,10 +684,26 @@ class _Extractor:
             if st.due and (target.due is None or st.date_order >= target.date_order):
                 target.due, target.date_order = st.due, st.date_order
             target.tentative = target.tentative and st.tentative
-            if len(st.words) > len(target.words):
+            if st.turn == target.turn and not st.vague and not target.vague and st.text not in target.text:
+                joined = f"{target.text}; {st.text[:1].lower()}{st.text[1:]}"
+                target.text = joined if len(joined) <= 200 else target.text
+            elif len(st.words) >= len(target.words) and not st.vague or target.vague and not st.vague:
                 target.text = st.text
+                target.vague = False
             target.words |= st.words
+            target.turn = max(target.turn, st.turn)
         return out
+
+
+def _content(text: str, call_date: dt.date) -> set[str]:
+    """Content words of a step's text, without the words of its date phrases."""
+    for s, e, _, _ in reversed(find_date_spans(text, call_date)):
+        text = text[:s] + " " + text[e:]
+    return _words(text)
+
+
+def _pii_spans(text: str):
+    return detect(text, entities=("EMAIL", "PHONE", "ADDRESS"))
 
 
 def extract_steps(ctx: CallContext) -> list[ExtractedStep]:
@@ -593,14 +713,20 @@ def extract_steps(ctx: CallContext) -> list[ExtractedStep]:
         seen: set[str] = set()
         ev = []
         for u in st.units:
-            if u.sentence not in seen:
+            if u.sentence not in seen and not _pii_spans(u.sentence):
                 seen.add(u.sentence)
                 ev.append(evidence(u.turn, u.sentence))
+        if not ev:
+            continue
+        text = st.text
+        for span in reversed(_pii_spans(text)):
+            text = text[:span.start] + text[span.end:]
+        text = re.sub(r"\(\s*[,.]?\s*\)", "", re.sub(r"\s+", " ", text)).strip(" ,")
         speakers = {u.turn.speaker for u in st.units}
         valid = st.due is not None and st.due >= ctx.call_date
+        certainty = "explicit" if st.strong_owner or st.meeting else "inferred"
         result.append(ExtractedStep(
-            text=st.text, owner=st.owner, due_date=st.due, evidence=ev[:4],
-            certainty="explicit" if st.strong_owner or st.meeting else "inferred", tentative=st.tentative,
-            confidence=confidence("explicit" if st.strong_owner or st.meeting else "inferred", valid,
-                                  len(speakers) > 1 or st.mentions > 1, st.tentative)))
+            text=text, owner=st.owner, due_date=st.due, evidence=ev[:4], certainty=certainty,
+            tentative=st.tentative,
+            confidence=confidence(certainty, valid, len(speakers) > 1 or st.mentions > 1, st.tentative)))
     return result
