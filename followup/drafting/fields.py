@@ -113,7 +113,7 @@ def _amount_mentions(ctx: CallContext) -> list[tuple[Unit, float, bool, bool]]:
             if re.search(r"\b(not a quote|don't write|not in the proposal|hypothetical|rough|range)\b", nxt, re.I):
                 continue
             if re.search(r"\b(competitor|another (?:vendor|provider)|quote from|came in at|quoted (?:us|me|him|her|them)|they offered|offered)\b", prev, re.I) \
-                    and not ANNUAL.search(s):
+                    and not re.search(r"\b(?:our|we|we'll|we can|I can|I'll|you)\b", s, re.I):
                 continue  # "They came in at one fifty. One fifty-two, actually, $152K."
             out.append((u, value, bool(ANNUAL.search(clause)), bool(DEAL.search(s))))
     return [m for m in out if m[1] not in superseded]
