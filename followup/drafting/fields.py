@@ -59,7 +59,7 @@ HYPOTHETICAL_MONEY = re.compile(
     r"you'd be|it'd be|would add|would cost|might|maybe|perhaps|even if|match)\b", re.I)
 SUPERSEDED = re.compile(r"\b(ignore (?:that|the|this|those|my)|scratch that|forget (?:that|the|about)|disregard|no longer valid|not valid anymore|"
                         r"is not valid|strike that|that's old|out of date|outdated)\b", re.I)
-ANNUAL = re.compile(r"\b(?:per year|a year|each year|every year|/yr|/year|annual|annually|per annum|yearly|subscription)\b", re.I)
+ANNUAL = re.compile(r"(?:\b(?:per year|a year|each year|every year|annual|annually|per annum|p\.a|yearly|subscription|ARR)\b|/yr\b|/year\b)", re.I)
 DEAL = re.compile(r"\b(?:order form|proposal|quote|offer|contract|agreement|agreed|deal|price|pricing|we land at|land at|"
                   r"commit to|can do|put .{0,30} in the|number)\b", re.I)
 CURRENCY = {"US": "$", "CA": "CAD ", "GB": "£", "AU": "AUD ", "NZ": "NZD ", "CH": "CHF ", "IN": "INR ", "JP": "JPY "}
@@ -106,7 +106,8 @@ def _amount_mentions(ctx: CallContext) -> list[tuple[Unit, float, bool, bool]]:
             if value < 1000:
                 continue
             clause = next((c.group(0) for c in CLAUSE_SPLIT.finditer(s) if c.start() <= start < c.end()), s)
-            if UNIT_OR_TOTAL.search(clause):
+            hit = UNIT_OR_TOTAL.search(clause)
+            if hit and not (hit.group(0).lower() in ("total", "in total") and ANNUAL.search(clause)):
                 continue
             if NOT_DEAL_AMOUNT.search(s) or HYPOTHETICAL_MONEY.search(s) or HYPOTHETICAL.search(s):
                 continue
@@ -314,7 +315,8 @@ def _signed_on_call(ctx: CallContext) -> tuple[Unit, dt.date] | None:
     pattern = STAGE_CUES[0][0]
     for u in ctx.units:
         s = u.sentence
-        if not pattern.search(s) or OTHER_PARTY.search(s) or HYPOTHETICAL.search(s) or CONDITIONAL.search(s) \
+        m = pattern.search(s)
+        if not m or PENDING.search(s[:m.start()]) or OTHER_PARTY.search(s) or HYPOTHETICAL.search(s) or CONDITIONAL.search(s) \
                 or NOT_STAGE.search(s) or s.rstrip().endswith("?"):
             continue
         if re.search(r"\byesterday\b", s, re.I):
@@ -382,6 +384,10 @@ NOT_STAGE = re.compile(r"\b(not a quote|not in the proposal|if you (?:send|get)|
                        r"don't|do not|won't|not (?:sending|going to send)|mark it as|if you mark)\b", re.I)
 
 
+PENDING = re.compile(r"\b(once|as soon as|when|after|before|if|until|unless|assuming|by the time|ready)\b", re.I)
+PAST_OR_OTHER = re.compile(r"\b(last (?:year|time|month|round)|previous(?:ly)?|in the past|ago|used to|back then|for (?:the|our) (?:old|previous|last))\b", re.I)
+
+
 def stage(ctx: CallContext) -> list[ExtractedField]:
     name = ctx.snapshot.Opportunity.StageName
     current = STAGES.index(name) if name in STAGES else -1
@@ -391,9 +397,12 @@ def stage(ctx: CallContext) -> list[ExtractedField]:
         if HYPOTHETICAL.search(s) or CONDITIONAL.search(s) or NOT_STAGE.search(s) or s.rstrip().endswith("?"):
             continue
         for pattern, value, certainty in STAGE_CUES:
-            if not pattern.search(s):
+            m = pattern.search(s)
+            if not m:
                 continue
-            if value == "Closed Won" and OTHER_PARTY.search(s):
+            if value == "Closed Won" and (OTHER_PARTY.search(s) or PENDING.search(s[:m.start()])):
+                continue
+            if value == "Closed Lost" and PAST_OR_OTHER.search(s):
                 continue
             if value != "Closed Lost" and STAGES.index(value) <= current:
                 break
