@@ -45,12 +45,12 @@ NOT_DEAL_AMOUNT = re.compile(
     r"\b(anything (?:above|over|under|below)|above|below|typically|somewhere|depends on|range|between|up to|"
     r"free first year|they offered|offered (?:us|him|her|them|me)|compared to|list price|another (?:vendor|provider|supplier|tool)|"
     r"competitor|quote from|came in at|quoted (?:us|me|him|her|them)|their (?:price|quote|offer|number|pricing)|came back (?:last \w+ )?with|threshold|approval limit|sign (?:off )?(?:myself|on my own)|tender|one-time|one off|one-off|"
-    r"previous tool|last tool|budget freeze|budget|envelope|we paid|paid|spend|spent|spending|saving|savings|save|revenue|roi)\b", re.I)
+    r"previous tool|last tool|current (?:provider|vendor|supplier|tool|solution|platform)|incumbent|budget freeze|budget|envelope|we paid|paid|spend|spent|spending|saving|savings|save|revenue|roi)\b", re.I)
 # Checked on the clause around the figure only: "45 a user a month for 120 users, so 64.8K a year".
 UNIT_OR_TOTAL = re.compile(
     r"\b(one-time|one time|one off|one-off|setup|set-up|(?:implementation|integration|onboarding|services|setup|set-up|installation) fee|(?:with|plus|including|incl\.?) (?:the )?onboarding|total|in total|"
     r"over (?:the )?(?:two|three|four|five|2|3|4|5)[ -]years?|(?:two|three|four|five|2|3|4|5)[ -]year (?:total|value)|for the (?:two|three|four|five) years|"
-    r"in subscription|multi-year|year one|first year|first-year|per (?:seat|user|employee|endpoint|device|unit|month|site|connector|licen[cs]e|head|vessel|bed)|"
+    r"in subscription|multi-year (?:total|value|commitment value)|year one|first year|first-year|per (?:seat|user|employee|endpoint|device|unit|month|site|connector|licen[cs]e|head|vessel|bed)|"
     r"an? (?:user|seat|employee|endpoint|device|month)|a month|monthly|list)\b", re.I)
 CLAUSE_SPLIT = re.compile(r"[^,;:—–]+")
 HYPOTHETICAL_MONEY = re.compile(
@@ -172,6 +172,7 @@ CLOSE_DATE_PATTERNS = [
     (re.compile(rf"\b({MONTH})\.?\s+(?:the\s+)?{DAY}\b", re.I), "month_day"),
     (re.compile(rf"\b(?:the\s+)?{DAY}\s+of\s+({MONTH})\b", re.I), "day_month"),
     (re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+({MONTH})\b", re.I), "num_month"),
+    (re.compile(rf"\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday),?\s+the\s+{DAY}\b(?!\s+of\b)", re.I), "weekday_day"),
     (re.compile(rf"\bthe\s+{DAY}\b(?!\s+of\b)", re.I), "day_only"),
 ]
 CLOSE_CUE = re.compile(r"\b(sign\w*|countersign\w*|signature|close date|closing date|target close|target date|target signature|"
@@ -237,7 +238,7 @@ def close_dates(text: str, base: dt.date, month_hint: int | None = None) -> list
                 value = _month_date(base, MONTHS[m.group(3).lower()], day) if day else None
             elif kind == "num_month":
                 value = _month_date(base, MONTHS[m.group(2).lower()], int(m.group(1)))
-            elif kind == "day_only":
+            elif kind in ("day_only", "weekday_day"):
                 day = _day(m, 1, 2)
                 if day:
                     if month_hint:
@@ -294,7 +295,7 @@ def _close_candidates(ctx: CallContext) -> list[tuple[Unit, dt.date, bool]]:
                 continue
         for pos, value, phrase, kind in close_dates(s, ctx.call_date, month_hint):
             clause = _clause_at(s, pos)
-            if kind in ("relative", "day_only") and not cue and not question:
+            if kind in ("relative", "day_only", "weekday_day") and not cue and not question:
                 continue  # weekdays and bare days count only in a sentence about signing
             if NOT_CLOSE.search(clause) or NEGATED.search(clause) or CONDITIONAL.search(clause):
                 continue
@@ -304,7 +305,7 @@ def _close_candidates(ctx: CallContext) -> list[tuple[Unit, dt.date, bool]]:
                 continue  # "The next one is the third of November" after "goes through the capex committee"
             if not (ctx.call_date < value <= horizon):
                 continue
-            if kind != "day_only":
+            if kind not in ("day_only", "weekday_day"):
                 month_hint = value.month
             out.append((u, value, bool(HEDGE.search(clause)) or bool(re.search(r"\bI'd say\b|\bprobably\b", clause, re.I))))
     return out
@@ -394,7 +395,8 @@ def stage(ctx: CallContext) -> list[ExtractedField]:
     found = None
     for u in ctx.units:
         s = u.sentence
-        if HYPOTHETICAL.search(s) or CONDITIONAL.search(s) or NOT_STAGE.search(s) or s.rstrip().endswith("?"):
+        request = bool(re.match(r"^\W*(?:so\s+|and\s+)?(?:can|could|would|will) you\b", s, re.I))  # "Can you send us a quote?"
+        if HYPOTHETICAL.search(s) or CONDITIONAL.search(s) or NOT_STAGE.search(s) or s.rstrip().endswith("?") and not request:
             continue
         for pattern, value, certainty in STAGE_CUES:
             m = pattern.search(s)
@@ -403,6 +405,8 @@ def stage(ctx: CallContext) -> list[ExtractedField]:
             if value == "Closed Won" and (OTHER_PARTY.search(s) or PENDING.search(s[:m.start()])):
                 continue
             if value == "Closed Lost" and PAST_OR_OTHER.search(s):
+                continue
+            if s.rstrip().endswith("?") and value != "Proposal/Price Quote":
                 continue
             if value != "Closed Lost" and STAGES.index(value) <= current:
                 break
@@ -423,6 +427,8 @@ def stage(ctx: CallContext) -> list[ExtractedField]:
 # NextStep: a compact summary of the firm, dated next steps
 # --------------------------------------------------------------------------------------------
 
+CLOCK_WORDS = {w: i for i, w in enumerate(["one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve"], 1)}
+_DIGIT_WORDS = "|".join(CLOCK_WORDS)
 LEAD = re.compile(r"^(?:(?:also|then|just|quickly|definitely|so|and)\s+)+", re.I)
 OBJECT_NOISE = re.compile(r"\b(?:(?:it|that|them|this|those|both) )?(?:over )?to (?:you|me|us)\b|\b(?:you|me|us) (?=the |a |an |our |my |your |their )", re.I)
 NUMBER_WORD = re.compile(rf"\b({SUB100})\b(?=\s+(?!(?:{SUB100}|o'clock|am|pm|thirty|fifteen|forty-five)\b)[a-z])", re.I)
@@ -491,6 +497,31 @@ def _compact(text: str, symbol: str, max_words: int = 11, deal_value: float | No
     return text[:1].upper() + text[1:]
 
 
+INVITE = re.compile(r"\b(?:invite|invitation|calendar hold|meeting request)\s+for\s+(?:the\s+|our\s+|a\s+)?([a-z][a-z -]{2,40}?)(?=\s*(?:,|\bon\b|\bfor\b|\bat\b|\btoday\b|\btomorrow\b|$))", re.I)
+CLOCK = re.compile(rf"\bat\s+(\d{{1,2}}(?::\d{{2}})?\s*(?:am|pm)?|{_DIGIT_WORDS})(?:\s+(o'clock|thirty|am|pm))?\b", re.I)
+
+
+def _meeting(st: ExtractedStep, call_date: dt.date) -> tuple[str, dt.date, str] | None:
+    """ "Send the invite for the deep dive today, for Tuesday the 24th at ten" -> ("Deep dive", 24th, " 10:00"):
+    the meeting is what matters, on its own date."""
+    m = INVITE.search(st.text)
+    if not m or st.due_date is None:
+        return None
+    later = [d for _, d, _, kind in close_dates(st.text, call_date) if d > st.due_date and kind != "day_only"]
+    if not later:
+        return None
+    clock = ""
+    c = CLOCK.search(st.text[m.end():])
+    if c:
+        hour = c.group(1).lower()
+        hour = str(CLOCK_WORDS[hour]) if hour in CLOCK_WORDS else hour.replace(" ", "")
+        suffix = (c.group(2) or "").lower()
+        clock = " " + (hour + (":30" if suffix == "thirty" else "") + (suffix if suffix in ("am", "pm") else "")
+                       if re.search(r"[ap]m|:", hour + suffix) else hour + (":30" if suffix == "thirty" else ":00"))
+    name = m.group(1).strip()
+    return name[:1].upper() + name[1:], later[0], clock
+
+
 def _priority(st: ExtractedStep, rep: str) -> int:
     text = st.text
     return (3 if DEAL_DOC.search(text) else 2 if MEETING.search(text) else 1) + (1 if st.owner and st.owner != rep else 0)
@@ -518,7 +549,8 @@ def next_step_field(ctx: CallContext, steps: list[ExtractedStep], deal_value: fl
     parts: list[tuple[dt.date, str, ExtractedStep]] = []
     money_said = False
     for st in chosen:
-        text = _compact(st.text, symbol, deal_value=deal_value)
+        meeting = _meeting(st, ctx.call_date)
+        text = meeting[0] if meeting else _compact(st.text, symbol, deal_value=deal_value)
         if len([w for w in re.findall(r"[A-Za-z0-9$€£]+", text) if w.lower() not in PRONOUNS]) < 2:
             continue  # "Send it", "Ask her": nothing a reader could act on
         if deal_value and not money_said and re.search(r"\b(proposal|quote|offer|order form)\b", text, re.I) \
@@ -528,7 +560,8 @@ def next_step_field(ctx: CallContext, steps: list[ExtractedStep], deal_value: fl
         owner = st.owner.split()[0] if st.owner else ""
         if owner.endswith(".") and st.owner and len(st.owner.split()) > 1:  # "Dr. Martina Hofer"
             owner = st.owner.split()[1]
-        part = f"{text} ({owner + ', ' if owner else ''}{_fmt_date(st.due_date, country)})"
+        when = f"{meeting[1]:%a} {_fmt_date(meeting[1], country)}{meeting[2]}" if meeting else _fmt_date(st.due_date, country)
+        part = f"{text} ({owner + ', ' if owner else ''}{when})"
         trial = [p for _, p, _ in parts] + [part]
         if len("; ".join(trial)) > 255:
             continue

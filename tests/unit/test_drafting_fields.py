@@ -215,3 +215,21 @@ def test_next_step_leaves_out_steps_carrying_personal_data():
              step("Send the security pack", "Leo Brandt", dt.date(2027, 2, 16), "I'll send the signed NDA on Monday.")]
     got = fields(text, steps=steps)["NextStep"]
     assert "Elm" not in got.value and all("Elm" not in e.quote for e in got.evidence)
+
+
+def test_a_buyer_asking_for_a_quote_is_a_proposal_request():
+    assert value("Owen Hart: Could you send over a quote for the forty vans?\n", "StageName") == "Proposal/Price Quote"
+
+
+def test_invite_step_is_shown_as_the_meeting_on_its_date():
+    text = "Leo Brandt: I'll send the invite for the route planning workshop today, for Thursday the eighteenth at two.\n"
+    steps = [step("Send the invite for the route planning workshop today, for Thursday the eighteenth at two", "Leo Brandt", CALL,
+                  text.split(": ", 1)[1].strip()),
+             step("Send the depot list", "Owen Hart", dt.date(2027, 2, 12), "I'll send the invite")]
+    got = fields(text, steps=steps)["NextStep"].value
+    assert "Route planning workshop (Leo, Thu 2/18 2:00)" in got
+
+
+def test_money_in_a_list_price_clause_is_skipped_but_the_discounted_annual_price_is_kept():
+    text = "Leo Brandt: List is ninety thousand a year, but with the multi-year discount you're at seventy-four thousand a year.\n"
+    assert value(text, "Amount") == 74000
