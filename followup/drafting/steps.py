@@ -43,19 +43,25 @@ VERBS = {
     "move", "push", "recap", "summarise", "summarize", "document", "record", "meet", "catch", "discuss",
     "install", "deploy", "configure", "enable", "open", "start", "kick", "align", "sync", "line",
     "nudge", "remind", "request", "obtain", "source", "order", "bring", "copy", "cc", "have", "do", "go", "work",
+    "courier", "dispatch", "introduce", "hold", "draw", "map", "price", "quote", "scope",
     "double", "triple", "dig", "investigate", "find", "try", "see", "think", "keep", "leave", "hold", "believe",
 }
 # Verbs that only make a step with the right complement.
 NEEDS = {
     "make": re.compile(r"^make sure\b", re.I),
     "have": re.compile(r"^have\b.*\b(?:to you|over|ready|done|with you|back|for you|sent|tested|signed|finished|"
-                       r"completed|reviewed|in your inbox|across)\b", re.I),
-    "do": re.compile(r"^do (?:it|that|this|so|the same)\b", re.I),
+                       r"completed|reviewed|in your inbox|across)\b|^have (?:our |the |my |your )?\w+(?: team)? "
+                       r"(?:look|review|check|send|go through|sign off)\b", re.I),
+    "do": re.compile(r"^do (?:it|that|this|so|the same)\b|^do (?:the|a|an) (?:[\w-]+ ){0,2}(?:survey|review|walk|visit|"
+                     r"workshop|demo|test|assessment|audit|check|call|session|kickoff|kick-off|training|install|"
+                     r"installation|pilot|walkthrough|handover|intro|introduction|site visit)s?\b", re.I),
+    "update": re.compile(r"^update (?!it\b|that\b|this\b|the (?:close )?date|the forecast|my (?:system|crm|forecast|notes)|"
+                         r"our (?:system|crm|forecast)|the (?:crm|system|record|opportunity|stage|amount))", re.I),
     "go": re.compile(r"^go (?:back|through|over|ahead)\b", re.I),
     "work": re.compile(r"^work (?:on|through|up)\b", re.I),
     "take": re.compile(r"^take (?:it|this|that|the|them)\b.*\b(?:to|with|through|back)\b", re.I),
     "come": re.compile(r"^come back\b", re.I),
-    "get": re.compile(r"^get (?:back|in touch|you|it|that|this|those|them|the|a|an|our|your|him|her|us|me|[A-Z])", re.I),
+    "get": re.compile(r"^(?i:get) (?:(?i:back|in touch|you|it|that|this|those|them|the|a|an|our|your|him|her|us|me)\b|[A-Z])"),
     "set": re.compile(r"^set (?:up|it up|that up|this up|a |the )", re.I),
     "catch": re.compile(r"^catch up\b", re.I),
     "line": re.compile(r"^line up\b", re.I),
@@ -76,20 +82,21 @@ NEEDS = {
     "pull": re.compile(r"^pull (?:together|up)\b", re.I),
     "put": re.compile(r"^put (?!it down\b|numbers?\b|a number\b)", re.I),
     "show": re.compile(r"^show (?:you|them|him|her)\b(?!.*\bscreen\b)", re.I),
-    "share": re.compile(r"^share (?!my screen|the screen|my thoughts|a bit)", re.I),
+    "share": re.compile(r"^share (?!(?:my|the|a|your) screen|my thoughts|a bit)", re.I),
     "double": re.compile(r"^double[- ]check\b", re.I),
     "triple": re.compile(r"^triple[- ]check\b", re.I),
     "dig": re.compile(r"^dig into\b", re.I),
-    "call": re.compile(r"^call (?!it\b|me\b|this\b)", re.I),
+    "call": re.compile(r"^call (?!it\b|this\b)", re.I),
+    "hold": re.compile(r"^hold (?:the|a|some) (?:date|slot|time)", re.I),
     "talk": re.compile(r"^talk (?:to|with|through)\b", re.I),
     "speak": re.compile(r"^speak (?:to|with)\b", re.I),
     "run": re.compile(r"^run (?:it|this|that|the|a|an|them)\b.*\b(?:by|past|through|with)\b", re.I),
     "raise": re.compile(r"^raise (?:it|this|that|the|a)\b.*\bwith\b", re.I),
 }
 # Never a step on their own ("I'll hold you to that", "I'll believe it when I see it", "let me think").
-NEVER = {"keep", "leave", "hold", "believe", "think", "see", "try", "summarise", "summarize", "recap"}
+NEVER = {"keep", "leave", "believe", "think", "see", "try", "summarise", "summarize", "recap"}
 
-NAME = r"[A-Z][a-zà-öø-ÿ'’-]+"
+NAME = r"[A-ZÀ-Ý][a-zà-öø-ÿ][a-zà-öø-ÿ'’-]*"
 COMMIT = re.compile(
     rf"(?P<subj>\b(?:I|we|We|you|You)\b|\b{NAME}(?:\s+{NAME})?(?:\s+and\s+{NAME})?)"
     r"(?P<modal>\s*['’]ll|\s+will|\s+shall|(?:\s+(?:am|are|is)|\s*['’](?:m|re|s))\s+(?:going\s+to|gonna)|"
@@ -103,7 +110,9 @@ LET_ME = re.compile(r"\b(?:let me|let us|allow me to)\s+(?P<verb>[a-z]+(?:-[a-z]
 LETS_MEET = re.compile(r"\b(?:let['’]s|let us|shall we|we should|we['’]ll|we will|we can)\s+(?:also\s+)?"
                        r"(?P<verb>meet|book|schedule|pencil|put|set up|catch up|reconvene|regroup|talk|speak|reconnect|"
                        r"sync|touch base|get together|do)\b", re.I)
-MEET_AGAIN = re.compile(r"\b(?:we|We)\s+(?:meet|talk|speak|reconvene|regroup|reconnect|sync|catch up)\b(?:\s+again)?")
+MEET_AGAIN = re.compile(r"\b(?:we|We)(?:['’]ll| will)?\s+(?:meet|talk|speak|reconvene|regroup|reconnect|sync|catch up|check in|"
+                        r"touch base|(?:do|have|hold|run) (?:the|a|our) (?:[\w-]+ ){0,2}(?:workshop|meeting|call|session|demo|"
+                        r"review|kickoff|kick-off|check-in|catch-up|deep dive|walkthrough|training))\b(?:\s+again)?")
 MEETING_WORDS = re.compile(r"\b(?:meet|meeting|call|session|catch[- ]up|check[- ]in|demo|workshop|diary|calendar|"
                            r"invite|slot|deep dive|review|walkthrough|sync|touch base|reconvene|regroup)\b", re.I)
 INVITE = re.compile(r"\b(?:invite|invitation|calendar|diary|meeting request|teams link|zoom link)\b", re.I)
@@ -151,7 +160,26 @@ PRONOUN_OBJ = re.compile(r"^\w+(?:[- ](?:up|out|over|back|through|around|off))?\
                          r"(?:it|that|this|them|those|these|one|so)\b|(?:him|her|them)\b(?!\s+(?:the|a|an|our|my|your)\b))", re.I)
 FILLER = {"good", "know", "great", "thanks", "thank", "sure", "okay", "ok", "perfect", "fine", "right", "well", "fair",
           "enough", "got", "noted", "understood", "absolutely", "course", "yes", "yeah", "lovely", "brilliant"}
-PRECEDER = re.compile(r"\b(?:if|when|whenever|once|unless|whether|until|because|since|as|so|so that|in case|before|"
+BARE_ORD = re.compile(r"(?:(?:by|on|until|till|before|for|from|after)\s+)?the\s+\S+", re.I)
+MONTH_WORDS = r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b"
+RETRACT = re.compile(r"^(?:no|actually|wait|sorry|hmm)\b.*\b(?:not promise|scratch that|forget (?:that|it)|ignore that|"
+                     r"let me not|strike that|don['’]t hold me)", re.I)
+PARTY_ONLY = re.compile(r"^(?:ask|check with|confirm with|talk to|speak to|speak with|talk with|find out from|run it by)\s+"
+                        r"(?:our|my|the|your)?\s*[\w-]+(?:\s+(?:team|department|people|colleagues?))?\s*$", re.I)
+DELIVER = re.compile(r"^(?:send|share|get|give|prepare|draft|put together|resend|revise|forward|write|provide|email|"
+                     r"have)\b", re.I)
+NOT_FRAGMENT = re.compile(r"^(?:I|I['’]\w+|we|we['’]\w+|you|you['’]\w+|he|she|they|it|it['’]s|that|that['’]s|this|there|"
+                          r"there['’]s|and|but|so|then|if|when|because|can|could|would|will|is|are|do|does|did|let|"
+                          r"let['’]s|okay|ok|sure|yes|yeah|no|thanks|thank|great|perfect|good|by|on|what|how|why|who|"
+                          r"which|where|just|also|please|honestly|actually|oh|right|well|hopefully|maybe)\b", re.I)
+TITLE = re.compile(r"^(?:Dr|Mr|Mrs|Ms|Miss|Prof|Herr|Frau|Mme|Sir|Dame)\.?\s+", re.I)
+NOT_SURNAME = {"and", "or", "the", "a", "an", "i", "we", "you", "is", "was", "will", "can", "from", "on", "in", "at",
+               "to", "for", "with", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
+               "january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+               "november", "december", "then", "so", "but", "also", "just", "here", "there", "this", "that", "okay",
+               "thanks", "sure", "yes", "no", "hi", "hello", "good", "great", "perfect", "finance", "legal", "team",
+               "procurement", "it", "they", "he", "she", "our", "my", "your", "their", "if", "when", "as", "since"}
+PRECEDER = re.compile(r"\b(?:if|when|whenever|once|unless|whether|until|because|since|as|so|so that|in case|before|sure|"
                       r"after|where|what|how|who|that|than)\s*$", re.I)
 RECAP = re.compile(r"\b(?:recap|summari[sz]e|sum up|to confirm|so to sum|next steps|wrap up|let me make sure|"
                    r"what I have|action items|to-dos?)\b", re.I)
@@ -198,7 +226,7 @@ def _words(text: str) -> set[str]:
 
 
 def _base(verb: str) -> str:
-    v = verb.lower()
+    v = {"does": "do", "has": "have", "goes": "go"}.get(verb.lower(), verb.lower())
     if v in VERBS:
         return v
     for suffix, repl in (("ies", "y"), ("ses", "s"), ("shes", "sh"), ("ches", "ch"), ("xes", "x"), ("s", "")):
@@ -226,16 +254,64 @@ class _Extractor:
         self.recap_turns = {t for t, idxs in self.by_turn.items() if any(RECAP.search(self.units[j].sentence) for j in idxs)}
         self.steps: list[_Step] = []
         self.first_names = {k for k in ctx.people if " " not in k}
+        self.build_names()
+        self.speaker_owners = {self.owner_of(sp) for sp in self.speakers_on_call}
+        self.first_names |= {k for k in self.canon if " " not in k}
+        self.known_dates: dict[int, dt.date] = {}
 
     # --- people -------------------------------------------------------------------------------
+    def build_names(self) -> None:
+        """Full names for owners: CRM contacts and the rep first, then speakers; a first-name-only speaker
+        takes the CRM name with that first name, or a "First Last" said on the call; titles are dropped."""
+        canon: dict[str, str] = {}
+        crm = [c.Name for c in self.ctx.snapshot.Contacts] + [self.rep]
+        for n in crm:
+            key = TITLE.sub("", n).strip()
+            canon.setdefault(key.lower(), n)
+            canon.setdefault(key.split()[0].lower(), n)
+        text = " ".join(t.text for t in self.turns)
+        for sp in self.speakers_on_call:
+            if sp == "Notes":
+                continue
+            key = TITLE.sub("", sp).strip()
+            if key.lower() in canon:
+                canon[sp.lower()] = canon[key.lower()]
+                continue
+            if " " in key:
+                canon.setdefault(key.lower(), key)
+                canon.setdefault(key.split()[0].lower(), key)
+                canon[sp.lower()] = key
+                continue
+            full = self.said_full_name(key, text)
+            canon.setdefault(key.lower(), full or key)
+        self.canon = canon
+        self.fulltext = text
+
+    @staticmethod
+    def said_full_name(first: str, text: str) -> str | None:
+        for m in re.finditer(rf"\b{re.escape(first)}\s+({NAME})", text):
+            last = m.group(1)
+            if last.lower() not in NOT_SURNAME and not last.isupper():
+                return f"{first} {last}"
+        return None
+
     def owner_of(self, speaker: str) -> str:
         if speaker == "Notes":
             return self.rep
-        return self.ctx.person(speaker) or speaker
+        key = TITLE.sub("", speaker).strip()
+        return self.canon.get(speaker.lower()) or self.canon.get(key.lower()) or self.ctx.person(speaker) or key
 
     def name(self, token: str) -> str | None:
-        token = token.strip()
-        return self.ctx.person(token) or self.ctx.person(token.split()[0])
+        token = TITLE.sub("", token.strip()).strip()
+        if not token:
+            return None
+        found = self.canon.get(token.lower()) or self.canon.get(token.split()[0].lower()) \
+            or self.ctx.person(token) or self.ctx.person(token.split()[0])
+        if found:
+            return self.owner_of(found) if found in self.speakers_on_call else found
+        if token.lower() in NOT_SURNAME or token.split()[0].lower() in NOT_SURNAME:
+            return None
+        return self.said_full_name(token.split()[0], self.fulltext)
 
     def vocative(self, sentence: str, speaker: str) -> str | None:
         m = re.match(rf"^(?:and |so |okay,? |ok,? |right,? |now,? |then,? )?({NAME})\s*,", sentence, re.I)
@@ -274,8 +350,22 @@ class _Extractor:
             before = text[max(0, s - 12):s].lower()
             if re.search(r"\b(?:for|of|at) the\s*$", before) or re.match(r"['’]s\b", text[e:e + 3]):
                 continue  # "for the June second board", "Monday's meeting": a name, not a due date
+            if BARE_ORD.fullmatch(phrase) and d.day in self.known_dates and self.known_dates[d.day] != d:
+                d = self.known_dates[d.day]  # "for the fifth" after "the committee meets on August fifth"
             out.append((s, e, shift_for_holidays(d, self.holidays), phrase))
+        same = re.search(r"\b(?:the same day|that same day|that day|on the day)\b", text, re.I)
+        if same and out and out[0][0] < same.start():
+            prior = [x for x in out if x[0] < same.start()][-1]
+            out.append((same.start(), same.end(), prior[2], same.group(0)))
+            out.sort(key=lambda x: x[0])
         return out
+
+    def learn_dates(self, sentence: str) -> None:
+        """Remember explicit month dates said on the call, so a later "the fifth" means the same date."""
+        for _, _, d, phrase in find_date_spans(sentence, self.ctx.call_date):
+            if d >= self.ctx.call_date and re.search(r"[A-Za-z]{3}", phrase) and not BARE_ORD.fullmatch(phrase) \
+                    and re.search(MONTH_WORDS, phrase, re.I):
+                self.known_dates[d.day] = d
 
     def pick_date(self, text: str, meeting: bool = False) -> dt.date | None:
         spans = self.dates_in(text)
@@ -305,10 +395,12 @@ class _Extractor:
                 d = self.pick_date(nxt)
                 if d:
                     return d, j
-            if not (QUESTION_END.search(u.sentence) or (j == same_turn[-1] and WHEN_Q.search(nxt) and QUESTION_END.search(nxt))):
+            later_q = any(WHEN_Q.search(self.units[k].sentence) and QUESTION_END.search(self.units[k].sentence)
+                          for k in same_turn)
+            if not (QUESTION_END.search(u.sentence) or later_q):
                 return None, -1
         asked = any(WHEN_Q.search(self.units[j].sentence) and QUESTION_END.search(self.units[j].sentence)
-                    for j in [idx, *same_turn[:1]])
+                    for j in [idx, *same_turn])
         proposed = None
         t = u.turn_index
         for k in range(t + 1, min(t + 4, len(self.turns))):
@@ -318,11 +410,14 @@ class _Extractor:
                 continue
             if self.owner_of(turn.speaker) != owner:
                 text = " ".join(self.units[j].sentence for j in idxs[:2])
-                if "?" in text and WHEN_Q.search(text):
-                    asked = True
+                qs = [self.units[j] for j in idxs if QUESTION_END.search(self.units[j].sentence)]
+                q_date = next(((self.pick_date(q.sentence), j) for j, q in zip(idxs, self.units[idxs[0]:idxs[-1] + 1])
+                               if QUESTION_END.search(q.sentence) and self.pick_date(q.sentence)), None)
+                if q_date:
+                    proposed = q_date
                     continue
-                if "?" in text and self.pick_date(text):
-                    proposed = (self.pick_date(text), idxs[0])
+                if qs and any(WHEN_Q.search(q.sentence) for q in qs):
+                    asked = True
                     continue
                 if asked or proposed:
                     continue
@@ -382,6 +477,7 @@ class _Extractor:
 
     def make_text(self, clause: str, idx: int, owner: str, before: str = "") -> str:
         action = clause.strip()
+        action = re.sub(r",\s+(?:once|when|if|as soon as|after|before|assuming)\b[^,]*,", ",", action)
         m = CUT.search(action, 8)
         if m:
             action = action[:m.start()]
@@ -395,7 +491,8 @@ class _Extractor:
                 words[1] = _base(words[1])
             action = " ".join(words)
         core = _words(action) - GENERIC
-        if PRONOUN_OBJ.match(action) or re.search(r"\b(?:it|that|this|them)\s*$", action) or not core:
+        if PRONOUN_OBJ.match(action) or re.search(r"\b(?:it|that|this|them)\s*$", action) or not core \
+                or PARTY_ONLY.match(action):
             obj = self.context_object(idx, before)
             if obj:
                 obj = re.sub(r"^(?:and|so|okay|ok|sure|yes|yeah|please|also|then)\b[, ]*", "", obj, flags=re.I)
@@ -426,6 +523,7 @@ class _Extractor:
     def run(self) -> list[_Step]:
         for i, u in enumerate(self.units):
             self.sentence(i, u)
+            self.learn_dates(u.sentence)
         self.accepted_requests()
         return self.merge()
 
@@ -455,8 +553,11 @@ class _Extractor:
             return
         in_recap = u.turn_index in self.recap_turns or (u.turn_index - 1) in self.recap_turns
         hits: list[tuple[int, int, str, bool, str, str]] = []  # (start, verb_start, owner, strong, kind, modal)
-        for m in COMMIT.finditer(s):
+        seen_verbs: set[int] = set()
+        for m in _overlapping(s):
             subj, modal, verb = m.group("subj"), m.group("modal") or "", m.group("verb")
+            if m.start("verb") in seen_verbs:
+                continue
             rest = s[m.start("verb"):]
             base = self.valid_verb(verb, rest)
             if not base:
@@ -487,19 +588,22 @@ class _Extractor:
             else:
                 first = re.split(r"\s+and\s+", subj)[0]
                 owner = self.name(first)
-                if owner is None:
-                    continue
+                if owner is None or owner not in self.speaker_owners:
+                    continue  # "the CFO will ask", "Helen will want": a prediction about someone not on the call
                 if not modal and not (verb.lower() != base and verb.lower().endswith("s")
                                       or " and " in subj and verb.lower() == base):
                     continue  # "Ravi send" is not a sentence; "Ravi sends" and "Claire and Julien give" are
                 if modal_l in ("'d", "would", "could", "'s", "can"):
                     continue
                 strong, kind = True, "named"
-            if question and not (kind == "you" and WHEN_Q.search(s)):
+            if question and not (kind == "you" and WHEN_Q.search(s)) \
+                    and not (kind == "self" and modal_l in ("'ll", "will") and m.start() <= 12 + s.find(subj)
+                             and re.search(r",\s*(?:if|right|okay|ok|yes|no|correct|is that|does that|would that|so)\b[^,]*\?$", s)):
                 continue
             if re.search(r"\bn['’]t\b|\bnot\b", modal + m.group("adv")):
                 continue
-            hits.append((m.start(), m.start("verb") - (len(m.group("adv")) if re.search(r"bench|load|smoke", m.group("adv")) else 0),
+            seen_verbs.add(m.start("verb"))
+            hits.append((m.start("subj"), m.start("verb") - (len(m.group("adv")) if re.search(r"bench|load|smoke", m.group("adv")) else 0),
                          owner, strong, kind, "" if not modal and kind != "named" else modal_l or "present"))
         for m in LET_ME.finditer(s):
             base = self.valid_verb(m.group("verb"), s[m.start("verb"):])
@@ -551,8 +655,12 @@ class _Extractor:
         date_text = body[:sub.start()] if sub else body
         due = self.pick_date(date_text)
         date_order = i if due else -1
-        is_invite = bool(INVITE.search(body)) and re.match(r"(?:send|resend|update|move|put|book|set)\b", body, re.I)
+        is_invite = bool(INVITE.search(body)) and re.match(r"(?:send|resend|update|move|put|book|set)s?\b", body, re.I)
         pronoun = bool(PRONOUN_OBJ.match(body.strip()) or re.match(r"(?:do|have)\s+(?:it|that|this)\b", body.strip(), re.I))
+        if due is None and re.search(r"\b(?:the same day|that same day|that day)\b", body, re.I) and body in s:
+            prior = self.dates_in(s[:s.find(body)])
+            if prior:
+                due, date_order = prior[-1][2], i
         if due is None and inherited:
             due, date_order = inherited, i
         if due is None:
@@ -563,17 +671,23 @@ class _Extractor:
             due = self.date_before(i)
             date_order = i if due else -1
         tentative = bool(TENTATIVE.search(INDIRECT_Q.sub(" ", hedge_text)) or TURN_HEDGE.search(u.turn.text))
+        nxt = [j for j in self.by_turn[u.turn_index] if j > i][:1]
+        if nxt and RETRACT.search(self.units[nxt[0]].sentence):
+            tentative = True  # "..., no, actually, let me not promise that"
         # present tense ("I send", "Ravi ships") is a promise in a recap or with a date said with it
         if modal in ("", "present") and kind == "self" and not (in_recap or self.pick_date(date_text)):
             return None
-        if modal in ("", "present") and kind == "you" and not in_recap:
+        if modal in ("", "present") and kind == "you" and not (in_recap or self.pick_date(date_text)):
             return None
+        if modal in ("'m", "'re", "am", "are", "is", "'s") and not (in_recap or self.pick_date(date_text)):
+            return None  # "I'm testing every vendor": an activity, not a promise, unless a date is given
         if modal == "let" and due is None:
             return None
         if modal == "can" and (due is None and not tentative or re.search(r",?\s+or\s+(?:we|you|I)\b", body)) \
                 and not self.accepted(u):
             return None  # an offer nobody took up
-        if modal == "can" and re.match(r"do (?:it|that|this|so)\b", body.strip(), re.I):
+        if modal == "can" and re.match(r"do (?:it|that|this|so)\b", body.strip(), re.I) \
+                and not self.accepted_ask(u):
             return None  # "we can do that": agreement, not an action
         if modal == "can" and re.search(r"\bif\b", s[:s.find(body)] if body in s else ""):
             return None
@@ -597,11 +711,43 @@ class _Extractor:
                 prev.mentions += 1
                 return prev
         text = self.make_text(body, i, owner, before)
+        if DELIVER.match(text) and not pronoun:
+            text = self.with_details(text, i)
+        if is_invite:
+            later = [d for _, _, d, _ in self.dates_in(body) if d != due and d > self.ctx.call_date]
+            meeting_date = later[-1] if later else (due if due and due > self.ctx.call_date else self.date_before(i))
+            if meeting_date and meeting_date.strftime("%B") not in text:
+                text = f"{text} ({meeting_date:%A} {meeting_date.day} {meeting_date:%B})"
         core = _content(re.sub(r"\(.*\)", "", text), self.ctx.call_date) - GENERIC - self.first_names
         if not core and due is None and not pronoun:
             return None  # "I'll ask.", "I'll check.": nothing to act on
         return self.add(text, owner, due, tentative, [u], i, strong=strong, date_order=date_order,
                         vague=not core or pronoun)
+
+    def with_details(self, text: str, i: int) -> str:
+        """"I'll send the revised quote tomorrow. Three-year term, 98.5K a year, same scope." -> the details
+        said right after a deliverable belong to the step."""
+        u = self.units[i]
+        nxt = [j for j in self.by_turn[u.turn_index] if j > i][:1]
+        if not nxt:
+            return text
+        frag = self.units[nxt[0]].sentence
+        if QUESTION_END.search(frag) or NOT_FRAGMENT.match(frag) or self.is_step_unit(self.units[nxt[0]]) \
+                or self.vocative(frag, u.turn.speaker) or re.search(r"\b(?:I|we|you|he|she|they)\b", frag):
+            return text
+        if len(_words(frag)) < 3 or len(frag.split()) > 30 or not _content(frag, self.ctx.call_date):
+            return text
+        joined = f"{text}: {frag.rstrip('.!')}"
+        return joined if len(joined) <= 220 else text
+
+    def accepted_ask(self, u: Unit) -> bool:
+        """The previous turn (someone else) asked for something this turn agrees to do."""
+        t = u.turn_index
+        if t == 0 or self.turns[t - 1].speaker == u.turn.speaker:
+            return False
+        prev = self.by_turn.get(t - 1, [])
+        return any(REQUEST.search(self.units[j].sentence) or re.search(r"\bplease\b", self.units[j].sentence, re.I)
+                   or QUESTION_END.search(self.units[j].sentence) for j in prev)
 
     def refused(self, u: Unit) -> bool:
         t = u.turn_index
@@ -649,6 +795,8 @@ class _Extractor:
             return True
         if a.due and a.due == b.due and (a.vague or b.vague):
             return True
+        if (a.vague and a.due is None or b.vague and b.due is None) and abs(a.turn - b.turn) <= 2:
+            return True
         if INVITE.search(a.text) and INVITE.search(b.text) and (a.due == b.due or not a.due or not b.due):
             return True
         if not a.words or not b.words:
@@ -693,6 +841,14 @@ class _Extractor:
             target.words |= st.words
             target.turn = max(target.turn, st.turn)
         return out
+
+
+COMMIT_AT = re.compile(r"(?=" + COMMIT.pattern + ")")
+
+
+def _overlapping(sentence: str):
+    """Every commitment-shaped match, also those starting inside another ("Then we'll ...")."""
+    return COMMIT_AT.finditer(sentence)
 
 
 def _content(text: str, call_date: dt.date) -> set[str]:
