@@ -40,5 +40,6 @@ def run(args) -> int:
             print(f"  {error}")
     print(f"must-not-propose violations: {len(summary['must_not_propose_violations'])} {summary['must_not_propose_violations'] or ''}")
     print(f"PII leaks: {len(summary['pii_leaks'])} {summary['pii_leaks'] or ''}")
-    print(f"ungrounded evidence quotes: {summary['ungrounded_evidence']}")
+    print(f"ungrounded evidence quotes: {summary['ungrounded_evidence']} "
+          f"(competitors/objections/facts: {summary['ungrounded_facts_evidence']})")
     return 0

@@ -48,13 +48,55 @@ class ExtractedRole(BaseModel):
         return self.contact_id is not None
 
 
+class Finding(BaseModel):
+    """A deal fact heard on the call: a competitor, an objection, or a MEDDICC/BANT item.
+
+    ``kind`` is the category ("price", "security", "metrics", ...); ``value`` the competitor's name or
+    the sentence that says it. Hashable and printable as its value, so code that handled the plain
+    strings these lists used to hold keeps working.
+    """
+    kind: str
+    value: str
+    evidence: list[Evidence] = Field(default_factory=list)
+    certainty: Certainty = "explicit"
+    confidence: float = 0.0
+
+    def __str__(self) -> str:
+        return self.value
+
+    def __hash__(self) -> int:
+        return hash((self.kind, self.value))
+
+    @property
+    def label(self) -> str:
+        return FINDING_LABELS.get(self.kind, self.kind.replace("_", " ").capitalize())
+
+    def to_json(self) -> dict:
+        return {"kind": self.kind, "value": self.value, "evidence": [e.quote for e in self.evidence],
+                "certainty": self.certainty, "confidence": round(self.confidence, 3)}
+
+
+FINDING_LABELS = {
+    "price": "Price", "budget": "Budget", "security": "Security and compliance", "timing": "Timing", "legal": "Legal terms",
+    "works_council": "Works council", "integration": "Integration", "resources": "Team capacity", "competition": "Competition",
+    "status_quo": "Priority", "metrics": "Metrics", "economic_buyer": "Economic buyer", "decision_criteria": "Decision criteria",
+    "decision_process": "Decision process", "paper_process": "Paper process", "pain": "Pain", "champion": "Champion",
+    "authority": "Authority", "need": "Need", "timeline": "Timeline", "competitor": "Competitor",
+}
+
+
+def finding_text(item) -> str:
+    """The text of a competitor/objection entry, whether a Finding or a plain string (LLM extractor)."""
+    return item.value if isinstance(item, Finding) else str(item)
+
+
 class Extraction(BaseModel):
     next_steps: list[ExtractedStep] = Field(default_factory=list)
     fields: list[ExtractedField] = Field(default_factory=list)
     contact_roles: list[ExtractedRole] = Field(default_factory=list)
-    competitors: list[str] = Field(default_factory=list)
-    objections: list[str] = Field(default_factory=list)
-    facts: dict[str, Any] = Field(default_factory=dict)
+    competitors: list[Finding | str] = Field(default_factory=list)
+    objections: list[Finding | str] = Field(default_factory=list)
+    facts: dict[str, Any] = Field(default_factory=dict)  # MEDDICC/BANT key -> list[Finding]
     attendees: list[str] = Field(default_factory=list)
 
     def to_json(self, recap=None) -> dict:
@@ -70,5 +112,17 @@ class Extraction(BaseModel):
             "contact_roles": [{"name": r.name, "title": r.title, "role": r.role, "evidence": [e.quote for e in r.evidence],
                                "in_crm": r.in_crm, "certainty": r.certainty, "confidence": round(r.confidence, 3)}
                               for r in self.contact_roles],
+            "competitors": [_finding_json(c, "competitor") for c in self.competitors],
+            "objections": [_finding_json(o, "objection") for o in self.objections],
+            "facts": {key: [_finding_json(f, key) for f in (items if isinstance(items, list) else [items])]
+                      for key, items in self.facts.items()},
             "recap": {"subject": recap.subject, "body": recap.body} if recap is not None else None,
         }
+
+
+def _finding_json(item, kind: str) -> dict:
+    if isinstance(item, Finding):
+        return item.to_json()
+    if isinstance(item, dict):
+        return item
+    return {"kind": kind, "value": str(item), "evidence": [], "certainty": "inferred", "confidence": None}

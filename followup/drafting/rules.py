@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from followup.domain.snapshot import CrmSnapshot
 from followup.drafting.context import HYPOTHETICAL, INJECTION, STAGES, build_context
+from followup.drafting.facts import extract_facts
 from followup.drafting.fields import NOT_DEAL_AMOUNT, extract_fields
 from followup.drafting.model import Extraction
 from followup.drafting.roles import extract_roles
@@ -22,5 +23,6 @@ class RuleExtractor:
     def extract(self, transcript: Transcript, snapshot: CrmSnapshot) -> Extraction:
         ctx = build_context(transcript, snapshot)
         steps = extract_steps(ctx)
+        fields, roles = extract_fields(ctx, steps), extract_roles(ctx)
         return Extraction(attendees=[s for s in transcript.speakers if s != "Notes"], next_steps=steps,
-                          fields=extract_fields(ctx, steps), contact_roles=extract_roles(ctx))
+                          fields=fields, contact_roles=roles, **extract_facts(ctx, roles, fields))

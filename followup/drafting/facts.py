@@ -1,0 +1,274 @@
+"""Deal facts said on a call: competitors, objections and MEDDICC/BANT items, each with evidence.
+
+Rules, no model. Only what the buyer side says counts for objections, pains, criteria and metrics
+(the rep's pitch is not a fact about the deal); competitors and process may come from either side.
+Sentences that are prompt injections, hypotheticals ("let's say", "if we added...") for figures, or
+that carry phone numbers, emails or addresses are never used. Evidence quotes are verbatim sentences
+of one turn. Confidence uses the documented formula in ``followup.drafting.context``: explicit
+(said outright) or inferred, +0.10 when said by the buyer side, +0.10 when another buyer speaker
+says the same kind of thing, −0.15 when hedged.
+
+Keys of ``Extraction.facts`` (each a list of Findings): MEDDICC ``metrics``, ``economic_buyer``,
+``decision_criteria``, ``decision_process``, ``paper_process``, ``pain``, ``champion``,
+``competition``; BANT ``budget``, ``authority``, ``need``, ``timeline``.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from followup.drafting.context import HEDGE, HYPOTHETICAL, CallContext, Unit, confidence, evidence
+from followup.drafting.model import ExtractedField, ExtractedRole, Finding
+from followup.drafting.roles import NOT_NAMES, Directory, call_units, fold, has_contact_details
+
+NUMBER = (r"(?:\d[\d,.]*|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|"
+          r"fifty|sixty|seventy|eighty|ninety|hundred|half|double|twice)")
+
+# -- competitors ------------------------------------------------------------------------------------------
+COMPANY = r"(?P<name>[A-Z][A-Za-z0-9&'’\-]+(?:\s[A-Z][A-Za-z0-9&'’\-]+)?)"
+COMPETITOR_CUES = [
+    re.compile(rf"\b(?i:quote|quotes|offer|offers|proposal|bid|price|pricing|number)\s+(?i:from|by)\s+{COMPANY}"),
+    re.compile(rf"\b{COMPANY}\s+(?i:came in at|came back|quoted|offered|is offering|are offering|offers|charges?|"
+               rf"were at|was at|is at|are at|got in touch|reached out|contacted|undercut|is cheaper|are cheaper|"
+               rf"is also in|are also in|has a|have a|doesn't have|don't have|does not have|do not have)\b"),
+    re.compile(rf"\b(?i:go|going|went|gone|goes|stay|staying|stick|sticking)\s+(?i:with)\s+{COMPANY}"),
+    re.compile(rf"\b(?i:agreement|contract|deal|framework|relationship|pilot|trial)\s+(?i:with)\s+{COMPANY}"),
+    re.compile(rf"\b(?i:also|already)\s+(?i:talking to|talked to|speaking to|spoke to|looking at|looked at|look at|evaluating|"
+               rf"considering|using|use)\s+{COMPANY}"),
+    re.compile(rf"\b(?i:talked to|talking to|spoke to|speaking to|looked at|looking at|evaluated|evaluating|considering)\s+"
+               rf"{COMPANY}\s+(?i:as well|too)\b"),
+    re.compile(rf"\b(?i:compared to|compared with|versus|vs\.?|cheaper than|instead of|rather than|switch from|"
+               rf"replace|replacing|migrate from|migrating from)\s+{COMPANY}"),
+    re.compile(rf"\b(?i:competitor|competition|incumbent|alternative),?\s+{COMPANY}"),
+    re.compile(rf"\b{COMPANY}(?:'s|’s)\s+(?i:price|offer|quote|number|fifty|sixty|seventy|eighty|ninety|hundred|\d)"),
+]
+NOT_COMPANIES = {
+    "Excel", "Teams", "Zoom", "Outlook", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday",
+    "Enterprise", "Business", "Premium", "Standard", "Professional", "Basic", "Pro", "Plus", "Q1", "Q2", "Q3", "Q4", "EU",
+    "US", "UK", "AI", "IT", "HR", "CFO", "CEO", "COO", "CTO", "CIO", "VP", "SE", "NDA", "DPA", "MSA", "BAA", "PO", "SOC",
+    "Legal", "Finance", "Procurement", "Security", "Board", "Group", "Thanks", "Okay", "Yes", "No", "Sure",
+}
+
+# -- objections ---------------------------------------------------------------------------------------
+OBJECTIONS = [
+    ("price", re.compile(r"\b(too (?:high|expensive|much|steep)|expensive|pricey|tough number|hard number|hard to justify|"
+                         r"can't justify|number is the problem|price is the problem|above what I had in mind|more than (?:we|I) "
+                         r"(?:expected|budgeted|had in mind)|over (?:our|the) budget|above (?:our|the) budget|closer to where|"
+                         r"(?:cheaper|lower) (?:offer|price|quote)|budget that was approved for this is|need (?:a|some) discount|"
+                         r"the number is)\b", re.I)),
+    ("budget", re.compile(r"\b(budget (?:freeze|is frozen|was frozen|cut|cuts|is gone|was cut)|spending freeze|spend freeze|"
+                          r"freeze on|no budget|not budgeted|isn't budgeted|haven't budgeted|budget (?:isn't|is not) there|"
+                          r"paused|on hold|non-clinical IT spend|save money)\b", re.I)),
+    ("security", re.compile(r"\b(security (?:review|assessment|questionnaire|team)|vendor (?:risk|security) (?:review|assessment)|"
+                            r"SOC ?2|pen(?:etration)? test|data residency|residency|has to stay in|must stay in|stays? in the EU|"
+                            r"GDPR|HIPAA|PHI|DPIA|data protection|privacy (?:impact|obligations|review)|HDS|certif\w+|"
+                            r"subprocessors?|no inbound|orphan accounts|single sign-on)\b", re.I)),
+    ("timing", re.compile(r"\b(not (?:realistic|going to happen|happening)|too late|not before|won't be before|"
+                          r"can't (?:get it signed|sign) before|no way|timeline(?:s)? (?:is|are) long|takes time|slow|"
+                          r"will not give you a (?:signature )?date|can't tell you a date|won't commit to a date|"
+                          r"not promising|it moves again|might slip|slip into|pushed back|delay\w*)\b", re.I)),
+    ("legal", re.compile(r"\b(liability cap|liability|indemnit\w+|redlines?|breach notification|our own paper|our paper|"
+                         r"don't sign vendor|MSA|BAA|master agreement|contract (?:terms|draft|review)|legal (?:review|department|"
+                         r"team)|in-house legal|price increases? at renewal|non-renew\w*|offshore (?:access|clause))\b", re.I)),
+    ("works_council", re.compile(r"\b(works council|works councils|betriebsrat|comité social|comite social|ondernemingsraad|"
+                                 r"employee representatives|union consultation|information and consultation)\b", re.I)),
+    ("integration", re.compile(r"\b(don't have the \w+ connector|doesn't have the \w+ connector|no native|not natively|"
+                               r"natively|generic (?:REST|API|connector)|custom thing|API limits?|concurrency|breaks every time|"
+                               r"read replicas?|can't point anything at production|change tracking|older version|"
+                               r"different version|fixed-width|integration with)\b", re.I)),
+    ("resources", re.compile(r"\b(don't have the (?:headcount|time|people|capacity|bandwidth)|don't have six months|"
+                             r"underwater|babysit|no capacity|stretched|short-staffed|nobody (?:in the plant )?will touch)\b", re.I)),
+    ("status_quo", re.compile(r"\b(not buying anything|not a priority|happy with what we have|nothing right now|"
+                              r"information-gathering|just trying to understand)\b", re.I)),
+]
+CONCERN = re.compile(r"\b(concern\w*|worr\w+|problem|issue|risk|afraid|not thrilled|hard line|showstopper|no-go|deal-?breaker|"
+                     r"can't|cannot|won't|don't|doesn't|not|no|never|must|has to|have to|need|needs|want|only if|strict|"
+                     r"hard requirement|too|but)\b", re.I)
+
+# -- MEDDICC / BANT -------------------------------------------------------------------------------------
+METRIC = re.compile(rf"\b(?:{NUMBER})\s*(?:%|percent|per ?cent|x|times|working days|days|hours|hours a week|minutes|weeks|"
+                    r"shifts|people|FTEs?|headcount)\b|\bfrom\s+(?:{NUMBER})\s+(?:to|down to)\s+(?:{NUMBER})\b|"
+                    r"\b(?:save[sd]?|saving|reduce[sd]?|cut|dropped|drop|faster|slower|improv\w+|yield|downtime|overtime|"
+                    r"lose days|scrap rate|OEE|completion rates?|retention)\b", re.I)
+METRIC_STRONG = re.compile(rf"\b(?:{NUMBER})\b", re.I)
+METRIC_MEASURE = re.compile(r"\b(takes?|took|taking|reduc\w+|sav(?:e|ed|es|ing)|cut|dropped|drops?|faster|quicker|wants? it in|"
+                            r"down to|improv\w+|increas\w+|decreas\w+|per (?:day|week|month|shift|order|site|home)|every "
+                            r"(?:day|week|month)|lags?|yield|downtime|overtime|scrap|OEE|completion|retention|hours saved|"
+                            r"weekends|lose days|event for us|caught)\b", re.I)
+NOT_METRIC = re.compile(r"\b(ago|late|leave|holiday|vacation|meeting|call|minutes today|on the phone|notice|demo|invite|"
+                        r"agenda|wedding|board|legal|contract|cap|fees?)\b", re.I)
+PAIN = re.compile(r"\b(problem|pain|hurting|breaks|broken|lose days|manual\w*|spreadsheets?|excel files?|too late|can't see|"
+                  r"frustrat\w+|nightmare|mess|struggl\w+|waste\w*|takes (?:nine|\w+) (?:working )?days|three weeks old|"
+                  r"weekends|overtime|nobody saw|don't match|corrections|sceptical|angry|suffer\w*|always \w+ weeks old|"
+                  r"none of them agree|falling over|out of date|stale|by hand|copy(?:ing)? it|chasing)\b", re.I)
+CRITERIA = re.compile(r"\b(showstopper|deal-?breaker|hard line|hard requirement|non-negotiable|must (?:have|be|stay|support)|"
+                      r"has to (?:stay|be|go|support|run)|have to be able to|need to be able to|needs? to (?:stay|be|support|run)|"
+                      r"requirement|criteria|that is success|that's success|what matters|most important|the key thing|"
+                      r"won't accept|will not accept|only if|no inbound|outbound only|want evidence|I want to see)\b", re.I)
+PROCESS = re.compile(r"\b(board|committee|architecture board|steering|tender|call for tender|direct award|approval process|"
+                     r"sign-?off|goes to|go to (?:him|her|the)|needs? (?:\w+'s )?(?:signature|approval)|DPIA|works council|"
+                     r"security review|vendor security assessment|business case|budget round|decides|advice)\b", re.I)
+PAPER = re.compile(r"\b(legal|contract|MSA|DPA|NDA|order form|purchase order|\bPO\b|supplier (?:form|onboarding)|fiche fournisseur|"
+                   r"vendor onboarding|redlines?|DocuSign|countersign\w*|signature|master agreement|BAA|Kbis|letterhead|"
+                   r"framework agreement|procurement)\b", re.I)
+PAPER_ACTION = re.compile(r"\b(send|sends|sent|review|reviews|route|routes|sign|signs|signed|mark it up|comments|needs?|"
+                          r"use our own|we use|go through|goes through|takes|open you|two weeks)\b", re.I)
+BUDGET = re.compile(r"\b(budget|envelope|funded|funding|capex|opex|spend)\b", re.I)
+BUDGET_STATE = re.compile(rf"\b(approved|frozen|freeze|there|allocated|set aside|(?:is|was|of)\s+(?:about\s+)?(?:{NUMBER})|"
+                          r"in the budget|no budget|budget round|next financial year|fiscal|is fine|signed off)\b", re.I)
+TIMELINE = re.compile(r"\b(sign (?:by|in|before|on)|signature by|signed by|go[- ]live|live (?:by|for|before)|start in|"
+                      r"kick-?off|implementation (?:to )?start|by the end of|end of (?:June|the year|Q\d|the quarter)|"
+                      r"deadline|fiscal year ends|commissioning|signature date|answer by|decision by|decisions in)\b", re.I)
+TIMELINE_WHAT = re.compile(r"\b(sign\w*|live|start|deadline|implementation|commission\w*|decision|answer|budget|fiscal|goal)\b", re.I)
+CHAMPION = re.compile(r"\b(I prefer you|I'll push|I can push|I'll argue|I can argue|make the case|make that argument|"
+                      r"I'm not starting again|I'll champion|in your corner|I want it|I'm the sponsor|help (?:your|the) case)\b",
+                      re.I)
+
+
+@dataclass
+class _Said:
+    unit: Unit
+    buyer: bool
+
+
+def _trim(sentence: str, limit: int = 220) -> str:
+    sentence = " ".join(sentence.split())
+    return sentence if len(sentence) <= limit else sentence[:limit].rsplit(" ", 1)[0] + " …"
+
+
+class _Facts:
+    def __init__(self, ctx: CallContext):
+        self.ctx = ctx
+        self.dir = Directory(ctx)
+        units = [u for u in call_units(ctx) if not has_contact_details(u.sentence)]
+        self.said = [_Said(u, self._buyer(u)) for u in units]
+
+    def _buyer(self, u: Unit) -> bool:
+        name = self.dir.spoke(u)
+        return name.lower() not in {"notes", "unknown", "speaker"} and not self.dir.is_vendor(name) and \
+            (self.dir.contact(name) is not None or not self._sounds_vendor(name))
+
+    def _sounds_vendor(self, name: str) -> bool:
+        """A speaker outside CRM who talks about "our product/platform/connectors" as theirs is on the vendor side."""
+        turns = [t.text for t in self.ctx.transcript.turns if self.dir.speaker_names.get(t.speaker, t.speaker) == name]
+        text = " ".join(turns)
+        ours = len(re.findall(r"\b(?:our|we)\s+(?:connectors?|platform|product|agent|trust portal|support team|roadmap|"
+                              r"region|customers|library|SOC ?2|onboarding|pricing|engineers?|appliances?|sensors?|analysts?)\b",
+                              text, re.I))
+        return ours >= 2
+
+    def finding(self, kind: str, value: str, units: list[_Said], certainty: str = "explicit") -> Finding:
+        first = units[0]
+        agree = len({fold(self.dir.spoke(s.unit)) for s in units if s.buyer}) > 1
+        hedged = bool(HEDGE.search(first.unit.sentence))
+        seen, quotes = set(), []
+        for s in units:
+            if s.unit.sentence not in seen:
+                seen.add(s.unit.sentence)
+                quotes.append(evidence(s.unit.turn, s.unit.sentence))
+        return Finding(kind=kind, value=value, evidence=quotes[:3], certainty=certainty,
+                       confidence=confidence(certainty, first.buyer, agree, hedged))
+
+    # -- competitors
+    def competitors(self) -> list[Finding]:
+        vendor = self.dir.vendor_word
+        account = {fold(w) for w in re.findall(r"[A-Za-z0-9]+", self.ctx.snapshot.Account.Name)}
+        found: dict[str, list[_Said]] = {}
+        names: dict[str, str] = {}
+        for s in self.said:
+            for rx in COMPETITOR_CUES:
+                for m in rx.finditer(s.unit.sentence):
+                    name = m.group("name").strip()
+                    words = name.split()
+                    while words and (words[0] in NOT_NAMES or words[0] in NOT_COMPANIES):
+                        words = words[1:]
+                    while words and (words[-1] in NOT_NAMES or words[-1] in NOT_COMPANIES):
+                        words = words[:-1]
+                    if not words:
+                        continue
+                    name = " ".join(words)
+                    key = fold(name)
+                    if (key == vendor or key in account or any(fold(w) in account for w in words)
+                            or self.dir.resolve(name) or self.dir.resolve(words[0]) or name in NOT_COMPANIES
+                            or re.fullmatch(r"[A-Z]{2,3}", name)):
+                        continue
+                    found.setdefault(key, []).append(s)
+                    names.setdefault(key, name)
+        return [self.finding("competitor", names[k], v) for k, v in found.items()]
+
+    # -- objections
+    def objections(self) -> list[Finding]:
+        out = []
+        for kind, rx in OBJECTIONS:
+            hits = [s for s in self.said if s.buyer and rx.search(s.unit.sentence) and
+                    (kind in {"works_council", "status_quo", "budget"} or CONCERN.search(s.unit.sentence))]
+            if kind == "price":
+                hits = [s for s in hits if not HYPOTHETICAL.search(s.unit.sentence) or "budget" in s.unit.sentence.lower()]
+            if hits:
+                out.append(self.finding(kind, _trim(hits[0].unit.sentence), hits))
+        return out
+
+    # -- MEDDICC / BANT
+    def sentences(self, kind: str, rx: re.Pattern, buyer_only: bool = True, extra=None, limit: int = 3) -> list[Finding]:
+        hits = [s for s in self.said if (s.buyer or not buyer_only) and rx.search(s.unit.sentence) and
+                len(s.unit.sentence.split()) >= 4 and (extra is None or extra(s.unit.sentence))]
+        out, seen = [], set()
+        for s in hits:
+            if s.unit.sentence in seen:
+                continue
+            seen.add(s.unit.sentence)
+            out.append(self.finding(kind, _trim(s.unit.sentence), [s]))
+            if len(out) >= limit:
+                break
+        return out
+
+    def role_findings(self, kind: str, roles: list[ExtractedRole], wanted: set[str]) -> list[Finding]:
+        out = []
+        for r in roles:
+            if r.role not in wanted:
+                continue
+            detail = ", ".join(p for p in (r.title, r.role if kind != "economic_buyer" else None,
+                                           None if r.contact_id else "not in CRM") if p)
+            if r.evidence:
+                out.append(Finding(kind=kind, value=f"{r.name} ({detail})" if detail else r.name, evidence=list(r.evidence),
+                                   certainty=r.certainty, confidence=r.confidence))
+        return out
+
+
+def extract_facts(ctx: CallContext, roles: list[ExtractedRole] | None = None,
+                  fields: list[ExtractedField] | None = None) -> dict:
+    """``competitors``, ``objections`` and ``facts`` for ``Extraction``."""
+    f = _Facts(ctx)
+    roles = roles or []
+    competitors = f.competitors()
+    objections = f.objections()
+    objection_quotes = {e.quote for o in objections if o.kind in {"price", "budget"} for e in o.evidence}
+    pain = f.sentences("pain", PAIN, extra=lambda s: s not in objection_quotes and not HYPOTHETICAL.search(s)
+                       and not s.rstrip().endswith("?"))
+    facts: dict[str, list[Finding]] = {
+        "metrics": f.sentences("metrics", METRIC, extra=lambda s: bool(METRIC_STRONG.search(s) and METRIC_MEASURE.search(s))
+                               and not NOT_METRIC.search(s) and not HYPOTHETICAL.search(s)
+                               and not re.search(r"\b(?:thousand|grand|k|euros?|dollars?|pounds?)\b|[$€£]", s, re.I)),
+        "economic_buyer": f.role_findings("economic_buyer", roles, {"Economic Buyer"}),
+        "decision_criteria": f.sentences("decision_criteria", CRITERIA, extra=lambda s: not s.rstrip().endswith("?")
+                                         and not re.search(r"\bfor you\b|\bthe book\b", s, re.I)),
+        "decision_process": f.sentences("decision_process", PROCESS,
+                                        extra=lambda s: not HYPOTHETICAL.search(s) or "goes to" in s.lower()),
+        "paper_process": f.sentences("paper_process", PAPER, buyer_only=True, extra=lambda s: bool(PAPER_ACTION.search(s))),
+        "pain": pain,
+        "champion": f.role_findings("champion", roles, {"Influencer", "Executive Sponsor"}) or
+        f.sentences("champion", CHAMPION, limit=1),
+        "competition": [Finding(kind="competition", value=c.value, evidence=c.evidence, certainty=c.certainty,
+                                confidence=c.confidence) for c in competitors],
+        "budget": f.sentences("budget", BUDGET, extra=lambda s: bool(BUDGET_STATE.search(s)) and not HYPOTHETICAL.search(s)),
+        "authority": f.role_findings("authority", roles, {"Economic Buyer", "Decision Maker"}),
+        "need": pain[:2],
+        "timeline": f.sentences("timeline", TIMELINE, extra=lambda s: bool(TIMELINE_WHAT.search(s)) and not s.rstrip().endswith("?"),
+                                limit=2),
+    }
+    for field in fields or []:
+        if field.field == "Opportunity.CloseDate" and field.evidence:
+            facts["timeline"].insert(0, Finding(kind="timeline", value=f"Signature expected by {field.value}", evidence=field.evidence,
+                                                certainty=field.certainty, confidence=field.confidence))
+    facts = {k: [Finding(**{**x.model_dump(), "kind": k}) for x in v] for k, v in facts.items() if v}
+    return {"competitors": competitors, "objections": objections, "facts": facts}
