@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 UNITS = {"zero": 0, "one": 1, "a": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
          "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15,
@@ -58,7 +59,19 @@ def find_amounts(text: str) -> list[tuple[float, str]]:
     return [(v, p) for _, v, p in find_amount_spans(text)]
 
 
+# Cheap gate: a sentence with no digit, scale word or tens word holds no figure.
+GATE = re.compile(rf"\d|\b(?:thousand|grand|million|k|{_TENS})\b", re.I)
+
+
 def find_amount_spans(text: str) -> list[tuple[int, float, str]]:
+    """(position, value, phrase) for every figure in ``text``, in order of appearance."""
+    if not GATE.search(text):
+        return []
+    return list(_spans(text))
+
+
+@lru_cache(maxsize=4096)
+def _spans(text: str) -> tuple[tuple[int, float, str], ...]:
     out: list[tuple[int, float, str]] = []
     taken: list[tuple[int, int]] = []
 
@@ -107,4 +120,4 @@ def find_amount_spans(text: str) -> list[tuple[int, float, str]]:
             continue  # a year
         out.append((m.start(), value, m.group(0).strip()))
         taken.append((m.start(), m.end()))
-    return sorted(out)
+    return tuple(sorted(out))

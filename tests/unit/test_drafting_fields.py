@@ -233,3 +233,17 @@ def test_invite_step_is_shown_as_the_meeting_on_its_date():
 def test_money_in_a_list_price_clause_is_skipped_but_the_discounted_annual_price_is_kept():
     text = "Leo Brandt: List is ninety thousand a year, but with the multi-year discount you're at seventy-four thousand a year.\n"
     assert value(text, "Amount") == 74000
+
+
+def test_fields_stay_fast_on_a_long_call():
+    import time
+
+    line = ("Owen Hart: We reviewed the routes for the northern depots and the drivers liked the app, "
+            "but the tablets in the older vans need a mount, and we need the telematics feed every night.\n")
+    text = line * 300 + "Leo Brandt: So ninety-two thousand a year, and we target signature by the end of April.\n"
+    transcript = parse_transcript(text)  # about 9,000 words
+    ctx = build_context(transcript, snapshot())
+    start = time.perf_counter()
+    got = {f.field for f in extract_fields(ctx, [])}
+    assert time.perf_counter() - start < 1.0
+    assert {"Opportunity.Amount", "Opportunity.CloseDate"} <= got
