@@ -111,7 +111,7 @@ LETS_MEET = re.compile(r"\b(?:let['’]s|let us|shall we|we should|we['’]ll|we
                        r"(?P<verb>meet|book|schedule|pencil|put|set up|catch up|reconvene|regroup|talk|speak|reconnect|"
                        r"sync|touch base|get together|do)\b", re.I)
 MEET_AGAIN = re.compile(r"\b(?:we|We)(?:['’]ll| will)?\s+(?:meet|talk|speak|reconvene|regroup|reconnect|sync|catch up|check in|"
-                        r"touch base|(?:do|have|hold|run) (?:the|a|our) (?:[\w-]+ ){0,2}(?:workshop|meeting|call|session|demo|"
+                        r"touch base)\b(?:\s+again)?|\b(?:we|We)(?:['’]ll| will|(?= do\b))\s+(?:(?:do|have|hold|run) (?:the|a|our) (?:[\w-]+ ){0,2}(?:workshop|meeting|call|session|demo|"
                         r"review|kickoff|kick-off|check-in|catch-up|deep dive|walkthrough|training))\b(?:\s+again)?")
 MEETING_WORDS = re.compile(r"\b(?:meet|meeting|call|session|catch[- ]up|check[- ]in|demo|workshop|diary|calendar|"
                            r"invite|slot|deep dive|review|walkthrough|sync|touch base|reconvene|regroup)\b", re.I)
@@ -159,19 +159,21 @@ REQUEST = re.compile(r"\b(?:can|could|would|will) you(?: please| also| just)?\s+
 PRONOUN_OBJ = re.compile(r"^\w+(?:[- ](?:up|out|over|back|through|around|off))?\s+(?:(?:you |him |her |them |us |me )?"
                          r"(?:it|that|this|them|those|these|one|so)\b|(?:him|her|them)\b(?!\s+(?:the|a|an|our|my|your)\b))", re.I)
 FILLER = {"good", "know", "great", "thanks", "thank", "sure", "okay", "ok", "perfect", "fine", "right", "well", "fair",
-          "enough", "got", "noted", "understood", "absolutely", "course", "yes", "yeah", "lovely", "brilliant"}
+          "enough", "got", "noted", "understood", "absolutely", "course", "yes", "yeah", "lovely", "brilliant", "think",
+          "guess", "suppose", "honestly", "actually"}
 BARE_ORD = re.compile(r"(?:(?:by|on|until|till|before|for|from|after)\s+)?the\s+\S+", re.I)
 MONTH_WORDS = r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b"
 RETRACT = re.compile(r"^(?:no|actually|wait|sorry|hmm)\b.*\b(?:not promise|scratch that|forget (?:that|it)|ignore that|"
                      r"let me not|strike that|don['’]t hold me)", re.I)
 PARTY_ONLY = re.compile(r"^(?:ask|check with|confirm with|talk to|speak to|speak with|talk with|find out from|run it by)\s+"
-                        r"(?:our|my|the|your)?\s*[\w-]+(?:\s+(?:team|department|people|colleagues?))?\s*$", re.I)
+                        r"(?:our|my|the|your)?\s*[\w-]+(?:\s+[\w-]+)?(?:\s+(?:team|department|people|colleagues?))?\s*$", re.I)
 DELIVER = re.compile(r"^(?:send|share|get|give|prepare|draft|put together|resend|revise|forward|write|provide|email|"
                      r"have)\b", re.I)
 NOT_FRAGMENT = re.compile(r"^(?:I|I['’]\w+|we|we['’]\w+|you|you['’]\w+|he|she|they|it|it['’]s|that|that['’]s|this|there|"
                           r"there['’]s|and|but|so|then|if|when|because|can|could|would|will|is|are|do|does|did|let|"
                           r"let['’]s|okay|ok|sure|yes|yeah|no|thanks|thank|great|perfect|good|by|on|what|how|why|who|"
                           r"which|where|just|also|please|honestly|actually|oh|right|well|hopefully|maybe)\b", re.I)
+REVISED_WITH = re.compile(r"\b(?:with|in|alongside) the (revised|updated|new|final|amended) (\w+)", re.I)
 TITLE = re.compile(r"^(?:Dr|Mr|Mrs|Ms|Miss|Prof|Herr|Frau|Mme|Sir|Dame)\.?\s+", re.I)
 NOT_SURNAME = {"and", "or", "the", "a", "an", "i", "we", "you", "is", "was", "will", "can", "from", "on", "in", "at",
                "to", "for", "with", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
@@ -219,6 +221,9 @@ class _Step:
     words: set[str] = field(default_factory=set)
     turn: int = 0
     vague: bool = False
+    empty: bool = False            # no content of its own ("I'll confirm by Friday")
+    recap: bool = False
+    attach: set[str] = field(default_factory=set)  # "put it in the offer": fold into the step about the offer
 
 
 def _words(text: str) -> set[str]:
@@ -410,8 +415,9 @@ class _Extractor:
                 continue
             if self.owner_of(turn.speaker) != owner:
                 text = " ".join(self.units[j].sentence for j in idxs[:2])
-                qs = [self.units[j] for j in idxs if QUESTION_END.search(self.units[j].sentence)]
-                q_date = next(((self.pick_date(q.sentence), j) for j, q in zip(idxs, self.units[idxs[0]:idxs[-1] + 1])
+                near = idxs[:2] if len(idxs) > 3 else idxs
+                qs = [self.units[j] for j in near if QUESTION_END.search(self.units[j].sentence)]
+                q_date = next(((self.pick_date(q.sentence), j) for j, q in zip(near, self.units[near[0]:near[-1] + 1])
                                if QUESTION_END.search(q.sentence) and self.pick_date(q.sentence)), None)
                 if q_date:
                     proposed = q_date
@@ -451,19 +457,20 @@ class _Extractor:
         u = self.units[idx]
         before = re.sub(rf"\b(?:I|we|you|{NAME})\s*(?:['’]ll|will|can|['’]d|would)?\s*$", "", before).strip(" ,;")
         before = re.sub(r"\b(?:and|but|so|then)\s*$", "", before).strip(" ,;")
-        if _words(before) - FILLER:
+        if _words(before) - FILLER and not _pii_spans(before):
             return before
         earlier = [j for j in self.by_turn[u.turn_index] if j < idx]
         for j in reversed(earlier[-2:]):
             s = self.units[j].sentence
-            if len(_words(s) - FILLER) >= 3 and not QUESTION_END.search(s) and not self.is_step_unit(self.units[j]):
+            if len(_words(s) - FILLER) >= 3 and not QUESTION_END.search(s) and not self.is_step_unit(self.units[j]) \
+                    and not _pii_spans(s):
                 return s
         t = u.turn_index
         for k in range(t - 1, max(-1, t - 3), -1):
             if self.turns[k].speaker == u.turn.speaker:
                 continue
             idxs = self.by_turn.get(k, [])
-            cands = [self.units[j].sentence for j in idxs]
+            cands = [self.units[j].sentence for j in idxs if not _pii_spans(self.units[j].sentence)]
             req = [s for s in cands if REQUEST.search(s) or QUESTION_END.search(s)
                    or _base(s.split()[0].strip(",")) in VERBS and s.split()[0][:1].isupper()]
             pool = req or cands
@@ -683,8 +690,8 @@ class _Extractor:
             return None  # "I'm testing every vendor": an activity, not a promise, unless a date is given
         if modal == "let" and due is None:
             return None
-        if modal == "can" and (due is None and not tentative or re.search(r",?\s+or\s+(?:we|you|I)\b", body)) \
-                and not self.accepted(u):
+        if modal == "can" and (due is None or re.search(r",?\s+or\s+(?:we|you|I)\b", body)) \
+                and not self.accepted(u) and not (due is None and self.accepted_ask(u) and re.match(r"do (?:it|that|this)\b", body.strip(), re.I)):
             return None  # an offer nobody took up
         if modal == "can" and re.match(r"do (?:it|that|this|so)\b", body.strip(), re.I) \
                 and not self.accepted_ask(u):
@@ -694,6 +701,18 @@ class _Extractor:
         if re.search(r"\b(?:I|we) can\b", s) and self.refused(u):
             return None
         # "I'll put it in the offer", "in the same email", "with the rest": part of a step already said
+        attach: set[str] = set()
+        revised = REVISED_WITH.search(body)
+        if revised and not re.match(r"(?:send|share|get|give|provide|forward|email)\b", body.strip(), re.I):
+            attach = {revised.group(1).lower(), revised.group(2).lower()}
+        if PUT_IN.match(body.strip()):
+            attach = {PUT_IN.match(body.strip()).group(1).lower()}
+        if due and re.search(r"\b(?:too|as well)\s*[.!]?\s*$", body):
+            same_day = next((st for st in reversed(self.steps) if st.owner == owner and st.due == due), None)
+            if same_day is not None:  # "I'll include the SOC 2 report on Tuesday too"
+                same_day.units.append(u)
+                same_day.mentions += 1
+                return same_day
         put_in = PUT_IN.match(body.strip())
         if put_in or ATTACH.search(body):
             noun = put_in.group(1).lower() if put_in else ""
@@ -721,8 +740,11 @@ class _Extractor:
         core = _content(re.sub(r"\(.*\)", "", text), self.ctx.call_date) - GENERIC - self.first_names
         if not core and due is None and not pronoun:
             return None  # "I'll ask.", "I'll check.": nothing to act on
-        return self.add(text, owner, due, tentative, [u], i, strong=strong, date_order=date_order,
-                        vague=not core or pronoun)
+        st = self.add(text, owner, due, tentative, [u], i, strong=strong, date_order=date_order,
+                      vague=not core or pronoun)
+        if st is not None:
+            st.empty, st.recap, st.attach = not core, in_recap, attach
+        return st
 
     def with_details(self, text: str, i: int) -> str:
         """"I'll send the revised quote tomorrow. Three-year term, 98.5K a year, same scope." -> the details
@@ -733,7 +755,8 @@ class _Extractor:
             return text
         frag = self.units[nxt[0]].sentence
         if QUESTION_END.search(frag) or NOT_FRAGMENT.match(frag) or self.is_step_unit(self.units[nxt[0]]) \
-                or self.vocative(frag, u.turn.speaker) or re.search(r"\b(?:I|we|you|he|she|they)\b", frag):
+                or self.vocative(frag, u.turn.speaker) or re.search(r"\b(?:I|we|you|he|she|they)\b", frag) \
+                or frag.split()[0].strip(",").lower() in self.canon:
             return text
         if len(_words(frag)) < 3 or len(frag.split()) > 30 or not _content(frag, self.ctx.call_date):
             return text
@@ -747,7 +770,7 @@ class _Extractor:
             return False
         prev = self.by_turn.get(t - 1, [])
         return any(REQUEST.search(self.units[j].sentence) or re.search(r"\bplease\b", self.units[j].sentence, re.I)
-                   or QUESTION_END.search(self.units[j].sentence) for j in prev)
+                   for j in prev)
 
     def refused(self, u: Unit) -> bool:
         t = u.turn_index
@@ -793,7 +816,8 @@ class _Extractor:
             return True
         if a.turn == b.turn and (a.due is None or b.due is None or a.due == b.due) and not (a.meeting or b.meeting):
             return True
-        if a.due and a.due == b.due and (a.vague or b.vague):
+        if a.due and a.due == b.due and (a.empty or b.empty or (a.vague or b.vague)
+                                         and (abs(a.turn - b.turn) <= 3 or a.recap or b.recap)):
             return True
         if (a.vague and a.due is None or b.vague and b.due is None) and abs(a.turn - b.turn) <= 2:
             return True
@@ -818,8 +842,8 @@ class _Extractor:
                 if o.owner == st.owner and self.same(o, st):
                     target = o
                     break
-                if o.owner != st.owner and (not o.strong_owner or not st.strong_owner) and o.due == st.due \
-                        and o.due is not None and self.same(o, st) and len(o.words & st.words) >= 2:
+                if o.owner != st.owner and not o.strong_owner and not st.strong_owner and o.due == st.due \
+                        and o.due is not None and o.text.split()[0].lower() == st.text.split()[0].lower():
                     target = o
                     if not o.strong_owner and st.strong_owner:
                         o.owner, o.strong_owner = st.owner, True
@@ -835,11 +859,19 @@ class _Extractor:
             if st.turn == target.turn and not st.vague and not target.vague and st.text not in target.text:
                 joined = f"{target.text}; {st.text[:1].lower()}{st.text[1:]}"
                 target.text = joined if len(joined) <= 200 else target.text
-            elif len(st.words) >= len(target.words) and not st.vague or target.vague and not st.vague:
+            elif (len(st.words) >= len(_content(target.text, self.ctx.call_date)) - (1 if st.recap else 0)) \
+                    and not st.vague or target.vague and not st.vague:
                 target.text = st.text
                 target.vague = False
             target.words |= st.words
             target.turn = max(target.turn, st.turn)
+        for st in [x for x in out if x.attach]:
+            host = next((o for o in out if o is not st and o.owner == st.owner and o.words & st.attach
+                         and (o.due is None or st.due is None or o.due == st.due)), None)
+            if host is not None:
+                host.units.extend(x for x in st.units if x not in host.units)
+                host.mentions += 1
+                out.remove(st)
         return out
 
 
