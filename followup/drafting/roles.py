@@ -117,7 +117,7 @@ TITLE_ALIASES = [
 ]
 
 # -- cues ---------------------------------------------------------------------------------------------
-WHO = (rf"(?P<who>(?:(?:our|the|my|their)\s{TITLE_PHRASE},?\s)?{NAME}|(?:our|the|my|their)\s{TITLE_PHRASE}|"
+WHO = (rf"(?P<who>(?:(?:our|the|my|their|your)\s{TITLE_PHRASE},?\s)?{NAME}|(?:our|the|my|their|your)\s{TITLE_PHRASE}|"
        rf"him|her|me|myself)")
 MONEY_OBJECT = (r"(?:this|it|that|the (?:contract|deal|order form|agreement|po|purchase order|paperwork|budget|spend|purchase|"
                 r"investment|cheque|check|invoice|renewal|offer|proposal)|anything|everything|all (?:contracts|purchases|spend)|"
@@ -144,13 +144,20 @@ CUES = [
     _c(r"\b(?:own|owns|hold|holds|control|controls|manage|manages|have|has|sit on|sits on)\s+(?:the|this|our|that)\s+"
        r"(?:\w+\s)?budget\b", "Economic Buyer"),
     _c(r"\bbudget\s+(?:holder|owner)\b", "Economic Buyer"),
+    _c(r"\b(?:be|am|'m|is|'s)\s+the\s+one\s+(?:signing|approving|who(?:'ll| will)?\s+(?:sign|signs|approve|approves))\b",
+       "Economic Buyer"),
+    _c(r"\b(?:is|'s|am|'m|are|'re)\s+(?:the|our|your)\s+(?:main\s+|final\s+|ultimate\s+)?(?:economic buyer|budget holder|budget "
+       r"owner|signatory|approver)\b", "Economic Buyer"),
+    _c(r"(?i:\b(?:sign-?off|approval|signature|authori[sz]ation|green light)\s+from)\s+" + WHO, "Economic Buyer", kind="who"),
+    _c(r"(?i:\bthe\s+(?:economic buyer|budget holder|budget owner|signatory|approver)\s+(?:is|will be|would be))\s+" + WHO,
+       "Economic Buyer", kind="who"),
     _c(rf"\b(?:sign|signs|signed|signing|approve|approves|approved|sign off|signs off|signed off|authori[sz]e|authori[sz]es)\s+"
        rf"{MONEY_OBJECT}", "Economic Buyer"),
     _c(r"\b(?:signs|signs off|signed off)\b(?=\s*(?:[,.;!?]|$)|\s+(?:as|together|for us|internally|on (?:our|their) side)\b)",
        "Economic Buyer"),
     _c(r"(?i:\b(?:it's|it is|it'll be|it will be|that's|that is)\s+(?:still\s+|always\s+)?)" + WHO +
        r"(?i:\s+who\s+(?:signs|approves|signs off|holds the budget))", "Economic Buyer", kind="who"),
-    _c(r"(?i:\b(?:don't|do not|doesn't|does not|can't|cannot)\s+(?:sign|approve)\b[^.]{0,40}?,\s*)" + WHO + r"(?i:\s+does)\b",
+    _c(r"(?i:\b(?:don't|do not|doesn't|does not|can't|cannot)\s+(?:sign|approve)\b[^.]{0,40}?,\s*)" + WHO + r"(?i:\s+(?:does|can|will|do))\b",
        "Economic Buyer", kind="who", negatable=False),
     _c(r"\b(?:have|has|hold|holds)\s+(?:the\s+)?(?:final\s+)?(?:signature|sign-?off|budget approval|signing authority|"
        r"spending authority|purse strings)\b", "Economic Buyer"),
@@ -172,7 +179,10 @@ CUES = [
     _c(r"\bsponsor(?:ing|s)?\s+(?:this|the)\s+(?:project|initiative|programme|program|deal)\b", "Executive Sponsor"),
     # Decision Maker
     _c(r"\b(?:make|makes|making|take|takes)\s+the\s+(?:final\s+)?(?:decision|call)\b", "Decision Maker"),
-    _c(r"\b(?:have|has)\s+the\s+(?:final|last)\s+(?:say|word|call|decision)\b", "Decision Maker"),
+    _c(r"\b(?:have|has)\s+(?:the\s+)?(?:final|last)\s+(?:say|word|call|decision)\b", "Decision Maker"),
+    _c(r"\b(?:is|'s|am|'m|are|'re)\s+(?:the|our|your)\s+(?:main\s+|final\s+|ultimate\s+)?decision[- ]?maker\b", "Decision Maker"),
+    _c(r"(?i:\bthe\s+(?:final\s+)?decision[- ]?maker\s+(?:is|will be|would be))\s+" + WHO, "Decision Maker", kind="who"),
+    _c(WHO + r"(?:'s|’s)(?i:\s+(?:call|decision|final say))\b", "Decision Maker", kind="who"),
     _c(r"\b(?:decides|decide on|decides on)\b", "Decision Maker"),
     _c(r"\b(?:own|owns)\s+the\s+(?:\w+\s)?(?:selection|decision)\b", "Decision Maker"),
     _c(r"\b(?:that|it|this)(?:'s| is)\s+(?P<who>my|his|her)\s+(?:decision|call)\b", "Decision Maker", kind="possessive"),
@@ -186,6 +196,8 @@ CUES = [
        r"(?:the\s+)?(?:architecture|technical|integration|design|infrastructure|network|platform|data model)\b", "Technical Buyer"),
     _c(r"(?i:\bnothing goes\s+(?:on|into|onto|in|to)\b[^.]*\bwithout)\s+" + WHO, "Technical Buyer", kind="who"),
     _c(r"\btechnical\s+(?:evaluation|review|validation|assessment|sign-?off)\b", "Technical Buyer", strength=2),
+    _c(r"\b(?:is|'s|am|'m)\s+(?:the|our|your)\s+(?:main\s+|lead\s+)?(?:technical|IT|tech)\s+(?:contact|lead|owner|point of contact|"
+       r"decision[- ]?maker|buyer)\b", "Technical Buyer"),
     _c(WHO + r"(?:'s|’s)(?i:\s+team\s+(?:has\s+|have\s+)?(?:reviewed|validated|approved|signed off)\s+the\s+(?:architecture|design|integration))",
        "Technical Buyer", kind="who"),
     # Evaluator
@@ -204,6 +216,8 @@ CUES = [
        r"(?:talking to|speaking to|speaking with|talking with|looking at)\s+(?:two|three|four|five|several|a few|other|multiple)"
        r"(?:\s+or\s+\w+)?\s+(?:other\s+)?(?:vendors|providers|suppliers|tools))\b", "Evaluator", allow_we=True),
     _c(r"\bsuccess criteria\b", "Evaluator", strength=2),
+    _c(r"\b(?:will|'ll|is going to|are going to|to|would)\s+(?:test|evaluate|trial|pilot|assess|try out)\s+(?:it|the (?:tool|"
+       r"product|platform|solution|software|system|sandbox))\b", "Evaluator", strength=2),
     _c(r"(?i:\b(?:pilot|evaluation|poc|proof of concept|trial|test)\b[^.]{0,40}\bwith)\s+" + WHO + r"(?:'s|’s)\s+team",
        "Evaluator", strength=2, kind="who"),
     _c(WHO + r"(?:(?:'s|’s)|\s+and\s+(?:his|her|their))(?i:\s+team\b[^.]{0,60}\b(?:pilot|evaluation|poc|proof of concept|trial|"
@@ -225,8 +239,8 @@ INTRO = re.compile(r"\b(?:I've got|I have got|I have|I've brought|I brought|join
 NEGATION = re.compile(r"\b(?:not|never|no longer|no one|nobody|cannot)\b|n't\b", re.I)
 CLAUSE_SPLIT = re.compile(r"[,;:—–]|\b(?:but|because|although|though|while|whereas|so that)\b", re.I)
 THRESHOLD = re.compile(r"\b(?:anything|everything|all|over|above|more than|beyond|any)\b", re.I)
-APPOSITIVE = re.compile(rf"(?P<name>{NAME}),\s+(?:(?:he|she)(?:'s| is)\s+)?(?:our|the|my|their)\s+(?P<title>{TITLE_PHRASE})(?=[,.;]|\s+(?:and|who|signs|is|has|will|makes|owns|holds|decides|approves))")
-TITLE_THEN_NAME = re.compile(rf"\b(?i:our|the|my|their)\s+(?P<title>{TITLE_PHRASE}),?\s+(?P<name>{NAME})\b")
+APPOSITIVE = re.compile(rf"(?P<name>{NAME}),\s+(?:(?:he|she)(?:'s| is)\s+)?(?:our|the|my|their|your)\s+(?P<title>{TITLE_PHRASE})(?=[,.;]|\s+(?:and|who|signs|is|has|will|makes|owns|holds|decides|approves))")
+TITLE_THEN_NAME = re.compile(rf"\b(?i:our|the|my|their|your)\s+(?P<title>{TITLE_PHRASE}),?\s+(?P<name>{NAME})\b")
 NEW_TITLE = re.compile(rf"\b(?i:a|an|our|the)\s+(?i:new\s+|interim\s+|acting\s+)?(?P<title>{TITLE_PHRASE})\b[^,.;]{{0,40}},\s+"
                        rf"(?P<name>{NAME})(?=\s*[,.;]|\s+(?:and|who)\b|$)")
 TITLE_ONLY = re.compile(rf"\b(?i:our|my|their)\s+(?P<title>{TITLE_PHRASE})\b")
@@ -488,14 +502,18 @@ class _Reader:
             return self.speaker(unit)
         if low in {"he", "him", "his", "she", "her", "hers"}:
             return self.third_person(unit)
-        m = re.match(rf"^(?:our|the|my|their)\s+(?P<title>{TITLE_PHRASE}),?\s+(?P<name>{NAME})$", said)
+        m = re.match(rf"^(?:our|the|my|their|your)\s+(?P<title>{TITLE_PHRASE}),?\s+(?P<name>{NAME})$", said, re.I)
         if m:
             full = self.dir.resolve(m.group("name")) or self._new_name(m.group("name"))
             if full:
                 self.said_titles.setdefault(fold(full), m.group("title"))
             return full
-        m = re.match(rf"^(?:our|the|my|their)\s+(?P<title>{TITLE_PHRASE})$", said)
+        m = re.match(rf"^(?P<det>our|the|my|their|your)\s+(?P<title>{TITLE_PHRASE})$", said, re.I)
         if m:
+            vendor_speaking = self.dir.is_vendor(self.dir.spoke(unit))
+            det = m.group("det").lower()
+            if vendor_speaking and det in {"our", "my"} or not vendor_speaking and det == "your":
+                return None  # the other side's CFO
             title = m.group("title")
             return self.title_people.get(fold(title)) or self.dir.contact_for_title(title)
         return self.dir.resolve(said) or None
@@ -521,7 +539,7 @@ class _Reader:
         prefix = re.sub(r"[,\s]+$", " ", prefix)
         clause = CLAUSE_SPLIT.split(prefix)[-1]
         tokens = list(re.finditer(rf"\b(?:(?i:I(?:'m|'ll|'d|'ve)?|we|we're|we've|he|she|he's|she's|you|they|it|nobody|everyone|"
-                                  rf"someone)|(?i:our|the|my|their)\s{TITLE_PHRASE}|{NAME})\b", clause))
+                                  rf"someone)|(?i:our|the|my|their|your)\s{TITLE_PHRASE}|{NAME})\b", clause))
         negated = False
         for tok in reversed(tokens):
             word = tok.group(0)
@@ -535,7 +553,7 @@ class _Reader:
                 return self.who(low, unit), negated
             if low in {"nobody", "everyone", "someone"}:
                 return None, negated
-            if not re.match(r"^(?:our|the|my|their)\s", word, re.I):
+            if not re.match(r"^(?:our|the|my|their|your)\s", word, re.I):
                 word = clean_name(word)
                 if not word:
                     continue
@@ -551,6 +569,8 @@ class _Reader:
             previous = u
         for u in self.dir.units:  # pass 2: cues, in call order (pronouns refer back to people named before)
             self._mentions(u)
+            if u.sentence.rstrip().endswith("?"):
+                continue  # a question is not a statement about who decides
             for cue in CUES:
                 for m in cue.pattern.finditer(u.sentence):
                     if cue.kind == "subject":
@@ -566,6 +586,8 @@ class _Reader:
                             continue
                         full = self.who(m.group("who"), u)
                     role = cue.role
+                    if role == "Evaluator" and re.search(r"\b(?:technical|architecture|integration)\b", m.group(0), re.I):
+                        role = "Technical Buyer"
                     if role == "Evaluator" and full and not SECURITY.search(u.sentence):
                         title = self._title(full)
                         if title and TECHNICAL_TITLE.search(title) and not SECURITY.search(title):

@@ -134,3 +134,27 @@ def test_evidence_never_quotes_contact_details():
         "Priya Shah: Call me on 07700 900123. I own the budget for this.\n",
         [("Priya Shah", "Head of Insight")])
     assert all("07700" not in e.quote for r in roles.values() for e in r.evidence)
+
+
+def test_more_phrasings_of_authority():
+    cases = [
+        ("I'm the one who signs off on this.", "Priya Shah", "Economic Buyer"),
+        ("Ultimately it's Omar's call.", "Omar Said", "Decision Maker"),
+        ("The decision maker is Omar.", "Omar Said", "Decision Maker"),
+        ("We need sign-off from Omar before anything happens.", "Omar Said", "Economic Buyer"),
+        ("Omar is our main technical contact.", "Omar Said", "Technical Buyer"),
+        ("Omar will run the technical evaluation.", "Omar Said", "Technical Buyer"),
+        ("Omar and his team will evaluate the tool next month.", "Omar Said", "Evaluator"),
+        ("I can't sign this, Omar can.", "Omar Said", "Economic Buyer"),
+    ]
+    for line, name, role in cases:
+        roles, _ = _roles(f"Alex Moreno: Hello.\nPriya Shah: {line}\n", [("Priya Shah", "Coordinator"), ("Omar Said", "Analyst")])
+        assert roles.get(name) is not None and roles[name].role == role, (line, {n: r.role for n, r in roles.items()})
+
+
+def test_questions_and_the_vendors_own_titles_are_not_cues():
+    roles, _ = _roles(
+        "Alex Moreno: Does Omar sign off on this? I'll ask our CFO to approve the discount.\n"
+        "Priya Shah: No idea yet.\n",
+        [("Priya Shah", "Coordinator"), ("Omar Said", "Analyst"), ("Lena Fox", "Chief Financial Officer")])
+    assert roles == {}
