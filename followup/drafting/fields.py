@@ -131,8 +131,18 @@ def _amount_mentions(ctx: CallContext) -> list[tuple[Unit, float, bool, bool]]:
             if re.search(r"\b(competitor|another (?:vendor|provider)|quote from|came in at|quoted (?:us|me|him|her|them)|they offered|offered)\b", prev, re.I) \
                     and not re.search(r"\b(?:our|we|we'll|we can|I can|I'll|you)\b", s, re.I):
                 continue  # "They came in at one fifty. One fifty-two, actually, $152K."
+            if NEGATED_MONEY.search(clause) or BUYER_ASK.search(s):
+                continue  # "I can't get to ninety-five thousand a year", "Could you do 95K a year?"
+            if s.rstrip().endswith("?"):
+                reply = next((x for x in units[idx + 1:] if x.turn_index > u.turn_index), None)
+                if reply is None or reply.turn.speaker == u.turn.speaker or not AFFIRM.search(reply.turn.text):
+                    continue  # a figure asked about is agreed only when the other side says yes
             out.append((u, value, bool(ANNUAL.search(clause)), bool(DEAL.search(s))))
     return [m for m in out if m[1] not in superseded]
+
+
+NEGATED_MONEY = re.compile(r"\b(?:not|never|no way|cannot|can't|won't|couldn't|wouldn't|isn't|aren't|wasn't|don't)\b", re.I)
+BUYER_ASK = re.compile(r"\b(?:can|could|would|will) you (?:do|get|go|come|bring|make it|meet|match|sharpen)\b", re.I)
 
 
 def _deal_amount(ctx: CallContext) -> tuple[Unit, float, list[Unit]] | None:

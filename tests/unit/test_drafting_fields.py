@@ -247,3 +247,12 @@ def test_fields_stay_fast_on_a_long_call():
     got = {f.field for f in extract_fields(ctx, [])}
     assert time.perf_counter() - start < 1.0
     assert {"Opportunity.Amount", "Opportunity.CloseDate"} <= got
+
+
+def test_a_refused_ask_is_not_the_amount_and_a_proposed_figure_needs_a_yes():
+    refused = ("Leo Brandt: The proposal is at ninety thousand a year.\n"
+               "Owen Hart: Could you do seventy-five thousand a year?\n"
+               "Leo Brandt: I can't get to seventy-five thousand a year, I'm afraid.\n")
+    assert value(refused, "Amount") == 90000
+    assert value("Leo Brandt: Shall we say eighty-two thousand a year?\nOwen Hart: Yes, eighty-two works.\n", "Amount") == 82000
+    assert value("Leo Brandt: Shall we say eighty-two thousand a year?\nOwen Hart: Let me think about it.\n", "Amount") is None
