@@ -14,6 +14,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
+from functools import lru_cache
 
 MONTHS = {m.lower(): i for i, m in enumerate(calendar.month_name) if m}
 MONTHS.update({m.lower(): i for i, m in enumerate(calendar.month_abbr) if m})
@@ -134,8 +135,20 @@ def find_dates(text: str, call_date: dt.date) -> list[tuple[dt.date, str]]:
     return [(d, phrase) for _, _, d, phrase in find_date_spans(text, call_date)]
 
 
+# cheap pre-check: text with none of these cannot hold a date phrase
+DATE_HINT = re.compile(r"\d|day|week|month|tomorrow|tonight|eod|cob|close of|fortnight|quarter|mid|end of|call|minute|hour|"
+                       r"jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|first|second|third|th\b|afternoon|evening")
+
+
 def find_date_spans(text: str, call_date: dt.date) -> list[tuple[int, int, dt.date, str]]:
     """Like ``find_dates`` with the character span of each phrase: (start, end, date, phrase)."""
+    if not DATE_HINT.search(text.lower()):
+        return []
+    return list(_find_date_spans(text, call_date))
+
+
+@lru_cache(maxsize=8192)
+def _find_date_spans(text: str, call_date: dt.date) -> tuple[tuple[int, int, dt.date, str], ...]:
     found: list[tuple[int, int, dt.date, str]] = []
     taken: list[tuple[int, int]] = []
     for pattern, kind in PATTERNS:
@@ -154,7 +167,7 @@ def find_date_spans(text: str, call_date: dt.date) -> list[tuple[int, int, dt.da
                 and RESTATE.fullmatch(text[end:nxt[0]])):
             continue  # "next Wednesday, the first of July": the explicit restatement wins
         out.append((start, end, value, phrase))
-    return out
+    return tuple(out)
 
 
 def _resolve(kind: str, m: re.Match, base: dt.date) -> dt.date | None:

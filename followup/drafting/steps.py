@@ -105,7 +105,7 @@ COMMIT = re.compile(
     r"(?P<adv>(?:\s+(?:also|just|then|definitely|still|quickly|probably|happily|gladly|both|all|personally|"
     r"first|now|actually|certainly|absolutely|of course|right away|immediately|now|too|go ahead and|go and|try to|"
     r"try and|make sure to|be sure to|look to|aim to|hopefully|probably|bench|load|smoke)){0,3})"
-    r"\s+(?P<verb>[a-z]+(?:-[a-z]+)?)\b")
+    r"\s+(?!(?:we|you|he|she|they|it|i|and|or|but|so|then)\b)(?P<verb>[a-z]+(?:-[a-z]+)?)\b")
 LET_ME = re.compile(r"\b(?:let me|let us|allow me to)\s+(?P<verb>[a-z]+(?:-[a-z]+)?)\b", re.I)
 LETS_MEET = re.compile(r"\b(?:let['’]s|let us|shall we|we should|we['’]ll|we will|we can)\s+(?:also\s+)?"
                        r"(?P<verb>meet|book|schedule|pencil|put|set up|catch up|reconvene|regroup|talk|speak|reconnect|"
@@ -569,7 +569,7 @@ class _Extractor:
             base = self.valid_verb(verb, rest)
             if not base:
                 continue
-            if PRECEDER.search(s[:m.start()]):
+            if PRECEDER.search(s[max(0, m.start() - 24):m.start()]):
                 continue  # "if you send it", "when you run the capture", "because I will share": not a promise
             modal_l = modal.strip().lower().replace("’", "'")
             sl = subj.lower()
@@ -880,7 +880,7 @@ COMMIT_AT = re.compile(r"(?=" + COMMIT.pattern + ")")
 
 def _overlapping(sentence: str):
     """Every commitment-shaped match, also those starting inside another ("Then we'll ...")."""
-    return COMMIT_AT.finditer(sentence)
+    return COMMIT.finditer(sentence)
 
 
 def _content(text: str, call_date: dt.date) -> set[str]:
