@@ -211,7 +211,8 @@ NEGATED = re.compile(r"\b(not|n't|no way|never|won't|can't|cannot|unlikely|too l
 CONDITIONAL = re.compile(r"^\W*(?:and\s+|but\s+|so\s+)?(?:if|once|as soon as|when|unless|assuming|provided)\b", re.I)
 KEEP = re.compile(r"\b(stays? (?:at|where|as)|leave it (?:where|as|at)|don't move it|do not move it|keep (?:it|the date) (?:at|where|as))\b", re.I)
 AFFIRM = re.compile(r"^\W*(yes|yeah|yep|yup|correct|exactly|right|perfect|that works|works for me|sounds good|fine|agreed|ok|okay|sure|grand)\b", re.I)
-CLAUSE = re.compile(r"[^,;:—–]+")
+CLAUSE = re.compile(r"(?:[^,;:—–\s]|\s(?!(?:so|but|because|while|and then|so that)\s))+", re.I)
+REJECT = re.compile(r"^\W*(?:no\b|nope|let's not|not\b|that won't|that wouldn't|i don't think|unlikely|too (?:early|soon|tight)|that's too)", re.I)
 
 
 def _month_date(base: dt.date, month: int, day: int | None) -> dt.date | None:
@@ -298,8 +299,19 @@ def _clause_at(sentence: str, pos: int) -> str:
 
 
 def _close_candidates(ctx: CallContext) -> list[tuple[Unit, dt.date, bool]]:
-    """(unit, date, hedged) for every statement of the expected signature date, in call order."""
-    return _memo(ctx, "close_candidates", lambda: _find_close_candidates(ctx))
+    """(unit, date, hedged) for every statement of the expected signature date, in call order; a date
+    the other side turns down at once ("I'll put the 28th." - "Let's not.") is dropped."""
+    def compute():
+        found = _find_close_candidates(ctx)
+        kept = []
+        for u, value, hedged in found:
+            reply = next((x for x in ctx.units if x.turn_index > u.turn_index), None)
+            if value is not None and reply is not None and reply.turn.speaker != u.turn.speaker and REJECT.search(reply.turn.text) \
+                    and not any(x.turn_index == reply.turn_index and v == value for x, v, _ in found):
+                continue
+            kept.append((u, value, hedged))
+        return kept
+    return _memo(ctx, "close_candidates", compute)
 
 
 def _find_close_candidates(ctx: CallContext) -> list[tuple[Unit, dt.date, bool]]:

@@ -256,3 +256,13 @@ def test_a_refused_ask_is_not_the_amount_and_a_proposed_figure_needs_a_yes():
     assert value(refused, "Amount") == 90000
     assert value("Leo Brandt: Shall we say eighty-two thousand a year?\nOwen Hart: Yes, eighty-two works.\n", "Amount") == 82000
     assert value("Leo Brandt: Shall we say eighty-two thousand a year?\nOwen Hart: Let me think about it.\n", "Amount") is None
+
+
+def test_a_close_date_turned_down_at_once_is_dropped():
+    text = ("Leo Brandt: I'll put the 28th of February as the close date.\n"
+            "Owen Hart: Let's not, the earliest would be mid-March.\n")
+    assert value(text, "CloseDate") is None
+
+
+def test_signature_date_is_kept_apart_from_a_start_date_in_the_same_sentence():
+    assert value("Owen Hart: We need it signed by Friday so we can start Monday.\n", "CloseDate") == dt.date(2027, 2, 12)
