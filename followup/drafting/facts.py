@@ -66,7 +66,11 @@ OBJECTIONS = [
     ("timing", re.compile(r"\b(not (?:realistic|going to happen|happening)|too late|not before|won't be before|"
                           r"can't (?:get it signed|sign) before|no way|timeline(?:s)? (?:is|are) long|takes time|slow|"
                           r"will not give you a (?:signature )?date|can't tell you a date|won't commit to a date|"
-                          r"not promising|it moves again|might slip|slip into|pushed back|delay\w*)\b", re.I)),
+                          r"not promising|it moves again|might slip|slip into|pushed back|delay\w*|"
+                          r"(?:won't|will not|can't|cannot) sign\b[^.]{0,40}\bbefore)\b", re.I)),
+    ("competition", re.compile(r"\b((?:another|other|a different|a cheaper) (?:vendor|provider|supplier)s?|competitors?|"
+                               r"the incumbent|framework agreement with|they (?:came in|offered|quoted)\b[^.]{0,40}\b(?:lower|cheaper|less))\b",
+                               re.I)),
     ("legal", re.compile(r"\b(liability cap|liability|indemnit\w+|redlines?|breach notification|our own paper|our paper|"
                          r"don't sign vendor|MSA|BAA|master agreement|contract (?:terms|draft|review)|legal (?:review|department|"
                          r"team)|in-house legal|price increases? at renewal|non-renew\w*|offshore (?:access|clause))\b", re.I)),
@@ -103,7 +107,7 @@ PAIN = re.compile(r"\b(problem|pain|hurting|breaks|broken|lose days|manual\w*|sp
                   r"none of them agree|falling over|out of date|stale|by hand|copy(?:ing)? it|chasing)\b", re.I)
 CRITERIA = re.compile(r"\b(showstopper|deal-?breaker|hard line|hard requirement|non-negotiable|must (?:have|be|stay|support)|"
                       r"has to (?:stay|be|go|support|run)|have to be able to|need to be able to|needs? to (?:stay|be|support|run)|"
-                      r"requirement|criteria|that is success|that's success|what matters|most important|the key thing|"
+                      r"(?:is|are|that's) (?:a |our )?(?:hard |key |main )?requirements?|criteria (?:is|are)|that is success|that's success|what matters|most important|the key thing|"
                       r"won't accept|will not accept|only if|no inbound|outbound only|want evidence|I want to see)\b", re.I)
 PROCESS = re.compile(r"\b(board|committee|architecture board|steering|tender|call for tender|direct award|approval process|"
                      r"sign-?off|goes to|go to (?:him|her|the)|needs? (?:\w+'s )?(?:signature|approval)|DPIA|works council|"
@@ -201,7 +205,7 @@ class _Facts:
         out = []
         for kind, rx in OBJECTIONS:
             hits = [s for s in self.said if s.buyer and rx.search(s.unit.sentence) and
-                    (kind in {"works_council", "status_quo", "budget"} or CONCERN.search(s.unit.sentence))]
+                    (kind in {"works_council", "status_quo", "budget", "competition"} or CONCERN.search(s.unit.sentence))]
             if kind == "price":
                 hits = [s for s in hits if not HYPOTHETICAL.search(s.unit.sentence) or "budget" in s.unit.sentence.lower()]
             if hits:
@@ -242,6 +246,10 @@ def extract_facts(ctx: CallContext, roles: list[ExtractedRole] | None = None,
     roles = roles or []
     competitors = f.competitors()
     objections = f.objections()
+    if competitors and not any(o.kind == "competition" for o in objections):
+        said = [s for s in f.said if s.buyer and any(e.quote == s.unit.sentence for c in competitors for e in c.evidence)]
+        if said:
+            objections.append(f.finding("competition", _trim(said[0].unit.sentence), said))
     objection_quotes = {e.quote for o in objections if o.kind in {"price", "budget"} for e in o.evidence}
     pain = f.sentences("pain", PAIN, extra=lambda s: s not in objection_quotes and not HYPOTHETICAL.search(s)
                        and not s.rstrip().endswith("?"))

@@ -18,6 +18,7 @@ Strength: explicit cue 3, weaker cue 2, title prior 1; the strongest wins, then 
 """
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -268,6 +269,7 @@ def call_units(ctx: CallContext) -> list[Unit]:
     return units
 
 
+@functools.lru_cache(maxsize=4096)
 def has_contact_details(text: str) -> bool:
     """A sentence with a phone number, email or street address is never used as evidence."""
     return bool(detect(text, entities=("EMAIL", "PHONE", "ADDRESS")))
@@ -733,7 +735,7 @@ def extract_roles(ctx: CallContext) -> list[ExtractedRole]:
         name = person.name if person else key
         contact = d.contact(name)
         best = _best(cs)
-        same = [c for c in cs if c.role == best.role]
+        same = [c for c in cs if c.role == best.role and (c.strength >= 2 or best.strength == 1)]
         agree = len({(c.unit.turn_index, c.unit.turn.speaker) for c in same}) > 1
         prior = _prior(contact.Title if contact else reader.said_titles.get(key))
         certainty = "explicit" if best.strength >= 3 else "inferred"
