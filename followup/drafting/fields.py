@@ -55,7 +55,7 @@ NOT_DEAL_AMOUNT = re.compile(
     r"\b(anything (?:above|over|under|below)|above|below|typically|somewhere|depends on|range|between|up to|"
     r"free first year|they offered|offered (?:us|him|her|them|me)|compared to|list price|another (?:vendor|provider|supplier|tool)|"
     r"competitor|quote from|came in at|quoted (?:us|me|him|her|them)|their (?:price|quote|offer|number|pricing)|came back (?:last \w+ )?with|threshold|approval limit|sign (?:off )?(?:myself|on my own)|tender|one-time|one off|one-off|"
-    r"previous tool|last tool|current (?:provider|vendor|supplier|tool|solution|platform)|incumbent|budget freeze|budget|envelope|we paid|paid|spend|spent|spending|saving|savings|save|revenue|roi)\b", re.I)
+    r"previous tool|last tool|current (?:provider|vendor|supplier|tool|solution|platform)|incumbent|starts? at|starting (?:at|from)|entry[- ]level|smallest package|tier (?:is|costs|would be)|costs? us|we pay|we're paying|we are paying|we currently pay|budget freeze|budget|envelope|we paid|paid|spend|spent|spending|saving|savings|save|revenue|roi)\b", re.I)
 # Checked on the clause around the figure only: "45 a user a month for 120 users, so 64.8K a year".
 UNIT_OR_TOTAL = re.compile(
     r"\b(one-time|one time|one off|one-off|setup|set-up|(?:implementation|integration|onboarding|services|setup|set-up|installation) fee|(?:with|plus|including|incl\.?) (?:the )?onboarding|total|in total|"
@@ -439,6 +439,8 @@ NOT_STAGE = re.compile(r"\b(not a quote|not in the proposal|if you (?:send|get)|
 STAGE_GATE = re.compile(r"sign|proposal|quote|offer|order form|pricing|contract|agreement|msa|legal|counsel|lawyer|redline|negotiat|"
                         r"counter|floor|can you|went|going|go with|chose|decided|selected|chosen|move|moving|docusign|meet|final", re.I)
 REQUEST = re.compile(r"^\W*(?:so\s+|and\s+)?(?:can|could|would|will) you\b", re.I)
+LATER = re.compile(r"\b(once|as soon as|unless|assuming|when (?:we|you|it|they)|after (?:we|you|the|our|your|it)|until|down the line|later on|eventually)\b", re.I)
+GENERIC = re.compile(r"\b(any (?:contract|agreement|proposal|quote)|at some point|usually|typically|always|in general|normally|every (?:contract|vendor))\b", re.I)
 PENDING = re.compile(r"\b(once|as soon as|when|after|before|if|until|unless|assuming|by the time|ready)\b", re.I)
 PAST_OR_OTHER = re.compile(r"\b(last (?:year|time|month|round)|previous(?:ly)?|in the past|ago|used to|back then|for (?:the|our) (?:old|previous|last))\b", re.I)
 
@@ -465,6 +467,8 @@ def stage(ctx: CallContext) -> list[ExtractedField]:
                 continue
             if value == "Closed Lost" and PAST_OR_OTHER.search(s):
                 continue
+            if value in ("Proposal/Price Quote", "Negotiation/Review") and (LATER.search(s) or GENERIC.search(s)):
+                continue  # "a proposal once we've done the workshop", "legal will review any contract eventually"
             if s.rstrip().endswith("?") and value != "Proposal/Price Quote":
                 continue
             if value != "Closed Lost" and STAGES.index(value) <= current:

@@ -266,3 +266,17 @@ def test_a_close_date_turned_down_at_once_is_dropped():
 
 def test_signature_date_is_kept_apart_from_a_start_date_in_the_same_sentence():
     assert value("Owen Hart: We need it signed by Friday so we can start Monday.\n", "CloseDate") == dt.date(2027, 2, 12)
+
+
+def test_spend_on_other_tools_and_catalogue_prices_are_not_the_amount():
+    for text in ("Owen Hart: We pay ninety thousand a year for the current BI licences.\n",
+                 "Owen Hart: The old platform costs us two hundred thousand a year.\n",
+                 "Leo Brandt: Our smallest package starts at thirty thousand a year.\n",
+                 "Leo Brandt: For a fleet your size we usually see fifty to sixty thousand a year.\n"):
+        assert value(text, "Amount") is None, text
+
+
+def test_generic_or_later_contract_talk_is_no_stage_change():
+    for text in ("Owen Hart: Our legal team will need to review any contract eventually, that's standard.\n",
+                 "Leo Brandt: Happy to put together a proposal once we've done the workshop.\n"):
+        assert value(text, "StageName") is None, text
