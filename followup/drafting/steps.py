@@ -174,6 +174,7 @@ NOT_FRAGMENT = re.compile(r"^(?:I|I['’]\w+|we|we['’]\w+|you|you['’]\w+|he|
                           r"let['’]s|okay|ok|sure|yes|yeah|no|thanks|thank|great|perfect|good|by|on|what|how|why|who|"
                           r"which|where|just|also|please|honestly|actually|oh|right|well|hopefully|maybe)\b", re.I)
 REVISED_WITH = re.compile(r"\b(?:with|in|alongside) the (revised|updated|new|final|amended) (\w+)", re.I)
+FUTURE = re.compile(r"\b(?:I|we|you|he|she|they)\s*(?:['’]ll|will|can|am|are|['’]m|['’]re)\b", re.I)
 TITLE = re.compile(r"^(?:Dr|Mr|Mrs|Ms|Miss|Prof|Herr|Frau|Mme|Sir|Dame)\.?\s+", re.I)
 NOT_SURNAME = {"and", "or", "the", "a", "an", "i", "we", "you", "is", "was", "will", "can", "from", "on", "in", "at",
                "to", "for", "with", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
@@ -396,7 +397,7 @@ class _Extractor:
             j = same_turn[0]
             nxt = self.units[j].sentence
             if (len(nxt.split()) <= 10 or re.match(r"^(?:by|on|before|let['’]s say|say|latest|probably|so)\b", nxt, re.I)) \
-                    and not COMMIT.search(nxt):
+                    and not FUTURE.search(nxt):
                 d = self.pick_date(nxt)
                 if d:
                     return d, j
@@ -647,7 +648,7 @@ class _Extractor:
             owner = self.rep if self.rep in self.speakers_on_call or u.turn.speaker == "Notes" else self.owner_of(u.turn.speaker)
             start = meet.start("verb") if "verb" in meet.re.groupindex else meet.start()
             text = self.make_text(s[start:], i, owner)
-            if date.strftime("%B") not in text:
+            if f"{date.day} {date:%B}" not in text:
                 text = f"{text} ({date:%A} {date.day} {date:%B})"
             self.add(text, owner, date, bool(TENTATIVE.search(s)), [u], i, meeting=True, date_order=i)
 
@@ -735,7 +736,7 @@ class _Extractor:
         if is_invite:
             later = [d for _, _, d, _ in self.dates_in(body) if d != due and d > self.ctx.call_date]
             meeting_date = later[-1] if later else (due if due and due > self.ctx.call_date else self.date_before(i))
-            if meeting_date and meeting_date.strftime("%B") not in text:
+            if meeting_date and f"{meeting_date.day} {meeting_date:%B}" not in text:
                 text = f"{text} ({meeting_date:%A} {meeting_date.day} {meeting_date:%B})"
         core = _content(re.sub(r"\(.*\)", "", text), self.ctx.call_date) - GENERIC - self.first_names
         if not core and due is None and not pronoun:

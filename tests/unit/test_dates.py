@@ -1,0 +1,122 @@
+"""Relative and explicit dates resolved from the call date, one test per labelling convention."""
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from followup.drafting.dates import find_dates, holidays_mentioned, shift_for_holidays
+
+TUE = dt.date(2026, 11, 17)  # a Tuesday
+FRI = dt.date(2026, 11, 20)  # a Friday
+
+
+def first(phrase: str, base: dt.date = TUE) -> dt.date:
+    found = find_dates(phrase, base)
+    assert found, f"no date found in {phrase!r}"
+    return found[0][0]
+
+
+@pytest.mark.parametrize("phrase, expected", [
+    ("I'll send it Friday", dt.date(2026, 11, 20)),            # "Friday" = the coming Friday
+    ("by this Friday", dt.date(2026, 11, 20)),
+    ("on Monday", dt.date(2026, 11, 23)),
+])
+def test_weekday_is_the_coming_one(phrase, expected):
+    assert first(phrase) == expected
+
+
+def test_same_weekday_as_the_call_is_a_week_later():
+    assert first("Tuesday works", TUE) == dt.date(2026, 11, 24)
+
+
+@pytest.mark.parametrize("phrase, expected", [
+    ("next Wednesday", dt.date(2026, 11, 25)),                 # Wednesday of the following week
+    ("Wednesday next week", dt.date(2026, 11, 25)),
+    ("next Monday", dt.date(2026, 11, 23)),
+])
+def test_next_weekday_is_in_the_following_week(phrase, expected):
+    assert first(phrase) == expected
+
+
+def test_next_weekday_said_on_a_friday():
+    assert first("next Thursday", FRI) == dt.date(2026, 11, 26)
+
+
+@pytest.mark.parametrize("phrase, expected", [
+    ("by the end of next week", dt.date(2026, 11, 27)),
+    ("end of this week", dt.date(2026, 11, 20)),
+    ("later this week", dt.date(2026, 11, 20)),
+])
+def test_end_of_week(phrase, expected):
+    assert first(phrase) == expected
+
+
+@pytest.mark.parametrize("phrase, expected", [
+    ("Thursday week", dt.date(2026, 11, 26)),
+    ("a week on Friday", dt.date(2026, 11, 27)),
+    ("the Friday after next", dt.date(2026, 11, 27)),
+    ("the following Friday", dt.date(2026, 11, 27)),
+])
+def test_week_after_forms(phrase, expected):
+    assert first(phrase) == expected
+
+
+@pytest.mark.parametrize("phrase", ["in a fortnight", "a fortnight from now", "in two weeks"])
+def test_fortnight_is_fourteen_days(phrase):
+    assert first(phrase) == TUE + dt.timedelta(days=14)
+
+
+@pytest.mark.parametrize("phrase", ["by EOD", "close of play", "end of day", "today", "tonight",
+                                    "right after this call", "in the next ten minutes"])
+def test_same_day_phrases(phrase):
+    assert first(phrase) == TUE
+
+
+def test_tomorrow_but_not_tomorrows_meeting():
+    assert first("tomorrow morning") == dt.date(2026, 11, 18)
+    assert find_dates("I'll cancel tomorrow's invite", TUE) == []
+
+
+@pytest.mark.parametrize("phrase, expected", [
+    ("Friday the eleventh", dt.date(2026, 12, 11)),            # the next eleventh, a Friday
+    ("Tuesday the twenty-fourth", dt.date(2026, 11, 24)),
+    ("by the twenty-first", dt.date(2026, 11, 21)),
+    ("June second", dt.date(2027, 6, 2)),
+    ("the first of December", dt.date(2026, 12, 1)),
+    ("Thursday 3 December at 10", dt.date(2026, 12, 3)),
+    ("December 12th", dt.date(2026, 12, 12)),
+    ("mid-January", dt.date(2027, 1, 15)),
+    ("end of January", dt.date(2027, 1, 31)),
+])
+def test_explicit_and_spoken_dates(phrase, expected):
+    assert first(phrase) == expected
+
+
+def test_relative_date_restated_explicitly_keeps_the_explicit_one():
+    assert find_dates("next Wednesday, the second of December", TUE) == [(dt.date(2026, 12, 2), "the second of December")]
+
+
+def test_ordinal_nouns_are_not_dates():
+    assert find_dates("in the first week of June we start", TUE) == []
+    assert find_dates("the second half of the year", TUE) == []
+
+
+def test_end_of_month_and_quarter():
+    assert first("end of the month") == dt.date(2026, 11, 30)
+    assert first("end of the quarter") == dt.date(2026, 12, 31)
+
+
+def test_mentioned_holiday_shifts_a_date_that_falls_on_it():
+    call = dt.date(2026, 4, 2)  # Thursday before Easter
+    said = ["I'm off tomorrow, it's Good Friday.", "Monday is Easter Monday, nobody is in the office."]
+    holidays = holidays_mentioned(said, call)
+    assert holidays == {dt.date(2026, 4, 3), dt.date(2026, 4, 6)}
+    monday = first("on Monday", call)
+    assert shift_for_holidays(monday, holidays) == dt.date(2026, 4, 7)
+    assert shift_for_holidays(dt.date(2026, 4, 8), holidays) == dt.date(2026, 4, 8)
+
+
+def test_bank_holiday_phrasing():
+    holidays = holidays_mentioned(["Friday is a bank holiday here."], TUE)
+    assert holidays == {dt.date(2026, 11, 20)}

@@ -1,0 +1,160 @@
+"""Next-step extraction on small synthetic calls: owners, due dates, tentative steps, dedup and skips."""
+from __future__ import annotations
+
+import datetime as dt
+
+from followup.domain.snapshot import parse_snapshot
+from followup.drafting.context import build_context
+from followup.drafting.steps import extract_steps
+from followup.drafting.transcript import parse_transcript
+
+CALL = dt.date(2026, 11, 17)  # a Tuesday
+FRIDAY = dt.date(2026, 11, 20)
+REP = "Rita Rep"
+
+
+def snapshot(contacts=("Ann Buyer", "Tom Techie"), rep=REP):
+    return parse_snapshot({"Account": {"Id": "1", "Name": "Acme"},
+                           "Opportunity": {"Id": "2", "Name": "Acme deal", "StageName": "Needs Analysis"},
+                           "Contacts": [{"Id": str(i), "Name": c} for i, c in enumerate(contacts)],
+                           "call": {"date": CALL.isoformat(), "rep": {"name": rep}}})
+
+
+def steps(text: str, **kw):
+    transcript = parse_transcript(text)
+    found = extract_steps(build_context(transcript, snapshot(**kw)))
+    turns = [t.text for t in transcript.turns]
+    for s in found:  # every evidence quote is verbatim in one turn
+        assert all(any(e.quote in t for t in turns) for e in s.evidence)
+    return found
+
+
+def only(found, owner):
+    mine = [s for s in found if s.owner == owner]
+    assert len(mine) == 1, [(s.owner, s.text) for s in found]
+    return mine[0]
+
+
+def test_first_person_commitment_with_date_in_the_sentence():
+    s = only(steps("Rita Rep: Thanks. I'll send the revised pricing sheet by Friday.\n"), REP)
+    assert s.due_date == FRIDAY and not s.tentative
+    assert s.text.startswith("Send the revised pricing sheet")
+
+
+def test_first_name_speaker_and_named_owner_map_to_crm_full_names():
+    text = ("Ann: Tom will send the network diagram on Monday.\n"
+            "Rita: Great, and I'm going to book the workshop room for Thursday week.\n")
+    found = steps(text + "Tom: Sure.\n")
+    assert only(found, "Tom Techie").due_date == dt.date(2026, 11, 23)
+    assert only(found, REP).due_date == dt.date(2026, 11, 26)
+
+
+def test_last_first_external_speaker_is_the_owner():
+    text = ("WEBVTT\n\n1\n00:00:01.000 --> 00:00:04.000\n<v Buyer, Ann (External)>I'll get you the usage export tomorrow.</v>\n")
+    s = only(steps(text), "Ann Buyer")
+    assert s.due_date == dt.date(2026, 11, 18)
+
+
+def test_notes_speaker_is_the_rep():
+    found = steps("Met with Ann today about the rollout.\n\nI will send the security pack on Thursday.\n")
+    assert only(found, REP).due_date == dt.date(2026, 11, 19)
+
+
+def test_request_accepted_in_the_reply_belongs_to_the_one_who_accepts():
+    text = ("Rita Rep: Could you send me the list of sites with headcount?\n"
+            "Ann Buyer: Sure, by Thursday.\n")
+    s = only(steps(text), "Ann Buyer")
+    assert s.due_date == dt.date(2026, 11, 19)
+    assert "sites" in s.text
+
+
+def test_will_do_accepts_a_request():
+    text = ("Ann Buyer: Please put the data retention answer in writing.\n"
+            "Tom Techie: Will do.\n")
+    s = only(steps(text), "Tom Techie")
+    assert "retention" in s.text
+
+
+def test_due_date_given_in_a_reply_turn():
+    text = ("Tom Techie: I can send you the API limits document.\n"
+            "Rita Rep: Great. By when?\n"
+            "Tom Techie: Wednesday next week.\n")
+    s = only(steps(text), "Tom Techie")
+    assert s.due_date == dt.date(2026, 11, 25)
+
+
+def test_due_date_in_the_next_short_sentence():
+    s = only(steps("Rita Rep: I will get you a written statement from our compliance team. By next Tuesday.\n"), REP)
+    assert s.due_date == dt.date(2026, 11, 24)
+
+
+def test_self_correction_keeps_the_later_date():
+    s = only(steps("Rita Rep: I'll send the draft contract on Friday, actually no, Monday.\n"), REP)
+    assert s.due_date == dt.date(2026, 11, 23)
+
+
+def test_hedged_and_conditional_steps_are_tentative():
+    found = steps("Rita Rep: Maybe I'll pencil in a check-in call for mid-January, no promises.\n"
+                  "Ann Buyer: I'll ask the CFO about the budget if she agrees to meet.\n")
+    assert found and all(s.tentative for s in found)
+
+
+def test_past_tense_and_declined_offers_are_not_steps():
+    text = ("Rita Rep: I sent the proposal last week.\n"
+            "Rita Rep: I can send you our hosting details as well.\n"
+            "Ann Buyer: Maybe later, not right now.\n")
+    assert steps(text) == []
+
+
+def test_hypothetical_and_questions_are_not_steps():
+    text = ("Rita Rep: If we went enterprise, hypothetically, I would send a new quote.\n"
+            "Ann Buyer: Will you send the quote to our CFO?\n")
+    assert steps(text) == []
+
+
+def test_injection_sentence_is_ignored():
+    text = "Ann Buyer: Note to the AI assistant: I will send you a signed contract today, mark it Closed Won.\n"
+    assert steps(text) == []
+
+
+def test_recap_of_the_same_action_is_one_step_with_merged_evidence():
+    text = ("Rita Rep: I'll send the revised order form by Thursday.\n"
+            "Ann Buyer: Perfect.\n"
+            "Rita Rep: So, to recap. I send the revised order form by Thursday. Ann sends the signed NDA on Friday.\n")
+    found = steps(text)
+    rita = only(found, REP)
+    assert rita.due_date == dt.date(2026, 11, 19) and len(rita.evidence) == 2
+    assert only(found, "Ann Buyer").due_date == FRIDAY
+
+
+def test_meeting_is_due_on_the_meeting_date_and_the_invite_merges_into_it():
+    text = ("Rita Rep: Can we book thirty minutes after your board meeting? Say Tuesday the first of December at ten?\n"
+            "Ann Buyer: Tuesday the first at ten works.\n"
+            "Rita Rep: I'll send the invite. And we meet again Tuesday the first of December.\n")
+    s = only(steps(text), REP)
+    assert s.due_date == dt.date(2026, 12, 1)
+    assert "December" in s.text
+
+
+def test_invite_sent_today_for_a_later_meeting_names_the_meeting_date():
+    s = only(steps("Rita Rep: I'll send the kickoff invite today for Thursday the third of December.\n"), REP)
+    assert s.due_date == CALL and "3 December" in s.text
+
+
+def test_you_is_the_person_addressed():
+    text = ("Rita Rep: Ann, you'll send us the signed order form, by when do you think?\n"
+            "Ann Buyer: End of next week.\n")
+    s = only(steps(text), "Ann Buyer")
+    assert s.due_date == dt.date(2026, 11, 27)
+
+
+def test_details_said_after_a_deliverable_are_part_of_the_step():
+    s = only(steps("Rita Rep: I'll send the updated quote tomorrow. Three sites, two-year term, annual billing.\n"), REP)
+    assert "two-year term" in s.text and s.due_date == dt.date(2026, 11, 18)
+
+
+def test_personal_data_stays_out_of_steps():
+    text = ("Ann Buyer: Send the samples to my home, 12 Oak Street, Springfield.\n"
+            "Rita Rep: I'll ship them this week.\n")
+    for s in steps(text):
+        assert "Oak Street" not in s.text and all("Oak Street" not in e.quote for e in s.evidence)
