@@ -63,7 +63,7 @@ OBJECTIONS = [
                             r"SOC ?2|pen(?:etration)? test|data residency|residency|has to stay in|must stay in|stays? in the EU|"
                             r"GDPR|HIPAA|PHI|DPIA|data protection|privacy (?:impact|obligations|review)|HDS|certif\w+|"
                             r"subprocessors?|no inbound|orphan accounts|single sign-on)\b", re.I)),
-    ("timing", re.compile(r"\b(not (?:realistic|going to happen|happening)|too late|not before|won't be before|"
+    ("timing", re.compile(r"\b(not (?:realistic|going to happen|happening)|(?:way |much )?too late (?:now|for)|not before|won't be before|"
                           r"can't (?:get it signed|sign) before|no way|timeline(?:s)? (?:is|are) long|takes time|slow|"
                           r"will not give you a (?:signature )?date|can't tell you a date|won't commit to a date|"
                           r"not promising|it moves again|might slip|slip into|pushed back|delay\w*|"

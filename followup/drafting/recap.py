@@ -28,6 +28,8 @@ from governance.pii import detect
 
 DEFAULT_CHECKS = ("brand_tone", "claims_policy", "pii_mask")
 NOT_PEOPLE = {"notes", "unknown", "speaker"}
+EU = {"AT", "BE", "BG", "HR", "CY", "CZ", "DK", "EE", "FI", "FR", "DE", "GR", "HU", "IE", "IT", "LV", "LT", "LU", "MT", "NL", "PL",
+      "PT", "RO", "SK", "SI", "ES", "SE"}
 ROLE_WORDS = {"Economic Buyer": "budget sign-off", "Decision Maker": "decision lead", "Executive Sponsor": "executive sponsor",
               "Technical Buyer": "technical review", "Evaluator": "evaluation", "Influencer": "involved in the decision",
               "Business User": "day-to-day user"}
@@ -53,9 +55,18 @@ def scrub(text: str) -> str:
     return " ".join("".join(out).split())
 
 
-def _first(name: str) -> str:
+def _first(name: str, said: str = "") -> str:
+    """How to greet someone: the first name, unless the call addresses them by another part of their name
+    (family name first, "Lim Wei Jie" is "Wei Jie")."""
     parts = [p for p in name.split() if p.rstrip(".") not in {"Dr", "Mr", "Mrs", "Ms", "Prof"}]
-    return parts[0] if parts else name
+    if not parts:
+        return name
+    if len(parts) > 2 and said:
+        forms = [parts[0], " ".join(parts[1:])]
+        counts = [len(re.findall(rf"(?<!\w){re.escape(f)}(?!\w)", said)) for f in forms]
+        if counts[1] > counts[0]:
+            return forms[1]
+    return parts[0]
 
 
 def _join(names: list[str]) -> str:
@@ -149,7 +160,10 @@ def _subject(snapshot: CrmSnapshot) -> str:
 def _heard_lines(extraction: Extraction) -> tuple[list[str], list[str]]:
     """Objections (always kept), then optional lines: pains, what success looks like, alternatives."""
     core = []
+    named = any(finding_text(c).strip() for c in extraction.competitors)
     for o in extraction.objections:
+        if named and isinstance(o, Finding) and o.kind == "competition":
+            continue  # the alternatives line below names them, without repeating anyone's price
         text = scrub(finding_text(o)).rstrip(" .…") + "."
         if not text.strip(" ."):
             continue
@@ -192,7 +206,10 @@ def draft_recap(extraction: Extraction, snapshot: CrmSnapshot, transcript: Trans
     buyer_text = "\n".join(t.text for t in transcript.turns if t.speaker.lower() != rep_lower)
     topics = [f"{o.label} {o.value}" if isinstance(o, Finding) else str(o) for o in extraction.objections]
     topics += [finding_text(c) for c in extraction.competitors]
-    snippets = relevant_snippets(_retriever(voice), voice.snippets, topics, buyer_text, k=2)
+    snippets = relevant_snippets(_retriever(voice), voice.snippets, topics, buyer_text, k=3)
+    if (snapshot.Account.BillingCountry or "").upper() not in EU:  # an EU-hosting line is no help outside the EU
+        snippets = [s for s in snippets if not re.search(r"\bEU\b|\bEurope", s.recap_line)]
+    snippets = snippets[:2]
     heard, helping, next_steps, tentative = voice.sections[1], voice.sections[2], voice.sections[3], voice.sections[4]
     attendees, also = _attendee_lines(extraction, snapshot, people)
     core, optional = _heard_lines(extraction)
@@ -205,7 +222,8 @@ def draft_recap(extraction: Extraction, snapshot: CrmSnapshot, transcript: Trans
             t = _step_text(s)
             return _shorten(t, step_words) if step_words else t
 
-        lines = [voice.greeting.format(names=_join([_first(b) for b in buyers])), ""]
+        said = "\n".join(t.text for t in transcript.turns)
+        lines = [voice.greeting.format(names=_join([_first(b, said) for b in buyers])), ""]
         lines += [voice.thanks.format(when=_when(call_date, today if today is not None else call_date)), ""]
         who = [a if notes else re.sub(r" — [^—]+$", "", a) for a in attendees] + (also if notes else [])
         if who:
