@@ -43,7 +43,8 @@ VERBS = {
     "move", "push", "recap", "summarise", "summarize", "document", "record", "meet", "catch", "discuss",
     "install", "deploy", "configure", "enable", "open", "start", "kick", "align", "sync", "line",
     "nudge", "remind", "request", "obtain", "source", "order", "bring", "copy", "cc", "have", "do", "go", "work",
-    "courier", "dispatch", "introduce", "hold", "draw", "map", "price", "quote", "scope",
+    "courier", "dispatch", "introduce", "hold", "draw", "map", "price", "quote", "scope", "join", "attend",
+    "circle", "shoot", "drop", "ping", "fire", "pass", "chase", "coordinate", "organise", "set",
     "double", "triple", "dig", "investigate", "find", "try", "see", "think", "keep", "leave", "hold", "believe",
 }
 # Verbs that only make a step with the right complement.
@@ -89,6 +90,13 @@ NEEDS = {
     "call": re.compile(r"^call (?!it\b|this\b)", re.I),
     "hold": re.compile(r"^hold (?:the|a|some) (?:date|slot|time)", re.I),
     "talk": re.compile(r"^talk (?:to|with|through)\b", re.I),
+    "circle": re.compile(r"^circle back\b", re.I),
+    "shoot": re.compile(r"^shoot (?:you|them|him|her|over|across|an?)\b", re.I),
+    "drop": re.compile(r"^drop (?:you|them|him|her) (?:a|an)\b", re.I),
+    "fire": re.compile(r"^fire (?:off|over|across)\b", re.I),
+    "pass": re.compile(r"^pass (?:it|this|that|the|them|your|on|along)\b", re.I),
+    "join": re.compile(r"^join (?:the|us|you|a|our|that|this)\b", re.I),
+    "attend": re.compile(r"^attend (?:the|a|our|your)\b", re.I),
     "speak": re.compile(r"^speak (?:to|with)\b", re.I),
     "run": re.compile(r"^run (?:it|this|that|the|a|an|them)\b.*\b(?:by|past|through|with)\b", re.I),
     "raise": re.compile(r"^raise (?:it|this|that|the|a)\b.*\bwith\b", re.I),
@@ -98,7 +106,8 @@ NEVER = {"keep", "leave", "believe", "think", "see", "try", "summarise", "summar
 
 NAME = r"[A-ZÀ-Ý][a-zà-öø-ÿ][a-zà-öø-ÿ'’-]*"
 COMMIT = re.compile(
-    rf"(?P<subj>\b(?:I|we|We|you|You)\b|\b{NAME}(?:\s+{NAME})?(?:\s+and\s+{NAME})?)"
+    rf"(?P<subj>\b(?:I|we|We|you|You)\b|\b(?:[Oo]ur|[Mm]y) (?:[a-z]+ ){{0,2}}(?:team|department|people|colleagues?|lawyers?|"
+    rf"counsel|folks|office|group|desk)(?=\s*(?:['’]ll|will|are going to|is going to)\b)|\b{NAME}(?:\s+{NAME})?(?:\s+and\s+{NAME})?)"
     r"(?P<modal>\s*['’]ll|\s+will|\s+shall|(?:\s+(?:am|are|is)|\s*['’](?:m|re|s))\s+(?:going\s+to|gonna)|"
     r"\s+can|\s+could|\s*['’]d|\s+would|\s+(?:plan|promise|undertake)s?\s+to|"
     r"(?:\s+(?:am|are|is)|\s*['’](?:m|re|s))(?=\s+(?:also\s+|just\s+|then\s+)?[a-z]+ing\b)|\s+to(?=\s+[a-z]))?"
@@ -175,6 +184,8 @@ NOT_FRAGMENT = re.compile(r"^(?:I|I['’]\w+|we|we['’]\w+|you|you['’]\w+|he|
                           r"which|where|just|also|please|honestly|actually|oh|right|well|hopefully|maybe)\b", re.I)
 REVISED_WITH = re.compile(r"\b(?:with|in|alongside) the (revised|updated|new|final|amended) (\w+)", re.I)
 FUTURE = re.compile(r"\b(?:I|we|you|he|she|they)\s*(?:['’]ll|will|can|am|are|['’]m|['’]re)\b", re.I)
+RECORRECT = re.compile(r"^(?:actually|sorry|correction|no,? wait|wait|scratch that|oh)[,.!]?\s+(?:no,?\s+)?"
+                       r"(?:make (?:that|it)|let['’]s (?:say|make it)|I mean|rather|not \w+,?)\b", re.I)
 TITLE = re.compile(r"^(?:Dr|Mr|Mrs|Ms|Miss|Prof|Herr|Frau|Mme|Sir|Dame)\.?\s+", re.I)
 NOT_SURNAME = {"and", "or", "the", "a", "an", "i", "we", "you", "is", "was", "will", "can", "from", "on", "in", "at",
                "to", "for", "with", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
@@ -262,6 +273,8 @@ class _Extractor:
         self.first_names = {k for k in ctx.people if " " not in k}
         self.build_names()
         self.speaker_owners = {self.owner_of(sp) for sp in self.speakers_on_call}
+        self.crm_people = {c.Name for c in ctx.snapshot.Contacts} | {self.rep}
+        self.notes = ctx.transcript.format == "notes" or self.speakers_on_call == {"Notes"}
         self.first_names |= {k for k in self.canon if " " not in k}
         self.known_dates: dict[int, dt.date] = {}
 
@@ -576,7 +589,9 @@ class _Extractor:
             sl = subj.lower()
             if base == "make" and (modal_l not in ("'ll", "will") or subj.lower() != "i"):
                 continue  # only "I'll make sure ..." is a promise
-            if sl in ("i", "we"):
+            if re.match(r"(?:our|my) ", sl):
+                owner, strong, kind = speaker_owner, False, "self"
+            elif sl in ("i", "we"):
                 if not modal and verb.lower() != base:
                     continue  # "I sent": past tense
                 if modal_l in ("'d", "would", "could") and not self.dates_in(rest):
@@ -596,7 +611,8 @@ class _Extractor:
             else:
                 first = re.split(r"\s+and\s+", subj)[0]
                 owner = self.name(first)
-                if owner is None or owner not in self.speaker_owners:
+                if owner is None or owner not in self.speaker_owners and not (
+                        (self.notes or modal_l == "to") and owner in self.crm_people):
                     continue  # "the CFO will ask", "Helen will want": a prediction about someone not on the call
                 if not modal and not (verb.lower() != base and verb.lower().endswith("s")
                                       or " and " in subj and verb.lower() == base):
@@ -619,6 +635,7 @@ class _Extractor:
                 hits.append((m.start(), m.start("verb"), speaker_owner, True, "self", "let"))
         self.meeting(i, u, question)
         if not hits:
+            self.correction(i, u)
             return
         hits.sort()
         for n, (start, vstart, owner, strong, kind, modal) in enumerate(hits):
@@ -636,6 +653,17 @@ class _Extractor:
                                  in_recap, n, hedge_text)
                 if pn == 0:
                     inherited = st.due if st is not None else None
+
+    def correction(self, i: int, u: Unit) -> None:
+        """"Actually, make that Thursday." moves the date of the step this speaker just promised."""
+        if not RECORRECT.match(u.sentence):
+            return
+        d = self.pick_date(u.sentence)
+        owner = self.owner_of(u.turn.speaker)
+        prev = next((st for st in reversed(self.steps) if st.owner == owner and u.turn_index - st.turn <= 1), None)
+        if d and prev is not None:
+            prev.due, prev.date_order = d, i
+            prev.units.append(u)
 
     def meeting(self, i: int, u: Unit, question: bool) -> None:
         s = u.sentence
@@ -701,6 +729,8 @@ class _Extractor:
             return None
         if re.search(r"\b(?:I|we) can\b", s) and self.refused(u):
             return None
+        if re.match(r"(?:join|attend)\b", body.strip(), re.I) and due is None:
+            return None  # "Felix will also join": only a step when it names the meeting's date
         # "I'll put it in the offer", "in the same email", "with the rest": part of a step already said
         attach: set[str] = set()
         revised = REVISED_WITH.search(body)
@@ -800,7 +830,11 @@ class _Extractor:
             reply_text = " ".join(self.units[j].sentence for j in idxs[:2])
             if any(self.units[j] in st.units for st in self.steps for j in idxs[:2]):
                 continue  # the reply has its own "I'll ..." commitment
-            if not (ACCEPT_ONLY.search(reply.sentence) or AFFIRM.search(reply.sentence) and self.pick_date(reply_text)):
+            short_yes = AFFIRM.search(reply.sentence) and len(reply.sentence.split()) <= 5 and not REFUSE.search(reply.sentence) \
+                and len(self.turns[t + 1].text.split()) <= 12
+            date_only = WHEN_Q.search(u.sentence) and self.pick_date(reply.sentence) and len(reply.sentence.split()) <= 6
+            if not (ACCEPT_ONLY.search(reply.sentence) or AFFIRM.search(reply.sentence) and self.pick_date(reply_text)
+                    or short_yes or date_only):
                 continue
             owner = self.owner_of(reply.turn.speaker)
             due = self.pick_date(reply_text) or self.pick_date(rest)
