@@ -40,6 +40,8 @@ COMPETITOR_CUES = [
     re.compile(rf"\b(?i:compared to|compared with|versus|vs\.?|cheaper than|instead of|rather than|switch from|"
                rf"replace|replacing|migrate from|migrating from)\s+{COMPANY}"),
     re.compile(rf"\b(?i:competitor|competition|incumbent|alternative),?\s+{COMPANY}"),
+    re.compile(rf"\b(?i:pay|paying|pays|paid|use|using|uses|licen[cs]e|licen[cs]ing)\s+{COMPANY}\s+(?i:today|now|currently|at the "
+               rf"moment|for (?:this|that|it)|already)\b"),
     re.compile(rf"\b{COMPANY}(?:'s|’s)\s+(?i:price|offer|quote|number|fifty|sixty|seventy|eighty|ninety|hundred|\d)"),
 ]
 NOT_COMPANIES = {
@@ -51,7 +53,8 @@ NOT_COMPANIES = {
 
 # -- objections ---------------------------------------------------------------------------------------
 OBJECTIONS = [
-    ("price", re.compile(r"\b(too (?:high|expensive|much|steep)|expensive|pricey|tough number|hard number|hard to justify|"
+    ("price", re.compile(r"\b(too (?:high|expensive|much|steep)|expensive|pricey|(?:price|cost|quote|number) is (?:a lot |much )?"
+                         r"higher than|tough number|hard number|hard to justify|"
                          r"can't justify|number is the problem|price is the problem|above what I had in mind|more than (?:we|I) "
                          r"(?:expected|budgeted|had in mind)|over (?:our|the) budget|above (?:our|the) budget|closer to where|"
                          r"(?:cheaper|lower) (?:offer|price|quote)|budget that was approved for this is|need (?:a|some) discount|"
@@ -149,7 +152,9 @@ class _Facts:
 
     def _buyer(self, u: Unit) -> bool:
         name = self.dir.spoke(u)
-        return name.lower() not in {"notes", "unknown", "speaker"} and not self.dir.is_vendor(name) and \
+        if name.lower() == "notes":
+            return True  # free-form notes record what the buyer side said
+        return name.lower() not in {"unknown", "speaker"} and not self.dir.is_vendor(name) and \
             (self.dir.contact(name) is not None or not self._sounds_vendor(name))
 
     def _sounds_vendor(self, name: str) -> bool:

@@ -68,7 +68,8 @@ OWNER = re.compile(r"\b(CEO|chief executive|managing director|managing partner|s
                    r"founder|co-founder|president|directeur général|director general|amministratore delegato|"
                    r"general manager|commercial director)\b", re.I)
 OTHER = re.compile(r"\b(procurement|purchasing|purchaser|buyer|acheteu\w+|achats|compras|comprador\w*|einkauf\w*|acquisti|"
-                   r"sourcing|vendor management|supplier management|inkoop\w*|legal|counsel|lawyer|attorney|paralegal|"
+                   r"sourcing|vendor management|supplier management|inkoop\w*|inköp\w*|indkøb\w*|innkjøp\w*|hankinta\w*|"
+                   r"zakup\w*|legal|counsel|lawyer|attorney|paralegal|"
                    r"contracts? manager|juridique|jurist\w*|abogad\w*|avvocat\w*)\b", re.I)
 SECURITY = re.compile(r"\b(security|CISO|risk|compliance|privacy|DPO|data protection|audit|sécurité|seguridad|sicherheit|"
                       r"sicurezza|beveiliging)\b", re.I)
@@ -76,7 +77,8 @@ TECHNICAL_TITLE = re.compile(r"\b(architect\w*|engineer\w*|developer|CTO|CIO|IT|
                              r"infrastructure|platform|devops|technical|technology|systèmes? d'information|SI|sistemas|"
                              r"sistemi|informatique|informática|informatica|ingénieur|ingeniero|ingegnere|controls)\b", re.I)
 FINANCE = re.compile(r"\b(finance|financial|finanz\w*|finances|finanzas|finanza|FP&A|controlling|controller|accounting)\b", re.I)
-BUSINESS = re.compile(r"\b(operations|operational|store|stores|shop|retail|category|merchandis\w+|site|field|branch|plant|"
+BUSINESS = re.compile(r"\b(operations|operational|store|stores|shop|webshop|e-?commerce|online|retail|category|merchandis\w+|"
+                      r"customer success|support|service desk|content|site|field|branch|plant|"
                       r"production|warehouse|logistics|sales|marketing|customer service|scheduling|planning|practice manager|"
                       r"clinical|nursing|HR|human resources|people)\b", re.I)
 NON_SENIOR = re.compile(r"\b(manager|lead|supervisor|coordinator|planner|specialist|officer|administrator|analyst|"
@@ -228,6 +230,8 @@ CUES = [
        r"using|use|be using|work in|live in)\b", "Business User", strength=2),
     _c(r"\b(?:use|using|uses|be using|work in|live in)\s+it\s+(?:every day|daily|day[- ]to[- ]day|all day)\b", "Business User",
        strength=2),
+    _c(r"\b(?:the|a|our)\s+(?:main|primary|day-to-day|daily|key|power)\s+users?\b|\bruns?\s+the\s+\w+\s+day[- ]to[- ]day\b",
+       "Business User", strength=2),
     # Influencer (saying "I don't sign" also vetoes an Economic Buyer / Decision Maker title prior)
     _c(r"\b(?:don't|do not|can't|cannot|won't)\s+(?:sign|decide|approve|make the (?:final\s+)?(?:decision|call))\b", "Influencer",
        strength=1, negatable=False),

@@ -110,3 +110,24 @@ def test_recap_uses_roles_objections_and_facts_and_passes_checks():
     assert "- Maya Stern: send the revised quote" in body and "Friday 13 March" in body
     assert draft.checks == {"brand_tone": "pass", "claims_policy": "pass", "pii_mask": "pass"}
     assert draft_recap(extraction, SNAPSHOT, transcript).body == body  # deterministic
+
+
+def test_free_form_notes_give_roles_competitors_and_objections():
+    snapshot = parse_snapshot({
+        "Account": {"Id": "001N", "Name": "Gullwing Outdoor AB", "BillingCountry": "SE"},
+        "Opportunity": {"Id": "006N", "Name": "Gullwing - Storefront"},
+        "Contacts": [{"Id": "003N", "Name": "Elin Sjöberg", "Title": "E-commerce Manager", "Email": "elin@gullwing.example"},
+                     {"Id": "003O", "Name": "Anders Holm", "Title": "CTO", "Email": "anders@gullwing.example"}],
+        "call": {"date": "2026-02-02", "rep": {"name": "Ben Ortiz", "email": "ben@cartfox.example"}},
+    })
+    notes = ("Call with Elin and Anders, 2 Feb.\n\n"
+             "Elin runs the webshop day to day and will be the main user of the tool. She said the price is higher than "
+             "what they pay Shopwise today.\n\n"
+             "Anders, their CTO, owns the integration. Final sign-off sits with their CEO, Maja Ek, for anything above 200k.\n")
+    transcript = parse_transcript(notes)
+    ctx = build_context(transcript, snapshot)
+    roles = {r.name: r.role for r in extract_roles(ctx)}
+    assert roles == {"Elin Sjöberg": "Business User", "Anders Holm": "Technical Buyer", "Maja Ek": "Economic Buyer"}
+    out = extract_facts(ctx, extract_roles(ctx))
+    assert [c.value for c in out["competitors"]] == ["Shopwise"]
+    assert "price" in {o.kind for o in out["objections"]}
