@@ -88,7 +88,7 @@ OBJECTIONS = [
     ("status_quo", re.compile(r"\b(not buying anything|not a priority|happy with what we have|nothing right now|"
                               r"information-gathering|just trying to understand)\b", re.I)),
 ]
-CONCERN = re.compile(r"\b(concern\w*|worr\w+|problem|issue|risk|afraid|not thrilled|hard line|showstopper|no-go|deal-?breaker|"
+CONCERN = re.compile(r"\b(higher|expensive|concern\w*|worr\w+|problem|issue|risk|afraid|not thrilled|hard line|showstopper|no-go|deal-?breaker|"
                      r"can't|cannot|won't|don't|doesn't|not|no|never|must|has to|have to|need|needs|want|only if|strict|"
                      r"hard requirement|too|but)\b", re.I)
 
