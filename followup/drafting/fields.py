@@ -55,7 +55,7 @@ NOT_DEAL_AMOUNT = re.compile(
     r"\b(anything (?:above|over|under|below)|above|below|typically|somewhere|depends on|range|between|up to|"
     r"free first year|they offered|offered (?:us|him|her|them|me)|compared to|list price|another (?:vendor|provider|supplier|tool)|"
     r"competitor|quote from|came in at|quoted (?:us|me|him|her|them)|their (?:price|quote|offer|number|pricing)|came back (?:last \w+ )?with|threshold|approval limit|sign (?:off )?(?:myself|on my own)|tender|one-time|one off|one-off|"
-    r"previous tool|last tool|current (?:provider|vendor|supplier|tool|solution|platform)|incumbent|starts? at|starting (?:at|from)|entry[- ]level|smallest package|tier (?:is|costs|would be)|costs? us|we pay|we're paying|we are paying|we currently pay|budget freeze|budget|envelope|we paid|paid|spend|spent|spending|saving|savings|save|revenue|roi)\b", re.I)
+    r"previous tool|last tool|current (?:provider|vendor|supplier|tool|solution|platform)|incumbent|usually|normally|on average|most (?:customers|clients)|(?:customers|companies) (?:like you|your size|of your size)|starts? at|starting (?:at|from)|entry[- ]level|smallest package|tier (?:is|costs|would be)|costs? us|we pay|we're paying|we are paying|we currently pay|budget freeze|budget|envelope|we paid|paid|spend|spent|spending|saving|savings|save|revenue|roi)\b", re.I)
 # Checked on the clause around the figure only: "45 a user a month for 120 users, so 64.8K a year".
 UNIT_OR_TOTAL = re.compile(
     r"\b(one-time|one time|one off|one-off|setup|set-up|(?:implementation|integration|onboarding|services|setup|set-up|installation) fee|(?:with|plus|including|incl\.?) (?:the )?onboarding|total|in total|"
@@ -131,7 +131,7 @@ def _amount_mentions(ctx: CallContext) -> list[tuple[Unit, float, bool, bool]]:
             if re.search(r"\b(competitor|another (?:vendor|provider)|quote from|came in at|quoted (?:us|me|him|her|them)|they offered|offered)\b", prev, re.I) \
                     and not re.search(r"\b(?:our|we|we'll|we can|I can|I'll|you)\b", s, re.I):
                 continue  # "They came in at one fifty. One fifty-two, actually, $152K."
-            if NEGATED_MONEY.search(clause) or BUYER_ASK.search(s):
+            if NEGATED_MONEY.search(clause) or BUYER_ASK.search(s) or RANGE.search(s):
                 continue  # "I can't get to ninety-five thousand a year", "Could you do 95K a year?"
             if s.rstrip().endswith("?"):
                 reply = next((x for x in units[idx + 1:] if x.turn_index > u.turn_index), None)
@@ -141,6 +141,7 @@ def _amount_mentions(ctx: CallContext) -> list[tuple[Unit, float, bool, bool]]:
     return [m for m in out if m[1] not in superseded]
 
 
+RANGE = re.compile(rf"\b(?:{SUB1000})\s+(?:to|or)\s+(?:{SUB1000})\s+(?:thousand|grand|k)\b|[$€£]?\d+(?:\.\d+)?k?\s*(?:-|–|to)\s*[$€£]?\d+(?:\.\d+)?\s*(?:k\b|thousand|grand|million)", re.I)
 NEGATED_MONEY = re.compile(r"\b(?:not|never|no way|cannot|can't|won't|couldn't|wouldn't|isn't|aren't|wasn't|don't)\b", re.I)
 BUYER_ASK = re.compile(r"\b(?:can|could|would|will) you (?:do|get|go|come|bring|make it|meet|match|sharpen)\b", re.I)
 
