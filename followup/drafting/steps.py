@@ -135,7 +135,8 @@ TENTATIVE = re.compile(
     r"try to|I['’]ll try|we['’]ll try|try and|hopefully|tentative(?:ly)?|if (?:he|she|they|you|it)(?: \w+)? "
     r"(?:agree|want|like|prefer|approve|say|decide|need|wish|ha(?:s|ve) time|get a chance)s?|if (?:I|we) (?:can|find|get|have)|"
     r"if possible|if there['’]s time|when I get a chance|at some point|no guarantees?|can['’]?t guarantee|"
-    r"not sure|probably|in principle|I['’]ll see what I can do|see if|see whether|depending on|assuming (?:he|she|they))\b",
+    r"not sure|probably|in principle|I['’]ll see what I can do|see if|see whether|depending on|assuming (?:he|she|they)|"
+    r"placeholder|provisional(?:ly)?|loosely|no commitment|if (?:that|it) works)\b",
     re.I)
 TURN_HEDGE = re.compile(r"\b(?:no promises|can['’]?t promise|cannot promise|no guarantees?|can['’]?t guarantee|"
                         r"I['’]ll see what I can do|pencil)\b", re.I)
@@ -186,6 +187,8 @@ REVISED_WITH = re.compile(r"\b(?:with|in|alongside) the (revised|updated|new|fin
 FUTURE = re.compile(r"\b(?:I|we|you|he|she|they)\s*(?:['’]ll|will|can|am|are|['’]m|['’]re)\b", re.I)
 RECORRECT = re.compile(r"^(?:actually|sorry|correction|no,? wait|wait|scratch that|oh)[,.!]?\s+(?:no,?\s+)?"
                        r"(?:make (?:that|it)|let['’]s (?:say|make it)|I mean|rather|not \w+,?)\b", re.I)
+LABEL = re.compile(r"(?:(?:call|meeting|my|our|rep|internal)\s+)?(?:notes?|next steps?|action items?|actions?|to-?dos?|"
+                   r"summary|follow[- ]ups?|agenda|minutes|recap|outcomes?|decisions?)", re.I)
 TITLE = re.compile(r"^(?:Dr|Mr|Mrs|Ms|Miss|Prof|Herr|Frau|Mme|Sir|Dame)\.?\s+", re.I)
 NOT_SURNAME = {"and", "or", "the", "a", "an", "i", "we", "you", "is", "was", "will", "can", "from", "on", "in", "at",
                "to", "for", "with", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
@@ -270,11 +273,12 @@ class _Extractor:
             self.by_turn.setdefault(u.turn_index, []).append(i)
         self.recap_turns = {t for t, idxs in self.by_turn.items() if any(RECAP.search(self.units[j].sentence) for j in idxs)}
         self.steps: list[_Step] = []
+        self.before_hedged = False
         self.first_names = {k for k in ctx.people if " " not in k}
         self.build_names()
         self.speaker_owners = {self.owner_of(sp) for sp in self.speakers_on_call}
         self.crm_people = {c.Name for c in ctx.snapshot.Contacts} | {self.rep}
-        self.notes = ctx.transcript.format == "notes" or self.speakers_on_call == {"Notes"}
+        self.notes = ctx.transcript.format == "notes" or all(self.is_label(sp) for sp in self.speakers_on_call)
         self.first_names |= {k for k in self.canon if " " not in k}
         self.known_dates: dict[int, dt.date] = {}
 
@@ -314,8 +318,12 @@ class _Extractor:
                 return f"{first} {last}"
         return None
 
+    def is_label(self, speaker: str) -> bool:
+        """"Notes", "Next steps", "Action items": a heading in free-form notes, not a person."""
+        return speaker == "Notes" or bool(LABEL.fullmatch(speaker.strip()))
+
     def owner_of(self, speaker: str) -> str:
-        if speaker == "Notes":
+        if self.is_label(speaker):
             return self.rep
         key = TITLE.sub("", speaker).strip()
         return self.canon.get(speaker.lower()) or self.canon.get(key.lower()) or self.ctx.person(speaker) or key
@@ -454,13 +462,15 @@ class _Extractor:
         return None, -1
 
     def date_before(self, idx: int) -> dt.date | None:
-        """The meeting date said just before "I'll send the invite"."""
+        """The meeting date said just before "I'll send the invite" (and whether it was only pencilled in)."""
         u = self.units[idx]
+        self.before_hedged = False
         for j in range(idx - 1, max(-1, idx - 4), -1):
             if self.units[j].turn_index < u.turn_index - 2:
                 break
             spans = self.dates_in(self.units[j].sentence)
             if spans:
+                self.before_hedged = any(TENTATIVE.search(self.units[k].sentence) for k in range(max(0, j - 1), idx))
                 return spans[-1][2]
         return None
 
@@ -629,6 +639,12 @@ class _Extractor:
             seen_verbs.add(m.start("verb"))
             hits.append((m.start("subj"), m.start("verb") - (len(m.group("adv")) if re.search(r"bench|load|smoke", m.group("adv")) else 0),
                          owner, strong, kind, "" if not modal and kind != "named" else modal_l or "present"))
+        if self.is_label(u.turn.speaker) and not question:
+            # notes: an imperative line ("Follow up with legal on the DPA") is the rep's step
+            m = re.match(r"^(?:[-*•]\s*)?(?P<verb>[A-Z][a-z]+(?:-[a-z]+)?)\b", s)
+            if m and not hits and self.valid_verb(m.group("verb").lower(), s[m.start("verb"):].lower()) \
+                    and m.group("verb").lower() == _base(m.group("verb")):
+                hits.append((m.start("verb"), m.start("verb"), self.rep, True, "self", "will"))
         for m in LET_ME.finditer(s):
             base = self.valid_verb(m.group("verb"), s[m.start("verb"):])
             if base and not question and base not in ("share", "show", "walk", "put") and not any(h[0] == m.start() for h in hits):
@@ -706,6 +722,7 @@ class _Extractor:
         if due is None and is_invite:
             due = self.date_before(i)
             date_order = i if due else -1
+            hedge_text = hedge_text + (" tentatively" if due and self.before_hedged else "")
         tentative = bool(TENTATIVE.search(INDIRECT_Q.sub(" ", hedge_text)) or TURN_HEDGE.search(u.turn.text))
         nxt = [j for j in self.by_turn[u.turn_index] if j > i][:1]
         if nxt and RETRACT.search(self.units[nxt[0]].sentence):
@@ -849,7 +866,8 @@ class _Extractor:
             return True
         if (a.meeting or b.meeting) and a.due == b.due and (INVITE.search(a.text) or INVITE.search(b.text)):
             return True
-        if a.turn == b.turn and (a.due is None or b.due is None or a.due == b.due) and not (a.meeting or b.meeting):
+        if a.turn == b.turn and (a.due is None or b.due is None or a.due == b.due) and not (a.meeting or b.meeting) \
+                and not self.is_label(a.units[0].turn.speaker):
             return True
         if a.due and a.due == b.due and (a.empty or b.empty or (a.vague or b.vague)
                                          and (abs(a.turn - b.turn) <= 3 or a.recap or b.recap)):

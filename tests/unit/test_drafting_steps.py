@@ -158,3 +158,29 @@ def test_personal_data_stays_out_of_steps():
             "Rita Rep: I'll ship them this week.\n")
     for s in steps(text):
         assert "Oak Street" not in s.text and all("Oak Street" not in e.quote for e in s.evidence)
+
+
+def test_notes_headings_and_imperatives_belong_to_the_rep_and_name_to_verb_to_the_named_person():
+    text = ("Call with Ann and Tom about pricing.\n\n"
+            "Next steps: Ann to send the signed order form by Friday. I will book a technical session for Thursday week. "
+            "Follow up with legal on the DPA.\n")
+    found = steps(text)
+    assert only(found, "Ann Buyer").due_date == FRIDAY
+    rita = [s for s in found if s.owner == REP]
+    assert {s.due_date for s in rita} == {dt.date(2026, 11, 26), None}
+
+
+def test_our_team_will_is_the_speakers_step_and_a_later_correction_moves_the_date():
+    text = ("Tom Techie: Our security team will send the questionnaire on Monday.\n"
+            "Rita Rep: I'll email you the recording tomorrow. Actually, make that Thursday.\n")
+    found = steps(text)
+    assert only(found, "Tom Techie").due_date == dt.date(2026, 11, 23)
+    assert only(found, REP).due_date == dt.date(2026, 11, 19)
+
+
+def test_invite_for_a_pencilled_in_meeting_is_tentative():
+    text = ("Rita Rep: Shall we pencil in a follow-up, maybe Thursday the third of December?\n"
+            "Ann Buyer: Let's tentatively say the third at two.\n"
+            "Rita Rep: I'll send a placeholder invite.\n")
+    s = only(steps(text), REP)
+    assert s.tentative and s.due_date == dt.date(2026, 12, 3)
