@@ -180,7 +180,8 @@ def _heard_lines(extraction: Extraction) -> tuple[list[str], list[str]]:
             label = {"pain": "What is not working today", "metrics": "What you measure",
                      "decision_criteria": "What a good outcome needs"}[key]
             optional.append(f"- {label}: {scrub(value).rstrip(' .…')}.")
-    names = [finding_text(c) for c in extraction.competitors if finding_text(c).strip()]
+    names = list({fold(finding_text(c)): finding_text(c).strip() for c in extraction.competitors
+                  if finding_text(c).strip()}.values())  # the LLM merge may hold a name twice
     if names:
         optional.append(f"- Alternatives you mentioned: {_join(names)}.")
     return core, optional

@@ -15,6 +15,11 @@ a title said in the sentence ("Renée, our CFO, signs off anything over 50k", "K
 trial"), or he/she/him/her for the person named last in the recent turns. Negated cues ("I don't sign
 contracts of this size") do not count; "I can argue for it but I don't sign" marks an Influencer.
 Strength: explicit cue 3, weaker cue 2, title prior 1; the strongest wins, then the picklist priority.
+A named budget holder outranks a CFO title elsewhere on the call; at most one Decision Maker comes from
+a title alone (none when the call names one), the others with a business title become Business Users.
+Questions are not cues. Confidence follows ``followup.drafting.context.confidence``: explicit for an
+explicit cue, else inferred; the validator is the CRM title agreeing with a cue; agreement is a second
+turn saying the same; hedged when the sentence is.
 """
 from __future__ import annotations
 
@@ -752,7 +757,8 @@ def extract_roles(ctx: CallContext) -> list[ExtractedRole]:
             name=contact.Name if contact else name,
             title=(contact.Title if contact and contact.Title else reader.said_titles.get(key)),
             role=best.role, contact_id=contact.Id if contact else None, evidence=quotes[:3], certainty=certainty,
-            confidence=confidence(certainty, prior == best.role, agree, best.hedged)))
+            # the CRM title agreeing with what the call says is the validator; a title alone validates nothing
+            confidence=confidence(certainty, best.strength >= 2 and prior == best.role, agree, best.hedged)))
     order = {fold(c.Name): i for i, c in enumerate(ctx.snapshot.Contacts)}
     roles.sort(key=lambda r: (order.get(fold(r.name), len(order)), PRIORITY.index(r.role), r.name))
     return roles
