@@ -47,11 +47,16 @@ VERBS = {
     "circle", "shoot", "drop", "ping", "fire", "pass", "chase", "coordinate", "organise", "set",
     "double", "triple", "dig", "investigate", "find", "try", "see", "think", "keep", "leave", "hold", "believe",
 }
+# Verbs that hand something over: enough on their own for someone not on the call or a "happy to".
+DELIVERABLE = {"send", "share", "ship", "forward", "email", "mail", "post", "provide", "prepare", "draft", "return",
+               "deliver", "circulate", "submit", "courier", "dispatch", "resend", "set", "book", "schedule", "arrange",
+               "organise", "organize", "introduce", "connect", "loop", "get", "put", "write", "confirm", "issue"}
 # Verbs that only make a step with the right complement.
 NEEDS = {
     "make": re.compile(r"^make sure\b", re.I),
     "have": re.compile(r"^have\b.*\b(?:to you|over|ready|done|with you|back|for you|sent|tested|signed|finished|"
-                       r"completed|reviewed|in your inbox|across)\b|^have (?:our |the |my |your )?\w+(?: team)? "
+                       r"completed|reviewed|in your inbox|across)\b|^have (?:the|it|that|this|them|those|our|my|a|an)\b.*"
+                       r"\b(?:by|on|tomorrow|today|tonight|before)\b|^have (?:our |the |my |your )?\w+(?: team)? "
                        r"(?:look|review|check|send|go through|sign off)\b", re.I),
     "do": re.compile(r"^do (?:it|that|this|so|the same)\b|^do (?:the|a|an) (?:[\w-]+ ){0,2}(?:survey|review|walk|visit|"
                      r"workshop|demo|test|assessment|audit|check|call|session|kickoff|kick-off|training|install|"
@@ -104,18 +109,20 @@ NEEDS = {
 # Never a step on their own ("I'll hold you to that", "I'll believe it when I see it", "let me think").
 NEVER = {"keep", "leave", "believe", "think", "see", "try", "summarise", "summarize", "recap"}
 
-NAME = r"[A-ZÀ-Ý][a-zà-öø-ÿ][a-zà-öø-ÿ'’-]*"
+NAME = r"[A-ZÀ-Ý][a-zà-öø-ÿ]+(?:['’-][A-Za-zà-öø-ÿ]{2,})*"
 COMMIT = re.compile(
     rf"(?P<subj>\b(?:I|we|We|you|You)\b|\b(?:[Oo]ur|[Mm]y) (?:[a-z]+ ){{0,2}}(?:team|department|people|colleagues?|lawyers?|"
     rf"counsel|folks|office|group|desk)(?=\s*(?:['’]ll|will|are going to|is going to)\b)|\b{NAME}(?:\s+{NAME})?(?:\s+and\s+{NAME})?)"
-    r"(?P<modal>\s*['’]ll|\s+will|\s+shall|(?:\s+(?:am|are|is)|\s*['’](?:m|re|s))\s+(?:going\s+to|gonna)|"
+    r"(?P<modal>(?:\s*['’]d|\s+would|\s*['’]m|\s+am|\s*['’]re|\s+are)\s+(?:be\s+)?(?:happy|glad|delighted|more than happy)\s+to|"
+    r"\s*['’]ll|\s+will|\s+shall|(?:\s+(?:am|are|is)|\s*['’](?:m|re|s))\s+(?:going\s+to|gonna)|"
     r"\s+can|\s+could|\s*['’]d|\s+would|\s+(?:plan|promise|undertake)s?\s+to|"
     r"(?:\s+(?:am|are|is)|\s*['’](?:m|re|s))(?=\s+(?:also\s+|just\s+|then\s+)?[a-z]+ing\b)|\s+to(?=\s+[a-z]))?"
     r"(?P<adv>(?:\s+(?:also|just|then|definitely|still|quickly|probably|happily|gladly|both|all|personally|"
     r"first|now|actually|certainly|absolutely|of course|right away|immediately|now|too|go ahead and|go and|try to|"
     r"try and|make sure to|be sure to|look to|aim to|hopefully|probably|bench|load|smoke)){0,3})"
     r"\s+(?!(?:we|you|he|she|they|it|i|and|or|but|so|then)\b)(?P<verb>[a-z]+(?:-[a-z]+)?)\b")
-LET_ME = re.compile(r"\b(?:let me|let us|allow me to)\s+(?P<verb>[a-z]+(?:-[a-z]+)?)\b", re.I)
+LET_ME = re.compile(r"\b(?:let me|let us|allow me to)\s+(?P<verb>[a-z]+(?:-[a-z]+)?)\b|"
+                    r"^(?:(?:sure|yes|yeah|absolutely|of course)[,.!]?\s+)?(?:more than |very )?(?:happy|glad) to\s+(?P<verb2>[a-z]+)\b", re.I)
 LETS_MEET = re.compile(r"\b(?:let['’]s|let us|shall we|we should|we['’]ll|we will|we can)\s+(?:also\s+)?"
                        r"(?P<verb>meet|book|schedule|pencil|put|set up|catch up|reconvene|regroup|talk|speak|reconnect|"
                        r"sync|touch base|get together|do)\b", re.I)
@@ -170,7 +177,7 @@ PRONOUN_OBJ = re.compile(r"^\w+(?:[- ](?:up|out|over|back|through|around|off))?\
                          r"(?:it|that|this|them|those|these|one|so)\b|(?:him|her|them)\b(?!\s+(?:the|a|an|our|my|your)\b))", re.I)
 FILLER = {"good", "know", "great", "thanks", "thank", "sure", "okay", "ok", "perfect", "fine", "right", "well", "fair",
           "enough", "got", "noted", "understood", "absolutely", "course", "yes", "yeah", "lovely", "brilliant", "think",
-          "guess", "suppose", "honestly", "actually"}
+          "guess", "suppose", "honestly", "actually", "happy", "glad", "delighted", "more"}
 BARE_ORD = re.compile(r"(?:(?:by|on|until|till|before|for|from|after)\s+)?the\s+\S+", re.I)
 MONTH_WORDS = r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b"
 RETRACT = re.compile(r"^(?:no|actually|wait|sorry|hmm)\b.*\b(?:not promise|scratch that|forget (?:that|it)|ignore that|"
@@ -596,6 +603,10 @@ class _Extractor:
             if PRECEDER.search(s[max(0, m.start() - 24):m.start()]):
                 continue  # "if you send it", "when you run the capture", "because I will share": not a promise
             modal_l = modal.strip().lower().replace("’", "'")
+            if re.search(r"(?:happy|glad|delighted) to$", modal_l):
+                if base not in DELIVERABLE:
+                    continue
+                modal_l = "will"  # "I'd be happy to send ...", "we're glad to ..."
             sl = subj.lower()
             if base == "make" and (modal_l not in ("'ll", "will") or subj.lower() != "i"):
                 continue  # only "I'll make sure ..." is a promise
@@ -615,6 +626,8 @@ class _Extractor:
                 if not modal and (verb.lower() != base or question):
                     continue
                 owner = self.addressee(i)
+                if re.match(r"(?:get|have|receive|see)\b(?!\s+(?:back|me|us|in touch)\b)", rest, re.I) and modal_l in ("'ll", "will"):
+                    owner = speaker_owner  # "you'll have the proposal by Friday": the speaker delivers
                 if owner is None:
                     continue
                 strong, kind = True, "you"
@@ -622,7 +635,8 @@ class _Extractor:
                 first = re.split(r"\s+and\s+", subj)[0]
                 owner = self.name(first)
                 if owner is None or owner not in self.speaker_owners and not (
-                        (self.notes or modal_l == "to") and owner in self.crm_people):
+                        (self.notes or modal_l == "to") and owner in self.crm_people
+                        or base in DELIVERABLE and base != "get" and modal_l != "present"):
                     continue  # "the CFO will ask", "Helen will want": a prediction about someone not on the call
                 if not modal and not (verb.lower() != base and verb.lower().endswith("s")
                                       or " and " in subj and verb.lower() == base):
@@ -646,9 +660,12 @@ class _Extractor:
                     and m.group("verb").lower() == _base(m.group("verb")):
                 hits.append((m.start("verb"), m.start("verb"), self.rep, True, "self", "will"))
         for m in LET_ME.finditer(s):
-            base = self.valid_verb(m.group("verb"), s[m.start("verb"):])
+            g = "verb" if m.group("verb") else "verb2"
+            base = self.valid_verb(m.group(g), s[m.start(g):])
+            if g == "verb2" and base not in DELIVERABLE:
+                continue
             if base and not question and base not in ("share", "show", "walk", "put") and not any(h[0] == m.start() for h in hits):
-                hits.append((m.start(), m.start("verb"), speaker_owner, True, "self", "let"))
+                hits.append((m.start(), m.start(g), speaker_owner, True, "self", "let" if g == "verb" else "will"))
         self.meeting(i, u, question)
         if not hits:
             self.correction(i, u)
@@ -769,7 +786,7 @@ class _Extractor:
                     st.units.append(u)
                     st.mentions += 1
                     return st
-        if pronoun and not (_words(before) - FILLER - {"then", "and", "but", "sure", "also"}):
+        if pronoun and not (_words(before) - FILLER - {"then", "and", "but", "sure", "also"}) and not self.accepted_ask(u):
             prev = self.recent(owner, u.turn_index)
             if prev is not None:
                 if due and (prev.due is None or prev.turn == u.turn_index):

@@ -184,3 +184,18 @@ def test_invite_for_a_pencilled_in_meeting_is_tentative():
             "Rita Rep: I'll send a placeholder invite.\n")
     s = only(steps(text), REP)
     assert s.tentative and s.due_date == dt.date(2026, 12, 3)
+
+
+def test_colleague_not_on_the_call_owns_a_deliverable_and_happy_to_accepts_a_request():
+    text = ("Ann Buyer: Sarah's going to send over the SOW by Thursday. Could you send the updated deck to Tom as well?\n"
+            "Rita Rep: Happy to send that over today.\n"
+            "Tom Techie: You'll have the API limits from me by Friday.\n")
+    found = steps(text, contacts=("Ann Buyer", "Tom Techie", "Sarah Lee"))
+    assert only(found, "Sarah Lee").due_date == dt.date(2026, 11, 19)
+    rita = only(found, REP)
+    assert rita.due_date == CALL and "deck" in rita.text
+    assert only(found, "Tom Techie").due_date == FRIDAY
+
+
+def test_predictions_about_people_not_on_the_call_are_not_steps():
+    assert steps("Ann Buyer: Sarah will ask why we need both tools.\n", contacts=("Ann Buyer", "Sarah Lee")) == []
