@@ -194,6 +194,8 @@ CLOSE_DATE_PATTERNS = [
     (re.compile(rf"\b(?:the\s+)?(?:end|close)\s+of\s+(?:the\s+)?(?:q([1-4])|(first|second|third|fourth)\s+quarter)\b", re.I), "end_q"),
     (re.compile(rf"\b(?:the\s+)?(?:end|close)\s+of\s+(?:the\s+)?(?:year|calendar year)\b|\byear[- ]end\b", re.I), "end_year"),
     (re.compile(rf"\b(?:the\s+)?(?:very\s+)?end\s+of\s+({MONTH})\b", re.I), "end_month"),
+    (re.compile(r"\b(?:the\s+)?end\s+of\s+(this|next)\s+month\b", re.I), "end_rel_month"),
+    (re.compile(r"(?<![\d/.])(\d{1,2})(?:/(\d{1,2})(?:/(\d{4}|\d{2}))?|\.(\d{1,2})\.(\d{4}|\d{2}))(?![\d/]|\.\d)", re.I), "numeric"),
     (re.compile(rf"\b(?:mid|middle\s+of)[\s-]+({MONTH})\b", re.I), "mid_month"),
     (re.compile(rf"\b({MONTH})\.?\s+(?:the\s+)?{DAY}\b", re.I), "month_day"),
     (re.compile(rf"\b(?:the\s+)?{DAY}\s+of\s+({MONTH})\b", re.I), "day_month"),
@@ -237,7 +239,7 @@ def _day(m: re.Match, digits: int, word: int) -> int | None:
     return None
 
 
-def close_dates(text: str, base: dt.date, month_hint: int | None = None) -> list[tuple[int, dt.date, str, str]]:
+def close_dates(text: str, base: dt.date, month_hint: int | None = None, month_first: bool = True) -> list[tuple[int, dt.date, str, str]]:
     """(position, date, phrase, kind) of dates a close date is said in: "May twenty-ninth", "the sixth of
     November", "end of June", "mid-October", "end of Q3", "the thirtieth" (day only; the month of the
     discussion, else the next such day). Weekday phrases come from ``find_dates`` (kind "relative")."""
@@ -255,6 +257,23 @@ def close_dates(text: str, base: dt.date, month_hint: int | None = None) -> list
                 value = dt.date(base.year, 12, 31)
             elif kind == "end_month":
                 value = _month_date(base, MONTHS[m.group(1).lower()], None)
+            elif kind == "end_rel_month":
+                month, year = base.month, base.year
+                if m.group(1).lower() == "next":
+                    month, year = (1, year + 1) if month == 12 else (month + 1, year)
+                value = dt.date(year, month, calendar.monthrange(year, month)[1])
+            elif kind == "numeric":
+                a, b = int(m.group(1)), int(m.group(2) or m.group(4))
+                month, day = (a, b) if month_first and m.group(2) else (b, a)
+                yr = m.group(3) or m.group(5)
+                if yr and 1 <= month <= 12:
+                    year = int(yr) + (2000 if len(yr) == 2 else 0)
+                    try:
+                        value = dt.date(year, month, day)
+                    except ValueError:
+                        value = None
+                elif 1 <= month <= 12:
+                    value = _month_date(base, month, day) if day <= 31 else None
             elif kind == "mid_month":
                 value = _month_date(base, MONTHS[m.group(1).lower()], 15)
             elif kind == "month_day":
@@ -321,6 +340,7 @@ def _find_close_candidates(ctx: CallContext) -> list[tuple[Unit, dt.date, bool]]
     last_cue_turn = -99
     month_hint: int | None = None
     horizon = ctx.call_date + dt.timedelta(days=3 * 366)
+    month_first = getattr(ctx.snapshot.Account, "BillingCountry", None) in ("US", "CA", "PH")
     for idx, u in enumerate(units):
         s = u.sentence
         cue = bool(CLOSE_CUE.search(s)) and not re.search(r"\b(nda|baa|dpa|questionnaire)\b", s, re.I)
@@ -341,9 +361,9 @@ def _find_close_candidates(ctx: CallContext) -> list[tuple[Unit, dt.date, bool]]
                 continue
         if not DATE_GATE.search(s):
             continue
-        for pos, value, phrase, kind in close_dates(s, ctx.call_date, month_hint):
+        for pos, value, phrase, kind in close_dates(s, ctx.call_date, month_hint, month_first):
             clause = _clause_at(s, pos)
-            if kind in ("relative", "day_only", "weekday_day") and not cue and not question:
+            if kind in ("relative", "day_only", "weekday_day", "numeric") and not cue and not question:
                 continue  # weekdays and bare days count only in a sentence about signing
             if NOT_CLOSE.search(clause) or NEGATED.search(clause) or CONDITIONAL.search(clause):
                 continue

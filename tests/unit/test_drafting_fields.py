@@ -280,3 +280,9 @@ def test_generic_or_later_contract_talk_is_no_stage_change():
     for text in ("Owen Hart: Our legal team will need to review any contract eventually, that's standard.\n",
                  "Leo Brandt: Happy to put together a proposal once we've done the workshop.\n"):
         assert value(text, "StageName") is None, text
+
+
+def test_numeric_close_dates_follow_the_account_country():
+    assert value("Owen Hart: We plan to sign by 6/30.\n", "CloseDate", country="US") == dt.date(2027, 6, 30)
+    assert value("Owen Hart: We plan to sign by 30/06.\n", "CloseDate", country="DE") == dt.date(2027, 6, 30)
+    assert value("Owen Hart: Version 2.5 ships on 4/12.\n", "CloseDate", country="US") is None
