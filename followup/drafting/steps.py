@@ -56,7 +56,7 @@ NEEDS = {
     "make": re.compile(r"^make sure\b", re.I),
     "have": re.compile(r"^have\b.*\b(?:to you|over|ready|done|with you|back|for you|sent|tested|signed|finished|"
                        r"completed|reviewed|in your inbox|across)\b|^have (?:the|it|that|this|them|those|our|my|a|an)\b.*"
-                       r"\b(?:by|on|tomorrow|today|tonight|before)\b|^have (?:our |the |my |your )?\w+(?: team)? "
+                       r"\b(?:by|tomorrow|tonight|before)\b|^have (?:our |the |my |your )?\w+(?: team)? "
                        r"(?:look|review|check|send|go through|sign off)\b", re.I),
     "do": re.compile(r"^do (?:it|that|this|so|the same)\b|^do (?:the|a|an) (?:[\w-]+ ){0,2}(?:survey|review|walk|visit|"
                      r"workshop|demo|test|assessment|audit|check|call|session|kickoff|kick-off|training|install|"
@@ -114,7 +114,7 @@ COMMIT = re.compile(
     rf"(?P<subj>\b(?:I|we|We|you|You)\b|\b(?:[Oo]ur|[Mm]y) (?:[a-z]+ ){{0,2}}(?:team|department|people|colleagues?|lawyers?|"
     rf"counsel|folks|office|group|desk)(?=\s*(?:['’]ll|will|are going to|is going to)\b)|\b{NAME}(?:\s+{NAME})?(?:\s+and\s+{NAME})?)"
     r"(?P<modal>(?:\s*['’]d|\s+would|\s*['’]m|\s+am|\s*['’]re|\s+are)\s+(?:be\s+)?(?:happy|glad|delighted|more than happy)\s+to|"
-    r"\s*['’]ll|\s+will|\s+shall|(?:\s+(?:am|are|is)|\s*['’](?:m|re|s))\s+(?:going\s+to|gonna)|"
+    r"\s+(?:need|have)\s+to(?=\s+(?:check|confirm|verify|run it by|clear it with)\b|\s+ask\s+(?:our|my|the|him|her|them|[A-Z]))|\s*['’]ll|\s+will|\s+shall|(?:\s+(?:am|are|is)|\s*['’](?:m|re|s))\s+(?:going\s+to|gonna)|"
     r"\s+can|\s+could|\s*['’]d|\s+would|\s+(?:plan|promise|undertake)s?\s+to|"
     r"(?:\s+(?:am|are|is)|\s*['’](?:m|re|s))(?=\s+(?:also\s+|just\s+|then\s+)?[a-z]+ing\b)|\s+to(?=\s+[a-z]))?"
     r"(?P<adv>(?:\s+(?:also|just|then|definitely|still|quickly|probably|happily|gladly|both|all|personally|"
@@ -613,8 +613,8 @@ class _Extractor:
             if re.match(r"(?:our|my) ", sl):
                 owner, strong, kind = speaker_owner, False, "self"
             elif sl in ("i", "we"):
-                if not modal and verb.lower() != base:
-                    continue  # "I sent": past tense
+                if not modal and (verb.lower() != base or base in ("have", "do", "go", "work", "get")):
+                    continue  # "I sent": past tense; "I have my colleague with me": not an action
                 if modal_l in ("'d", "would", "could") and not self.dates_in(rest):
                     continue  # "I'd want to see", "we could": a wish, not a promise
                 if modal_l == "to":
