@@ -50,8 +50,8 @@ def has_pii(text: str) -> bool:
 # Amount
 # --------------------------------------------------------------------------------------------
 
-# Kept for rules.py / llm_extractor.py: a sentence with one of these is never a deal amount.
-NOT_DEAL_AMOUNT = re.compile(
+# A sentence with one of these never states the deal amount (checked on the whole sentence).
+NOT_DEAL_SENTENCE = re.compile(
     r"\b(anything (?:above|over|under|below)|above|below|typically|somewhere|depends on|range|between|up to|"
     r"free first year|they offered|offered (?:us|him|her|them|me)|compared to|list price|another (?:vendor|provider|supplier|tool)|"
     r"competitor|quote from|came in at|quoted (?:us|me|him|her|them)|their (?:price|quote|offer|number|pricing)|came back (?:last \w+ )?with|threshold|approval limit|sign (?:off )?(?:myself|on my own)|tender|one-time|one off|one-off|"
@@ -63,6 +63,8 @@ UNIT_OR_TOTAL = re.compile(
     r"in subscription|multi-year (?:total|value|commitment value)|year one|first year|first-year|per (?:seat|user|employee|endpoint|device|unit|month|site|connector|licen[cs]e|head|vessel|bed)|"
     r"an? (?:user|seat|employee|endpoint|device|month)|a month|monthly|list)\b", re.I)
 CLAUSE_SPLIT = re.compile(r"[^,;:—–]+")
+# Exported for rules.py / llm_extractor.py, which check one evidence quote: every cue above, on the whole quote.
+NOT_DEAL_AMOUNT = re.compile(rf"(?:{NOT_DEAL_SENTENCE.pattern})|(?:{UNIT_OR_TOTAL.pattern})", re.I)
 HYPOTHETICAL_MONEY = re.compile(
     r"\b(if (?:we|you|they|i|it)|hypothetical\w*|ballpark|let's say|say roughly|roughly|rough|around|about|something like|"
     r"order of magnitude|in the region of|don't write|not a quote|not a number|estimate|for example|imagine|could be|would be|"
@@ -124,7 +126,7 @@ def _amount_mentions(ctx: CallContext) -> list[tuple[Unit, float, bool, bool]]:
             hit = UNIT_OR_TOTAL.search(clause)
             if hit and not (hit.group(0).lower() in ("total", "in total") and ANNUAL.search(clause)):
                 continue
-            if NOT_DEAL_AMOUNT.search(s) or HYPOTHETICAL_MONEY.search(s) or HYPOTHETICAL.search(s):
+            if NOT_DEAL_SENTENCE.search(s) or HYPOTHETICAL_MONEY.search(s) or HYPOTHETICAL.search(s):
                 continue
             if re.search(r"\b(not a quote|don't write|not in the proposal|hypothetical|rough|range)\b", nxt, re.I):
                 continue
@@ -203,9 +205,10 @@ CLOSE_DATE_PATTERNS = [
     (re.compile(rf"\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday),?\s+the\s+{DAY}\b(?!\s+of\b)", re.I), "weekday_day"),
     (re.compile(rf"\bthe\s+{DAY}\b(?!\s+of\b)", re.I), "day_only"),
 ]
-CLOSE_CUE = re.compile(r"\b(sign\w*|countersign\w*|signature|close date|closing date|target close|target date|target signature|"
-                       r"close (?:it|this|the deal)|get (?:it|this|the deal) (?:done|over the line)|paperwork|ink|"
-                       r"move (?:it|the date|the close|the target)|(?:the )?close (?:moves|stays|is)|in (?:my|our|the) system|forecast)\b", re.I)
+CLOSE_CUE = re.compile(r"\b((?:counter)?sign(?:s|ed|ing|atures?)?|docusign|close date|closing date|target close|target date|target signature|"
+                       r"close (?:it|this|the deal)|get (?:it|this|the deal) (?:done|over the line)|paperwork|"
+                       r"move (?:it|the date|the close|the target)|(?:the )?close (?:moves|stays|is)|"
+                       r"date[^.?!]{0,40}in (?:my|our|your|the) (?:system|crm|salesforce)|in (?:my|our|your|the) forecast)\b", re.I)
 NOT_CLOSE = re.compile(r"\b(board|committee|meeting|meet|demo|call|workshop|deep dive|session|go[- ]live|live|kick-?off|start|onboarding|"
                        r"budget|approv\w*|shutdown|holiday|vacation|leave|break|offsite|out|until|back|trial|expire\w*|invoice|payment|"
                        r"deliver\w*|ship\w*|send|sent|share|email|invite|nda|baa|dpa|questionnaire|review|renewal|migration|install\w*|"
