@@ -79,14 +79,15 @@ NEEDS = {
     "reach": re.compile(r"^reach out\b", re.I),
     "touch": re.compile(r"^touch base\b", re.I),
     "turn": re.compile(r"^turn (?:\w+ )?(?:around|round)\b|^turn (?:it|them|that) around\b", re.I),
-    "let": re.compile(r"^let (?:you|them|him|her|us|me)\b.*\bknow\b", re.I),
+    "let": re.compile(r"^let (?:you|them|him|her|us|me|\w+) (?:\w+ )?know\b", re.I),
+    "hand": re.compile(r"^hand (?:it|this|that|the|them|those|\w+ \w+ over)\b", re.I),
     "move": re.compile(r"^move (?:the |our )?(?:meeting|call|demo|session|invite)\b", re.I),
     "push": re.compile(r"^push (?:the |our )?(?:meeting|call|demo|session|invite)\b", re.I),
     "open": re.compile(r"^open (?:a |an |the )?(?:ticket|account|case)\b", re.I),
     "start": re.compile(r"^start (?:the|a|on)\b", re.I),
     "walk": re.compile(r"^walk (?:\w+ )?through\b", re.I),
     "pull": re.compile(r"^pull (?:together|up)\b", re.I),
-    "put": re.compile(r"^put (?!it down\b|numbers?\b|a number\b)", re.I),
+    "put": re.compile(r"^put (?!it down\b|numbers?\b|a number\b|it (?:this|that|another) way|it like)", re.I),
     "show": re.compile(r"^show (?:you|them|him|her)\b(?!.*\bscreen\b)", re.I),
     "share": re.compile(r"^share (?!(?:my|the|a|your) screen|my thoughts|a bit)", re.I),
     "double": re.compile(r"^double[- ]check\b", re.I),
@@ -94,7 +95,7 @@ NEEDS = {
     "dig": re.compile(r"^dig into\b", re.I),
     "call": re.compile(r"^call (?!it\b|this\b)", re.I),
     "hold": re.compile(r"^hold (?:the|a|some) (?:date|slot|time)", re.I),
-    "talk": re.compile(r"^talk (?:to|with|through)\b", re.I),
+    "talk": re.compile(r"^talk (?:to|with|through) (?!(?:you|everyone|you all) (?:soon|later|then|all)\b|you soon)", re.I),
     "circle": re.compile(r"^circle back\b", re.I),
     "shoot": re.compile(r"^shoot (?:you|them|him|her|over|across|an?)\b", re.I),
     "drop": re.compile(r"^drop (?:you|them|him|her) (?:a|an)\b", re.I),
@@ -102,7 +103,7 @@ NEEDS = {
     "pass": re.compile(r"^pass (?:it|this|that|the|them|your|on|along)\b", re.I),
     "join": re.compile(r"^join (?:the|us|you|a|our|that|this)\b", re.I),
     "attend": re.compile(r"^attend (?:the|a|our|your)\b", re.I),
-    "speak": re.compile(r"^speak (?:to|with)\b", re.I),
+    "speak": re.compile(r"^speak (?:to|with) (?!(?:you|everyone) (?:soon|later|then)\b)", re.I),
     "run": re.compile(r"^run (?:it|this|that|the|a|an|them)\b.*\b(?:by|past|through|with)\b", re.I),
     "raise": re.compile(r"^raise (?:it|this|that|the|a)\b.*\bwith\b", re.I),
 }
@@ -536,11 +537,13 @@ class _Extractor:
                 obj = re.sub(r"^(?:and|so|okay|ok|sure|yes|yeah|please|also|then)\b[, ]*", "", obj, flags=re.I)
                 obj = re.sub(r"\b(?:can|could|would|will) you(?: please)?\s+", "", obj, flags=re.I).strip(" ,.?!")
                 action = f"{action} ({obj[:120]})"
-        if re.search(r"\byou\b", action):
+        head, paren, tail = action.partition(" (")
+        if re.search(r"\byou\b", head):
             u = self.units[idx]
             addressee = self.addressee(idx) if owner == self.owner_of(u.turn.speaker) else None
             if addressee and addressee != owner:
-                action = re.sub(r"\byou\b", addressee.split()[0], action, count=1)
+                head = re.sub(r"\byou\b", TITLE.sub("", addressee).split()[0], head, count=1)
+                action = head + paren + tail
         action = re.sub(r"\s+", " ", action)
         if len(action) > 160:
             action = action[:160].rsplit(" ", 1)[0]
@@ -763,6 +766,8 @@ class _Extractor:
             return None
         if re.search(r"\b(?:I|we) can\b", s) and self.refused(u):
             return None
+        if due is None and re.search(r"\b(?:right )?now\b", body) and not re.match(r"(?:send|email|forward|share)\b", body.strip(), re.I):
+            return None  # "I'll walk you through it now": done on the call, not after it
         if re.match(r"(?:join|attend)\b", body.strip(), re.I) and due is None:
             return None  # "Felix will also join": only a step when it names the meeting's date
         # "I'll put it in the offer", "in the same email", "with the rest": part of a step already said

@@ -199,3 +199,13 @@ def test_colleague_not_on_the_call_owns_a_deliverable_and_happy_to_accepts_a_req
 
 def test_predictions_about_people_not_on_the_call_are_not_steps():
     assert steps("Ann Buyer: Sarah will ask why we need both tools.\n", contacts=("Ann Buyer", "Sarah Lee")) == []
+
+
+def test_conversational_i_will_phrases_are_not_steps():
+    text = ("Rita Rep: I'll be honest with you, this is a tough quarter. Let me share my screen.\n"
+            "Ann Buyer: I'll tell you what, the team loved the demo. I'll put it this way: the price matters.\n"
+            "Rita Rep: I'll hand over to Tom for the technical part.\n"
+            "Tom Techie: I'll walk you through the architecture now. I'll keep it short.\n"
+            "Rita Rep: I'll let you go, I know you have a hard stop. I'll talk to you soon.\n"
+            "Ann Buyer: I have to ask, because our CFO will: is it secure? I have my colleague with me today.\n")
+    assert steps(text) == []
