@@ -339,11 +339,28 @@ class Directory:
         self.speaker_names = {s: self._speaker_lookup(s) or self._strip(s) for s in raw}
         for full in self.speaker_names.values():
             self._add(full).speaker = True
+        for s in raw:
+            self._label_side(s)
         self._learn_vendor_side()
 
     @staticmethod
     def _strip(name: str) -> str:
-        return re.sub(rf"^{HONORIFIC}\s+", "", name.strip())
+        """"Dr. Martina Hofer" -> "Martina Hofer"; "Ravi Menon (Corvane)" -> "Ravi Menon";
+        "ravi.menon@corvane.io" -> "Ravi Menon"."""
+        name = name.strip()
+        if re.fullmatch(r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)+", name):
+            name = " ".join(p.capitalize() for p in re.split(r"[._]+", name.partition("@")[0]) if p)
+        name = re.sub(r"\s*[(\[][^)\]]*[)\]]\s*$", "", name)
+        return re.sub(rf"^{HONORIFIC}\s+", "", name).strip()
+
+    def _label_side(self, raw: str) -> None:
+        """A display name or address that carries the vendor's name or domain is the vendor side."""
+        label = raw.lower()
+        tag = re.search(r"[(\[]([^)\]]*)[)\]]\s*$", label)
+        domain = label.partition("@")[2] if "@" in label else ""
+        if (self.vendor_domain and domain == self.vendor_domain or
+                self.vendor_word and tag and re.search(rf"\b{re.escape(self.vendor_word)}\b", tag.group(1))):
+            self.vendor.add(fold(self.speaker_names.get(raw, self._strip(raw))))
 
     def _speaker_lookup(self, raw: str) -> str | None:
         for form in (raw, self._strip(raw)):

@@ -158,3 +158,16 @@ def test_questions_and_the_vendors_own_titles_are_not_cues():
         "Priya Shah: No idea yet.\n",
         [("Priya Shah", "Coordinator"), ("Omar Said", "Analyst"), ("Lena Fox", "Chief Financial Officer")])
     assert roles == {}
+
+
+def test_display_names_with_the_vendor_tag_or_address_are_vendor_side():
+    import json
+
+    turns = [{"speaker": "Alex Moreno", "text": "Thanks for joining."},
+             {"speaker": "Ravi Patel (Vendorly)", "text": "I own the budget for the pilot credits on our side."},
+             {"speaker": "kim.lee@vendorly.io", "text": "And I make the final decision on discounts."},
+             {"speaker": "Priya Shah", "text": "Good. I own the budget here."}]
+    snapshot = _snapshot([("Priya Shah", "Head of Insight")])
+    ctx = build_context(parse_transcript(json.dumps(turns)), snapshot)
+    assert {r.name for r in extract_roles(ctx)} == {"Priya Shah"}
+    assert {"ravi patel", "kim lee"} <= vendor_side(ctx)
