@@ -518,7 +518,7 @@ CLOCK_WORDS = {w: i for i, w in enumerate(["one", "two", "three", "four", "five"
 _DIGIT_WORDS = "|".join(CLOCK_WORDS)
 LEAD = re.compile(r"^(?:(?:also|then|just|quickly|definitely|so|and)\s+)+", re.I)
 OBJECT_NOISE = re.compile(r"\b(?:(?:it|that|them|this|those|both) )?(?:over )?to (?:you|me|us)\b|\b(?:you|me|us) (?=the |a |an |our |my |your |their )", re.I)
-NUMBER_WORD = re.compile(rf"\b({SUB100})\b(?=\s+(?!(?:{SUB100}|o'clock|am|pm|thirty|fifteen|forty-five)\b)[a-z])", re.I)
+NUMBER_WORD = re.compile(rf"\b({SUB1000})\b(?=\s+(?!(?:{SUB100}|o'clock|am|pm|thirty|fifteen|forty-five|thousand|grand|million|k)\b)[a-z])", re.I)
 DEAL_DOC = re.compile(r"\b(proposal|quote|offer|order form|contract|agreement|msa|sow|pricing|signature|sign)\b", re.I)
 MEETING = re.compile(r"\b(meeting|meet|call|demo|workshop|deep dive|board|committee|session|check-in|follow-up|review|decide|decision|briefs?|present)\b", re.I)
 DATE_WORDS = re.compile(r"\b(?:by|on|for|until|before|from)?\s*(?:(?:this|next|the following)\s+)?(?:today|tonight|tomorrow(?: morning| afternoon)?|EOD|end of (?:the |this |next )?(?:day|week|month)|"
@@ -570,11 +570,13 @@ def _compact(text: str, symbol: str, max_words: int = 11, deal_value: float | No
     if m and len(text.strip()[m.end():].split()) >= 2 and text.strip()[m.end():].split()[0].lower().strip(",") not in PRONOUNS:
         rest = text.strip()[m.end():]
         text = rest + (f" to {m.group('who')}" if m.group("who") and m.group("who").lower() not in PRONOUNS else "")
-    text = NUMBER_WORD.sub(lambda m: str(words_value(m.group(1))) if m.group(1).lower() not in ("one", "a") else m.group(1), text)
+    text = NUMBER_WORD.sub(lambda m: m.group(1) if m.group(1).lower() in ("one", "a") else str(words_value(m.group(1)) or m.group(1)), text)
     if deal_value:
         text = re.sub(r"\bat (\d{2,3})\b(?!\s*(?:%|percent))", lambda m: "at " + (_money(deal_value, symbol) if int(m.group(1)) * 1000 == deal_value else m.group(1)), text)
     text = OBJECT_NOISE.sub(" ", text)
-    text = re.sub(r"\s+([,.;])", r"\1", re.sub(r"\s{2,}", " ", text)).strip(" ,;-")
+    text = re.sub(r"(?<=\S)\s+(?:the|a|an|our|your|their)\s+(?=\S)", " ", text, flags=re.I)  # terse CRM style
+    text = re.sub(r"\s+([,.;:])", r"\1", re.sub(r"\s{2,}", " ", text))
+    text = re.sub(r"([,;:])(?:\s*[,;:])+", r"\1", text).strip(" ,;:-")
     words = text.split()
     if len(words) > max_words:
         head = " ".join(words[:max_words])
@@ -648,7 +650,8 @@ def next_step_field(ctx: CallContext, steps: list[ExtractedStep], deal_value: fl
         owner = st.owner.split()[0] if st.owner else ""
         if owner.endswith(".") and st.owner and len(st.owner.split()) > 1:  # "Dr. Martina Hofer"
             owner = st.owner.split()[1]
-        when = f"{meeting[1]:%a} {_fmt_date(meeting[1], country)}{meeting[2]}" if meeting else _fmt_date(st.due_date, country)
+        when = f"{meeting[1]:%a} {_fmt_date(meeting[1], country)}{meeting[2]}" if meeting else \
+            "today" if st.due_date == ctx.call_date else _fmt_date(st.due_date, country)
         part = f"{text} ({owner + ', ' if owner else ''}{when})"
         trial = [p for _, p, _ in parts] + [part]
         if len("; ".join(trial)) > 255:
