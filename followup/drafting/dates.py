@@ -43,6 +43,8 @@ NOT_DAY_NOUN = (r"(?!\s+(?:week|weeks|time|times|thing|things|one|ones|item|item
 
 PATTERNS: list[tuple[re.Pattern, str]] = [
     (re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b"), "iso"),
+    (re.compile(rf"\b(?:EOD|COB|end of (?:the )?(?:day|business)|close of (?:play|business))\s+(?:on\s+)?({DAY_RE})\b", re.I), "day"),
+    (re.compile(r"\b(?:EOD|COB|end of (?:the )?(?:day|business)|close of (?:play|business))\s+(?:on\s+)?tomorrow\b", re.I), "tomorrow"),
     (re.compile(rf"\b({MONTH_RE})\.?\s+(?:the\s+)?{DAY_ORD}(?![\w-])", re.I), "month_wordday"),
     (re.compile(rf"\b({MONTH_RE})\.?\s+(?:the\s+)?{ORD}\b(?!\s*(?:%|k\b|thousand|million))", re.I), "month_day"),
     (re.compile(rf"\b(?:the\s+)?{DAY_ORD}\s+(?:of\s+)?({MONTH_RE})\b", re.I), "wordday_month"),
@@ -66,6 +68,7 @@ PATTERNS: list[tuple[re.Pattern, str]] = [
     (re.compile(rf"\b(?:by|on|until|till|before|for|from|after)\s+the\s+{DAY_ORD}(?![\w-]){NOT_DAY_NOUN}", re.I), "bare_ord"),
     (re.compile(rf"\bthe\s+(\d{{1,2}}(?:st|nd|rd|th)|{WORD_ORD_RE})(?![\w-]){NOT_DAY_NOUN}(?=\s*(?:[.,?!;]|$|at\b|is\b|works\b|then\b|and\b|it is\b))", re.I), "bare_ord_weak"),
     (re.compile(r"\b(?:in )?a fortnight\b|\bin two weeks\b", re.I), "fortnight"),
+    (re.compile(r"\bin (a|one|two|three|four|\d) (days?|weeks?)(?:['’] time)?\b", re.I), "in_n"),
     (re.compile(r"\btomorrow\b(?!'s)", re.I), "tomorrow"),
     (re.compile(r"\b(?:today|tonight|EOD|COB|end of (?:the )?(?:day|business)|close of (?:play|business)|this (?:afternoon|evening)|"
                 r"later today|(?:right |straight |directly )?after (?:this|the|our) call|in the next (?:few|couple of|\w+|\d+) (?:minutes|hours))\b(?!'s)", re.I), "today"),
@@ -214,6 +217,9 @@ def _resolve(kind: str, m: re.Match, base: dt.date) -> dt.date | None:
         return _next_weekday(base, WEEKDAYS[m.group(1).lower()])
     if kind == "day":
         return _next_weekday(base, WEEKDAYS[m.group(1).lower()])
+    if kind == "in_n":
+        n = {"a": 1, "one": 1, "two": 2, "three": 3, "four": 4}.get(m.group(1).lower()) or int(m.group(1))
+        return base + dt.timedelta(days=n * (7 if m.group(2).lower().startswith("week") else 1))
     if kind == "fortnight":
         return base + dt.timedelta(days=14)
     if kind == "tomorrow":

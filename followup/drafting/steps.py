@@ -44,7 +44,7 @@ VERBS = {
     "install", "deploy", "configure", "enable", "open", "start", "kick", "align", "sync", "line",
     "nudge", "remind", "request", "obtain", "source", "order", "bring", "copy", "cc", "have", "do", "go", "work",
     "courier", "dispatch", "introduce", "hold", "draw", "map", "price", "quote", "scope", "join", "attend",
-    "circle", "shoot", "drop", "ping", "fire", "pass", "chase", "coordinate", "organise", "set",
+    "circle", "shoot", "drop", "ping", "fire", "pass", "chase", "coordinate", "organise", "set", "revert",
     "double", "triple", "dig", "investigate", "find", "try", "see", "think", "keep", "leave", "hold", "believe",
 }
 # Verbs that hand something over: enough on their own for someone not on the call or a "happy to".
@@ -124,6 +124,10 @@ COMMIT = re.compile(
     r"\s+(?!(?:we|you|he|she|they|it|i|and|or|but|so|then)\b)(?P<verb>[a-z]+(?:-[a-z]+)?)\b")
 LET_ME = re.compile(r"\b(?:let me|let us|allow me to)\s+(?P<verb>[a-z]+(?:-[a-z]+)?)\b|"
                     r"^(?:(?:sure|yes|yeah|absolutely|of course)[,.!]?\s+)?(?:more than |very )?(?:happy|glad) to\s+(?P<verb2>[a-z]+)\b", re.I)
+# "It'll be with you by Friday", "expect it in your inbox on Monday": the speaker delivers
+WITH_YOU = re.compile(r"(?:^|,\s*)(?:and |so |then )?(?:(?P<obj>it|that|this|they|those|the [\w-]+(?: [\w-]+)?)(?:['’]ll| will) be "
+                      r"(?:with you|in your inbox|over to you|on (?:its|their) way)|(?:you can |you should |you['’]ll )?"
+                      r"expect (?P<obj2>it|that|this|them|the [\w-]+(?: [\w-]+)?)\b)", re.I)
 LETS_MEET = re.compile(r"\b(?:let['’]s|let us|shall we|we should|we['’]ll|we will|we can)\s+(?:also\s+)?"
                        r"(?P<verb>meet|book|schedule|pencil|put|set up|catch up|reconvene|regroup|talk|speak|reconnect|"
                        r"sync|touch base|get together|do)\b", re.I)
@@ -488,6 +492,7 @@ class _Extractor:
         turn, or the other speaker's request just before."""
         u = self.units[idx]
         before = re.sub(rf"\b(?:I|we|you|{NAME})\s*(?:['’]ll|will|can|['’]d|would)?\s*$", "", before).strip(" ,;")
+        before = re.sub(r"\b(?:let me|let us|happy to|glad to)\s*$", "", before, flags=re.I).strip(" ,;")
         before = re.sub(r"\b(?:and|but|so|then)\s*$", "", before).strip(" ,;")
         if _words(before) - FILLER and not _pii_spans(before):
             return before
@@ -669,6 +674,16 @@ class _Extractor:
                 continue
             if base and not question and base not in ("share", "show", "walk", "put") and not any(h[0] == m.start() for h in hits):
                 hits.append((m.start(), m.start(g), speaker_owner, True, "self", "let" if g == "verb" else "will"))
+        w = WITH_YOU.search(s)
+        if w and not hits and not question and self.dates_in(s[w.start():]):
+            obj = w.group("obj") or w.group("obj2")
+            topic = re.sub(r"^(?:and|so|then|also|now)\s+", "", s[:w.start()].strip(" ,"), flags=re.I)
+            if obj.lower() in ("it", "that", "this", "they", "those", "them") and len(_words(topic)) >= 1:
+                obj = topic
+            rest = re.sub(r"^\s*(?:in your inbox|with you|over to you)\s*", " ", s[w.end():])
+            self.clause(i, u, f"send {obj}{rest}".rstrip(), speaker_owner, True, "self", "will", None, "",
+                        u.turn_index in self.recap_turns, 0, s)
+            return
         self.meeting(i, u, question)
         if not hits:
             self.correction(i, u)

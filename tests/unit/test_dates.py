@@ -120,3 +120,13 @@ def test_mentioned_holiday_shifts_a_date_that_falls_on_it():
 def test_bank_holiday_phrasing():
     holidays = holidays_mentioned(["Friday is a bank holiday here."], TUE)
     assert holidays == {dt.date(2026, 11, 20)}
+
+
+@pytest.mark.parametrize("phrase, expected", [
+    ("by COB Thursday", dt.date(2026, 11, 19)),
+    ("EOD tomorrow", dt.date(2026, 11, 18)),
+    ("in a week", dt.date(2026, 11, 24)),
+    ("in three days", dt.date(2026, 11, 20)),
+])
+def test_end_of_day_on_a_named_day_and_counted_days(phrase, expected):
+    assert first(phrase) == expected

@@ -209,3 +209,13 @@ def test_conversational_i_will_phrases_are_not_steps():
             "Rita Rep: I'll let you go, I know you have a hard stop. I'll talk to you soon.\n"
             "Ann Buyer: I have to ask, because our CFO will: is it secure? I have my colleague with me today.\n")
     assert steps(text) == []
+
+
+def test_delivery_said_as_arrival_or_expectation_is_the_speakers_step():
+    text = ("Rita Rep: And the revised order form, it'll be with you by Monday.\n"
+            "Tom Techie: Expect the integration checklist in your inbox by COB Thursday.\n"
+            "Ann Buyer: I'll touch base with procurement and revert by end of week.\n")
+    found = steps(text)
+    assert only(found, REP).due_date == dt.date(2026, 11, 23) and "order form" in only(found, REP).text
+    assert only(found, "Tom Techie").due_date == dt.date(2026, 11, 19)
+    assert only(found, "Ann Buyer").due_date == FRIDAY
