@@ -13,11 +13,11 @@ import re
 from dataclasses import replace as dc_replace
 
 from followup.drafting.amounts import SUB100, SUB1000, TENS, find_amount_spans, words_value
-
-_TENS_WORDS = "|".join(TENS)
 from followup.drafting.context import HEDGE, HYPOTHETICAL, INJECTION, STAGES, CallContext, Unit, confidence, evidence
 from followup.drafting.dates import MONTHS, find_dates
 from followup.drafting.model import ExtractedField, ExtractedStep
+
+_TENS_WORDS = "|".join(TENS)
 
 try:
     from governance.pii import detect as _detect_pii
@@ -66,9 +66,10 @@ CLAUSE_SPLIT = re.compile(r"[^,;:—–]+")
 # Exported for rules.py / llm_extractor.py, which check one evidence quote: every cue above, on the whole quote.
 NOT_DEAL_AMOUNT = re.compile(rf"(?:{NOT_DEAL_SENTENCE.pattern})|(?:{UNIT_OR_TOTAL.pattern})", re.I)
 HYPOTHETICAL_MONEY = re.compile(
-    r"\b(if (?:we|you|they|i|it)|hypothetical\w*|ballpark|let's say|say roughly|roughly|rough|around|about|something like|"
+    rf"\b(if (?:we|you|they|i|it)|hypothetical\w*|ballpark|let's say|say roughly|roughly|rough|something like|"
+    rf"(?:about|around|approximately|circa|some)\s+(?:[$€£]|\d|a hundred|{SUB100}\b)|"
     r"order of magnitude|in the region of|don't write|not a quote|not a number|estimate|for example|imagine|could be|would be|"
-    r"you'd be|it'd be|would add|would cost|might|maybe|perhaps|even if|match)\b", re.I)
+    r"you'd be|it'd be|would add|would cost|might|maybe|perhaps|even if|match (?:that|their|it|at|them))\b", re.I)
 SUPERSEDED = re.compile(r"\b(ignore (?:that|the|this|those|my)|scratch that|forget (?:that|the|about)|disregard|no longer valid|not valid anymore|"
                         r"is not valid|strike that|that's old|out of date|outdated)\b", re.I)
 ANNUAL = re.compile(r"(?:\b(?:per year|a year|each year|every year|annual|annually|per annum|p\.a|yearly|subscription|ARR)\b|/yr\b|/year\b)", re.I)
