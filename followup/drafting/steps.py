@@ -61,8 +61,8 @@ NEEDS = {
     "do": re.compile(r"^do (?:it|that|this|so|the same)\b|^do (?:the|a|an) (?:[\w-]+ ){0,2}(?:survey|review|walk|visit|"
                      r"workshop|demo|test|assessment|audit|check|call|session|kickoff|kick-off|training|install|"
                      r"installation|pilot|walkthrough|handover|intro|introduction|site visit)s?\b", re.I),
-    "update": re.compile(r"^update (?!it\b|that\b|this\b|the (?:close )?date|the forecast|my (?:system|crm|forecast|notes)|"
-                         r"our (?:system|crm|forecast)|the (?:crm|system|record|opportunity|stage|amount))", re.I),
+    "update": re.compile(r"^update (?!it\b|that\b|this\b|(?:the|my|our) (?:close )?(?:date|forecast|system|crm|notes?|plan|"
+                         r"records?|pipeline|opportunity|stage|amount|salesforce|deal|dates|timeline)\b)", re.I),
     "go": re.compile(r"^go (?:back|through|over|ahead)\b", re.I),
     "work": re.compile(r"^work (?:on|through|up)\b", re.I),
     "take": re.compile(r"^take (?:it|this|that|the|them)\b.*\b(?:to|with|through|back)\b", re.I),
@@ -646,6 +646,8 @@ class _Extractor:
                         (self.notes or modal_l == "to") and owner in self.crm_people
                         or base in DELIVERABLE and base != "get" and modal_l != "present"):
                     continue  # "the CFO will ask", "Helen will want": a prediction about someone not on the call
+                if not modal and base in ("have", "do") and not re.match(r"does (?:the|a|an) ", rest, re.I):
+                    continue  # "Jonas has his questionnaire ready": a state, not a step
                 if not modal and not (verb.lower() != base and verb.lower().endswith("s")
                                       or " and " in subj and verb.lower() == base):
                     continue  # "Ravi send" is not a sentence; "Ravi sends" and "Claire and Julien give" are
