@@ -63,6 +63,8 @@ UNIT_OR_TOTAL = re.compile(
     r"in subscription|multi-year (?:total|value|commitment value)|year one|first year|first-year|per (?:seat|user|employee|endpoint|device|unit|month|site|connector|licen[cs]e|head|vessel|bed)|"
     r"an? (?:user|seat|employee|endpoint|device|month)|a month|monthly|list)\b", re.I)
 CLAUSE_SPLIT = re.compile(r"[^,;:—–]+")
+OLD_FIGURE = re.compile(r"\b(?:old|previous|original(?:ly)?|initial|first|last year's|current|existing) (?:price|number|quote|figure|offer|proposal|contract|amount|renewal|deal)\b|"
+                        r"\bused to (?:be|pay|cost)\b|\bwas (?:originally|initially)\b|\bin (?:my|our|the|your) (?:system|crm|forecast)\b", re.I)
 # Exported for rules.py / llm_extractor.py, which check one evidence quote: every cue above, on the whole quote.
 NOT_DEAL_AMOUNT = re.compile(rf"(?:{NOT_DEAL_SENTENCE.pattern})|(?:{UNIT_OR_TOTAL.pattern})", re.I)
 HYPOTHETICAL_MONEY = re.compile(
@@ -124,6 +126,8 @@ def _amount_mentions(ctx: CallContext) -> list[tuple[Unit, float, bool, bool]]:
             if value < 1000:
                 continue
             clause = next((c.group(0) for c in CLAUSE_SPLIT.finditer(s) if c.start() <= start < c.end()), s)
+            if OLD_FIGURE.search(clause):
+                continue  # "the original proposal was 120K a year, the revised one is 110K a year"
             hit = UNIT_OR_TOTAL.search(clause)
             if hit and not (hit.group(0).lower() in ("total", "in total") and ANNUAL.search(clause)):
                 continue

@@ -286,3 +286,10 @@ def test_numeric_close_dates_follow_the_account_country():
     assert value("Owen Hart: We plan to sign by 6/30.\n", "CloseDate", country="US") == dt.date(2027, 6, 30)
     assert value("Owen Hart: We plan to sign by 30/06.\n", "CloseDate", country="DE") == dt.date(2027, 6, 30)
     assert value("Owen Hart: Version 2.5 ships on 4/12.\n", "CloseDate", country="US") is None
+
+
+def test_an_old_or_original_figure_in_the_same_sentence_does_not_win():
+    text = ("Leo Brandt: The original proposal was a hundred and twenty thousand a year, "
+            "the revised one is a hundred and ten thousand a year.\n")
+    assert value(text, "Amount") == 110000
+    assert value("Leo Brandt: Revised. The old price was a hundred and twenty thousand a year, just for reference.\n", "Amount") is None
