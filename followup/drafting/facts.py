@@ -53,12 +53,13 @@ NOT_COMPANIES = {
 
 # -- objections ---------------------------------------------------------------------------------------
 OBJECTIONS = [
-    ("price", re.compile(r"\b(too (?:high|expensive|much|steep)|expensive|pricey|(?:price|cost|quote|number) is (?:a lot |much )?"
+    ("price", re.compile(r"\b((?:is|that's|it's) (?:a lot|steep|a lot of money)|if the \w+ fee comes down|(?:fee|price|cost) comes? "
+                         r"down|can you get me to|any flexibility on (?:the )?(?:price|onboarding|fee)|too (?:high|expensive|much|steep)|expensive|pricey|(?:price|cost|quote|number) is (?:a lot |much )?"
                          r"higher than|tough number|hard number|hard to justify|"
                          r"can't justify|number is the problem|price is the problem|above what I had in mind|more than (?:we|I) "
                          r"(?:expected|budgeted|had in mind)|over (?:our|the) budget|above (?:our|the) budget|closer to where|"
                          r"(?:cheaper|lower) (?:offer|price|quote)|budget that was approved for this is|need (?:a|some) discount|"
-                         r"the number is)\b", re.I)),
+                         r"number is high)\b", re.I)),
     ("budget", re.compile(r"\b(budget (?:freeze|is frozen|was frozen|cut|cuts|is gone|was cut)|spending freeze|spend freeze|"
                           r"freeze on|no budget|not budgeted|isn't budgeted|haven't budgeted|budget (?:isn't|is not) there|"
                           r"paused|on hold|non-clinical IT spend|save money)\b", re.I)),
@@ -88,6 +89,9 @@ OBJECTIONS = [
     ("status_quo", re.compile(r"\b(not buying anything|not a priority|happy with what we have|nothing right now|"
                               r"information-gathering|just trying to understand)\b", re.I)),
 ]
+WEAK_PRICE = re.compile(r"\b((?:is|that's|it's) (?:a lot|steep|a lot of money)|expensive|pricey|number is high|(?:cheaper|lower) (?:offer|price|quote))\b", re.I)
+PRICE_CONTEXT = re.compile(r"\b(price|pricing|quote|quoted|proposal|offer|number|cost|costs|licen[cs]es?|subscription|fees?|"
+                           r"budget|discount|per (?:year|user|month|seat)|a year|thousand|grand)\b", re.I)
 CONCERN = re.compile(r"\b(higher|expensive|concern\w*|worr\w+|problem|issue|risk|afraid|not thrilled|hard line|showstopper|no-go|deal-?breaker|"
                      r"can't|cannot|won't|don't|doesn't|not|no|never|must|has to|have to|need|needs|want|only if|strict|"
                      r"hard requirement|too|but)\b", re.I)
@@ -103,7 +107,7 @@ METRIC_MEASURE = re.compile(r"\b(takes?|took|taking|reduc\w+|sav(?:e|ed|es|ing)|
                             r"(?:day|week|month)|lags?|yield|downtime|overtime|scrap|OEE|completion|retention|hours saved|"
                             r"weekends|lose days|event for us|caught)\b", re.I)
 NOT_METRIC = re.compile(r"\b(ago|late|leave|holiday|vacation|meeting|call|minutes today|on the phone|notice|demo|invite|"
-                        r"agenda|wedding|board|legal|contract|cap|fees?)\b", re.I)
+                        r"agenda|wedding|board|legal|contract|cap|fees?|vendor|sent|send|email|mail)\b", re.I)
 PAIN = re.compile(r"\b(problem|pain|hurting|breaks|broken|lose days|manual\w*|spreadsheets?|excel files?|too late|can't see|"
                   r"frustrat\w+|nightmare|mess|struggl\w+|waste\w*|takes (?:nine|\w+) (?:working )?days|three weeks old|"
                   r"weekends|overtime|nobody saw|don't match|corrections|sceptical|angry|suffer\w*|always \w+ weeks old|"
@@ -210,9 +214,11 @@ class _Facts:
         out = []
         for kind, rx in OBJECTIONS:
             hits = [s for s in self.said if s.buyer and rx.search(s.unit.sentence) and
-                    (kind in {"works_council", "status_quo", "budget", "competition"} or CONCERN.search(s.unit.sentence))]
+                    (kind in {"works_council", "status_quo", "budget", "competition", "price"} or CONCERN.search(s.unit.sentence))]
             if kind == "price":
-                hits = [s for s in hits if not HYPOTHETICAL.search(s.unit.sentence) or "budget" in s.unit.sentence.lower()]
+                hits = [s for s in hits if (not HYPOTHETICAL.search(s.unit.sentence) or "budget" in s.unit.sentence.lower())
+                        and (not WEAK_PRICE.search(s.unit.sentence) or PRICE_CONTEXT.search(s.unit.sentence)
+                             or len(rx.findall(s.unit.sentence)) > len(WEAK_PRICE.findall(s.unit.sentence)))]
             if hits:
                 out.append(self.finding(kind, _trim(hits[0].unit.sentence), hits))
         return out

@@ -131,3 +131,12 @@ def test_free_form_notes_give_roles_competitors_and_objections():
     out = extract_facts(ctx, extract_roles(ctx))
     assert [c.value for c in out["competitors"]] == ["Shopwise"]
     assert "price" in {o.kind for o in out["objections"]}
+
+
+def test_small_talk_is_not_a_price_objection_but_a_fee_ask_is():
+    text = ("Maya Stern: How was the weekend?\n"
+            "Ilse Vermeer: Football is an expensive hobby when you lose. It's a lot.\n"
+            "Ilse Vermeer: We can accept the subscription if the migration fee comes down.\n")
+    ctx = build_context(parse_transcript(text), SNAPSHOT)
+    price = [o for o in extract_facts(ctx)["objections"] if o.kind == "price"]
+    assert len(price) == 1 and "migration fee comes down" in price[0].value
