@@ -80,6 +80,7 @@ NEEDS = {
     "touch": re.compile(r"^touch base\b", re.I),
     "turn": re.compile(r"^turn (?:\w+ )?(?:around|round)\b|^turn (?:it|them|that) around\b", re.I),
     "let": re.compile(r"^let (?:you|them|him|her|us|me|\w+) (?:\w+ )?know\b", re.I),
+    "give": re.compile(r"^give (?!(?:you|them|him|her|everyone) (?:some|it|a bit|some time|time) back\b)", re.I),
     "hand": re.compile(r"^hand (?:it|this|that|the|them|those|\w+ \w+ over)\b", re.I),
     "move": re.compile(r"^move (?:the |our )?(?:meeting|call|demo|session|invite)\b", re.I),
     "push": re.compile(r"^push (?:the |our )?(?:meeting|call|demo|session|invite)\b", re.I),
@@ -155,7 +156,7 @@ TURN_HEDGE = re.compile(r"\b(?:no promises|can['’]?t promise|cannot promise|no
 HYPO = re.compile(r"\b(?:hypothetical(?:ly)?|imagine|in theory|for example|let['’]s say we|suppose|if we were|"
                   r"would have|could have|should have)\b", re.I)
 # Where the step's wording stops: a subordinate clause adds reasons, not the action.
-CUT = re.compile(r"(?:,?\s+(?:because|since|so that|so you|so we|so she|so he|so they|so it|which|assuming|just in case|"
+CUT = re.compile(r"(?:,\s+(?:that['’]s|that is|it['’]s|which is|this is)\b|,?\s+(?:because|since|so that|so you|so we|so she|so he|so they|so it|which|assuming|just in case|"
                  r"in case|as long as|unless|if|once|when|while|but|though|although|otherwise)\b|,\s+so\b|\s+[-–—]\s+|;)",
                  re.I)
 SUBORDINATE = re.compile(r"(?:,\s+|\s+)(?:so (?:that |you |we |she |he |they |it )|because |since |which |just in case )",
@@ -212,6 +213,9 @@ PRECEDER = re.compile(r"\b(?:if|when|whenever|once|unless|whether|until|because|
                       r"after|where|what|how|who|that|than)\s*$", re.I)
 RECAP = re.compile(r"\b(?:recap|summari[sz]e|sum up|to confirm|so to sum|next steps|wrap up|let me make sure|"
                    r"what I have|action items|to-dos?)\b", re.I)
+STRONG_ACCEPT = re.compile(r"^\s*(?:(?:yes|yeah|oh)[,!]?\s+)?(?:please(?: do)?|yes please|that would be (?:great|helpful|"
+                           r"really helpful|useful|very useful|perfect|amazing|good|ideal)|that['’]d be (?:great|helpful|useful|"
+                           r"perfect|good)|(?:that )?would help|great,? thanks|perfect,? thanks|thank you,? that)", re.I)
 ACCEPTED = re.compile(r"^\s*(?:please|yes|yeah|yep|sure|great|perfect|that would|that['’]d|that works|thanks|thank you|"
                       r"brilliant|lovely|ok(?:ay)?|good|excellent|wonderful|very much|definitely|absolutely|go ahead|do it)\b",
                       re.I)
@@ -584,11 +588,15 @@ class _Extractor:
                 return ""
         return base
 
-    def accepted(self, u: Unit) -> bool:
-        """An offer ("I can send you X") is taken up in the next turn by someone else."""
+    def accepted(self, u: Unit, strong: bool = False) -> bool:
+        """An offer ("I can send you X") is taken up in the next turn by someone else; "we can X" needs a
+        clear "yes please" (it is often a statement of what the product can do)."""
         t = u.turn_index
         if t + 1 < len(self.turns) and self.turns[t + 1].speaker != u.turn.speaker:
-            return bool(ACCEPTED.search(self.turns[t + 1].text)) and not REFUSE.search(self.turns[t + 1].text)
+            reply = self.turns[t + 1].text
+            if REFUSE.search(reply):
+                return False
+            return bool(STRONG_ACCEPT.search(reply) if strong else ACCEPTED.search(reply))
         return False
 
     def sentence(self, i: int, u: Unit) -> None:
@@ -774,7 +782,7 @@ class _Extractor:
         if modal == "let" and due is None:
             return None
         if modal == "can" and (due is None or re.search(r",?\s+or\s+(?:we|you|I)\b", body)) \
-                and not self.accepted(u) and not (due is None and self.accepted_ask(u) and re.match(r"do (?:it|that|this)\b", body.strip(), re.I)):
+                and not self.accepted(u, strong=not strong) and not (due is None and self.accepted_ask(u) and re.match(r"do (?:it|that|this)\b", body.strip(), re.I)):
             return None  # an offer nobody took up
         if modal == "can" and re.match(r"do (?:it|that|this|so)\b", body.strip(), re.I) \
                 and not self.accepted_ask(u):
@@ -940,6 +948,11 @@ class _Extractor:
                     if not o.strong_owner and st.strong_owner:
                         o.owner, o.strong_owner = st.owner, True
                     break
+            if target is None and st.recap and st.due:
+                # a recap line restating the only step this person has for that date, in other words
+                same_day = [o for o in out if o.owner == st.owner and o.due == st.due and not o.meeting]
+                if len(same_day) == 1 and not st.meeting:
+                    target = same_day[0]
             if target is None:
                 out.append(st)
                 continue

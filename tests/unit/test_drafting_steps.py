@@ -219,3 +219,14 @@ def test_delivery_said_as_arrival_or_expectation_is_the_speakers_step():
     assert only(found, REP).due_date == dt.date(2026, 11, 23) and "order form" in only(found, REP).text
     assert only(found, "Tom Techie").due_date == dt.date(2026, 11, 19)
     assert only(found, "Ann Buyer").due_date == FRIDAY
+
+
+def test_we_can_statement_needs_a_clear_yes_and_recap_in_other_words_is_one_step():
+    text = ("Tom Techie: The extracts can only run at night.\n"
+            "Rita Rep: Understood, we can schedule the connector only in that window.\n"
+            "Tom Techie: Good.\n"
+            "Ann Buyer: I can give you an answer by Friday.\n"
+            "Rita Rep: Great. So, to recap: Ann gets back to me with a decision by Friday.\n")
+    found = steps(text)
+    assert [s.owner for s in found] == ["Ann Buyer"]
+    assert len(found[0].evidence) == 2
