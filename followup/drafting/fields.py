@@ -478,6 +478,7 @@ def stage(ctx: CallContext) -> list[ExtractedField]:
     name = ctx.snapshot.Opportunity.StageName
     current = STAGES.index(name) if name in STAGES else -1
     found = None
+    speakers: dict[str, set[str]] = {}
     for u in ctx.units:
         s = u.sentence
         if not STAGE_GATE.search(s):
@@ -505,14 +506,16 @@ def stage(ctx: CallContext) -> list[ExtractedField]:
             if value == "Closed Lost" and name == "Closed Lost":
                 break
             rank = 99 if value == "Closed Lost" else STAGES.index(value)
+            speakers.setdefault(value, set()).add(u.turn.speaker)
             if found is None or rank >= found[3]:
                 found = (u, value, certainty, rank)
             break
     if found is None:
         return []
     u, value, certainty, _ = found
+    agree = len(speakers.get(value, ())) > 1  # both sides speak of the quote, the contract review, the signature
     return [ExtractedField(field="Opportunity.StageName", value=value, evidence=[evidence(u.turn, u.sentence)], certainty=certainty,
-                           confidence=confidence(certainty, True, False, bool(HEDGE.search(u.sentence))))]
+                           confidence=confidence(certainty, True, agree, bool(HEDGE.search(u.sentence))))]
 
 
 # --------------------------------------------------------------------------------------------
