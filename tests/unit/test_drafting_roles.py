@@ -171,3 +171,34 @@ def test_display_names_with_the_vendor_tag_or_address_are_vendor_side():
     ctx = build_context(parse_transcript(json.dumps(turns)), snapshot)
     assert {r.name for r in extract_roles(ctx)} == {"Priya Shah"}
     assert {"ravi patel", "kim lee"} <= vendor_side(ctx)
+
+
+def test_eval_scores_contact_roles_by_full_name_and_role(tmp_path):
+    import json
+
+    from followup.drafting.evaluation import score_dir
+    from followup.drafting.rules import RuleExtractor
+
+    call = tmp_path / "01"
+    call.mkdir()
+    (call / "transcript.txt").write_text(
+        "Alex Moreno: Who signs?\n"
+        "Renee Duval: I own the budget. Omar runs the vendor security reviews.\n"
+        "Omar Said: Correct, and Ivo Petrov will test it with his team.\n")
+    crm = {"Account": {"Id": "001", "Name": "Oakridge Foods", "BillingCountry": "GB"},
+           "Opportunity": {"Id": "006", "Name": "Oakridge", "StageName": "Qualification"},
+           "Contacts": [{"Id": "0031", "Name": "Renée Duval", "Title": "COO"},
+                        {"Id": "0032", "Name": "Omar Said", "Title": "Security Analyst"}],
+           "call": {"date": "2026-05-12", "rep": {"name": "Alex Moreno", "email": "alex@vendorly.io"}}}
+    (call / "crm.json").write_text(json.dumps(crm))
+    gold = {"next_steps": [], "fields": {"Opportunity.CloseDate": None, "Opportunity.StageName": None,
+                                         "Opportunity.Amount": None, "Opportunity.NextStep": None},
+            "contact_roles": [{"name": "Renée Duval", "role": "Economic Buyer"},
+                              {"name": "Omar Said", "role": "Technical Buyer"},
+                              {"name": "Nadia Roth", "role": "Other", "in_crm": False}],
+            "must_not_propose": [], "pii": []}
+    (call / "gold.json").write_text(json.dumps(gold))
+    summary = score_dir(tmp_path, RuleExtractor()).summary()
+    assert summary["contact_role_recall"] == 1 / 3  # Renée matches with or without the accent
+    assert summary["contact_role_precision"] == 1 / 2  # Omar is proposed as Evaluator
+    assert any("missed nadia roth = other" in e for e in summary["contact_role_errors"])
