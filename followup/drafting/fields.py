@@ -435,6 +435,8 @@ def close_date(ctx: CallContext) -> list[ExtractedField]:
     others = [x for x, v, _ in candidates if v == value and x.turn.speaker != u.turn.speaker]
     certainty = "explicit" if CLOSE_CUE.search(u.sentence) else "inferred"
     ev = [evidence(u.turn, u.sentence)]
+    if others and others[-1].sentence != u.sentence:
+        ev.append(evidence(others[-1].turn, others[-1].sentence))  # the other side saying the same date
     return [ExtractedField(field="Opportunity.CloseDate", value=value, evidence=ev, certainty=certainty,
                            confidence=confidence(certainty, True, bool(others), hedged))]
 
@@ -507,7 +509,8 @@ def stage(ctx: CallContext) -> list[ExtractedField]:
                 break
             rank = 99 if value == "Closed Lost" else STAGES.index(value)
             speakers.setdefault(value, set()).add(u.turn.speaker)
-            if found is None or rank >= found[3]:
+            # the latest proposal/contract cue (recaps are clearest); the first words of a win or loss
+            if found is None or rank > found[3] or rank == found[3] and value not in ("Closed Won", "Closed Lost"):
                 found = (u, value, certainty, rank)
             break
     if found is None:
