@@ -67,7 +67,8 @@ NEEDS = {
     "work": re.compile(r"^work (?:on|through|up)\b", re.I),
     "take": re.compile(r"^take (?:it|this|that|the|them)\b.*\b(?:to|with|through|back)\b", re.I),
     "come": re.compile(r"^come back\b", re.I),
-    "get": re.compile(r"^(?i:get) (?:(?i:back|in touch|you|it|that|this|those|them|the|a|an|our|your|him|her|us|me)\b|[A-Z])"),
+    "get": re.compile(r"^(?i:get) (?:(?i:back|in touch|you|it|that|this|those|these|them|the|a|an|our|your|him|her|us|me|both|"
+                      r"all|everything|some|copies|a copy|details|something|one|two|three)\b|[A-Z0-9])"),
     "set": re.compile(r"^set (?:up|it up|that up|this up|a |the )", re.I),
     "catch": re.compile(r"^catch up\b", re.I),
     "line": re.compile(r"^line up\b", re.I),
@@ -951,6 +952,8 @@ class _Extractor:
             if target is None and st.recap and st.due:
                 # a recap line restating the only step this person has for that date, in other words
                 same_day = [o for o in out if o.owner == st.owner and o.due == st.due and not o.meeting]
+                if not same_day:
+                    same_day = [o for o in out if o.owner == st.owner and o.due is None and o.vague and not o.meeting]
                 if len(same_day) == 1 and not st.meeting:
                     target = same_day[0]
             if target is None:
@@ -964,9 +967,11 @@ class _Extractor:
             if st.turn == target.turn and not st.vague and not target.vague and st.text not in target.text:
                 joined = f"{target.text}; {st.text[:1].lower()}{st.text[1:]}"
                 target.text = joined if len(joined) <= 200 else target.text
-            elif (len(st.words) >= len(_content(target.text, self.ctx.call_date)) - (1 if st.recap else 0)) \
+            elif (len(_content(re.sub(r"\(.*\)", "", st.text), self.ctx.call_date))
+                  >= len(_content(re.sub(r"\(.*\)", "", target.text), self.ctx.call_date)) - (1 if st.recap else 0)) \
                     and not st.vague or target.vague and not st.vague:
-                target.text = st.text
+                kept = re.search(r" \([^()]*\)$", target.text) if target.vague else None
+                target.text = st.text + (kept.group(0) if kept and "(" not in st.text else "")
                 target.vague = False
             target.words |= st.words
             target.turn = max(target.turn, st.turn)
