@@ -115,7 +115,7 @@ NEVER = {"keep", "leave", "believe", "think", "see", "try", "summarise", "summar
 NAME = r"[A-ZÀ-Ý][a-zà-öø-ÿ]+(?:['’-][A-Za-zà-öø-ÿ]{2,})*"
 COMMIT = re.compile(
     rf"(?P<subj>\b(?:I|we|We|you|You)\b|\b(?:[Oo]ur|[Mm]y) (?:[a-z]+ ){{0,2}}(?:team|department|people|colleagues?|lawyers?|"
-    rf"counsel|folks|office|group|desk)(?=\s*(?:['’]ll|will|are going to|is going to)\b)|\b{NAME}(?:\s+{NAME})?(?:\s+and\s+{NAME})?)"
+    rf"counsel|folks|office|group|desk|assistant|EA|PA|manager|boss|engineer|architect|specialist|rep)(?=\s*(?:['’]ll|will|are going to|is going to)\b)|\b{NAME}(?:\s+{NAME})?(?:\s+and\s+{NAME})?)"
     r"(?P<modal>(?:\s*['’]d|\s+would|\s*['’]m|\s+am|\s*['’]re|\s+are)\s+(?:be\s+)?(?:happy|glad|delighted|more than happy)\s+to|"
     r"\s+(?:need|have)\s+to(?=\s+(?:check|confirm|verify|run it by|clear it with)\b|\s+ask\s+(?:our|my|the|him|her|them|[A-Z]))|\s*['’]ll|\s+will|\s+shall|(?:\s+(?:am|are|is)|\s*['’](?:m|re|s))\s+(?:going\s+to|gonna)|"
     r"\s+can|\s+could|\s*['’]d|\s+would|\s+(?:plan|promise|undertake)s?\s+to|"
@@ -130,6 +130,9 @@ LET_ME = re.compile(r"\b(?:let me|let us|allow me to)\s+(?P<verb>[a-z]+(?:-[a-z]
 WITH_YOU = re.compile(r"(?:^|,\s*)(?:and |so |then )?(?:(?P<obj>it|that|this|they|those|the [\w-]+(?: [\w-]+)?)(?:['’]ll| will) be "
                       r"(?:with you|in your inbox|over to you|on (?:its|their) way)|(?:you can |you should |you['’]ll )?"
                       r"expect (?P<obj2>it|that|this|them|the [\w-]+(?: [\w-]+)?)\b)", re.I)
+# "Give me until Friday to review the MSA": the speaker's step, due that day
+GIVE_ME = re.compile(r"\bgive (?:me|us) (?:until|till|to|a few days,? until|the weekend,? until)\s+(?P<when>[^,.;]+?)\s+to\s+"
+                     r"(?P<verb>[a-z]+)\b", re.I)
 LETS_MEET = re.compile(r"\b(?:let['’]s|let us|shall we|we should|we['’]ll|we will|we can)\s+(?:also\s+)?"
                        r"(?P<verb>meet|book|schedule|pencil|put|set up|catch up|reconvene|regroup|talk|speak|reconnect|"
                        r"sync|touch base|get together|do)\b", re.I)
@@ -434,8 +437,10 @@ class _Extractor:
         if same_turn:
             j = same_turn[0]
             nxt = self.units[j].sentence
+            imperative = _base(nxt.split()[0].strip(",.").lower()) in VERBS and nxt[:1].isupper() \
+                and not re.match(r"(?:say|let['’]s)\b", nxt, re.I)
             if (len(nxt.split()) <= 10 or re.match(r"^(?:by|on|before|let['’]s say|say|latest|probably|so)\b", nxt, re.I)) \
-                    and not FUTURE.search(nxt):
+                    and not FUTURE.search(nxt) and not imperative and not GIVE_ME.search(nxt):
                 d = self.pick_date(nxt)
                 if d:
                     return d, j
@@ -496,7 +501,8 @@ class _Extractor:
         """What "it"/"that" refers to: the start of the same sentence, an earlier sentence of the same
         turn, or the other speaker's request just before."""
         u = self.units[idx]
-        before = re.sub(rf"\b(?:I|we|you|{NAME})\s*(?:['’]ll|will|can|['’]d|would)?\s*$", "", before).strip(" ,;")
+        before = re.sub(rf"\b(?:I|we|you|{NAME})\s*(?:['’]ll|will|can|['’]d|would|(?:['’]m|am|are|['’]re|is|['’]s) going to|"
+                        rf"(?:['’]m|am|are|['’]re) gonna)?\s*$", "", before).strip(" ,;")
         before = re.sub(r"\b(?:let me|let us|happy to|glad to)\s*$", "", before, flags=re.I).strip(" ,;")
         before = re.sub(r"\b(?:and|but|so|then)\s*$", "", before).strip(" ,;")
         if _words(before) - FILLER and not _pii_spans(before):
@@ -685,6 +691,11 @@ class _Extractor:
                 continue
             if base and not question and base not in ("share", "show", "walk", "put") and not any(h[0] == m.start() for h in hits):
                 hits.append((m.start(), m.start(g), speaker_owner, True, "self", "let" if g == "verb" else "will"))
+        g = GIVE_ME.search(s)
+        if g and not hits and not question and self.valid_verb(g.group("verb"), s[g.start("verb"):]):
+            self.clause(i, u, f"{s[g.start('verb'):].rstrip(' .!')} by {g.group('when')}", speaker_owner, True, "self",
+                        "will", None, "", u.turn_index in self.recap_turns, 0, s)
+            return
         w = WITH_YOU.search(s)
         if w and not hits and not question and self.dates_in(s[w.start():]):
             obj = w.group("obj") or w.group("obj2")

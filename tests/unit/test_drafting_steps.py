@@ -230,3 +230,11 @@ def test_we_can_statement_needs_a_clear_yes_and_recap_in_other_words_is_one_step
     found = steps(text)
     assert [s.owner for s in found] == ["Ann Buyer"]
     assert len(found[0].evidence) == 2
+
+
+def test_give_me_until_and_my_assistant_will():
+    text = ("Ann Buyer: Give me until Friday to review the MSA.\n"
+            "Tom Techie: My assistant will set up the security walkthrough for Monday.\n")
+    found = steps(text)
+    assert only(found, "Ann Buyer").due_date == FRIDAY and "review the MSA" in only(found, "Ann Buyer").text
+    assert only(found, "Tom Techie").due_date == dt.date(2026, 11, 23)
