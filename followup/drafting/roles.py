@@ -184,7 +184,8 @@ CUES = [
     _c(WHO + r"(?:'s|’s)(?i:\s+(?:approval|sign-?off|signature|budget))\b", "Economic Buyer", kind="who"),
     # Executive Sponsor
     _c(r"\b(?:the|an|our|your)\s+(?:executive\s+)?sponsor\b", "Executive Sponsor"),
-    _c(r"\bsponsor(?:ing|s)?\s+(?:this|the)\s+(?:project|initiative|programme|program|deal)\b", "Executive Sponsor"),
+    _c(r"\bsponsor(?:ing|s)?\s+(?:this|it|the\s+(?:project|initiative|programme|program|deal|business case))\b",
+       "Executive Sponsor"),
     # Decision Maker
     _c(r"\b(?:make|makes|making|take|takes)\s+the\s+(?:final\s+)?(?:decision|call)\b", "Decision Maker"),
     _c(r"\b(?:have|has)\s+(?:the\s+)?(?:final|last)\s+(?:say|word|call|decision)\b", "Decision Maker"),
@@ -198,6 +199,8 @@ CUES = [
     _c(r"(?i:\b(?:final\s+)?(?:decision|say|call)\s+(?:\w+\s)?(?:is|lies|sits|rests)\s+(?:now\s+)?with)\s+" + WHO,
        "Decision Maker", kind="who"),
     _c(r"\b(?:choice|selection|decision|call)\b[^,.]{0,30}\bis\s+(?P<who>mine|his|hers)\b", "Decision Maker", kind="possessive"),
+    _c(r"(?i:\b(?:don't|do not|doesn't|does not|won't)\s+(?:make the (?:final\s+)?(?:decision|call)|decide)\b[^.]{0,40}?,\s*)" + WHO +
+       r"(?i:\s+(?:does|will|do))\b", "Decision Maker", kind="who", negatable=False),
     _c(r"\b(?:have|'ve)\s+decided\b|\bwe\s+decided\b|\b(?:have|'ve)\s+chosen\b", "Decision Maker", strength=2, allow_we=True),
     # Technical Buyer
     _c(r"\b(?:sign off|signs off|approve|approves|own|owns|review|reviews|reviewed|validate|validates|validated)\s+(?:on\s+)?"
@@ -225,7 +228,7 @@ CUES = [
        r"(?:\s+or\s+\w+)?\s+(?:other\s+)?(?:vendors|providers|suppliers|tools))\b", "Evaluator", allow_we=True),
     _c(r"\bsuccess criteria\b", "Evaluator", strength=2),
     _c(r"\b(?:will|'ll|is going to|are going to|to|would)\s+(?:test|evaluate|trial|pilot|assess|try out)\s+(?:it|the (?:tool|"
-       r"product|platform|solution|software|system|sandbox))\b", "Evaluator", strength=2),
+       r"product|platform|solution|software|system|sandbox|integration|connectors?|prototype|pilot|appliance|agent))\b", "Evaluator", strength=2),
     _c(r"(?i:\b(?:pilot|evaluation|poc|proof of concept|trial|test)\b[^.]{0,40}\bwith)\s+" + WHO + r"(?:'s|’s)\s+team",
        "Evaluator", strength=2, kind="who"),
     _c(WHO + r"(?:(?:'s|’s)|\s+and\s+(?:his|her|their))(?i:\s+team\b[^.]{0,60}\b(?:pilot|evaluation|poc|proof of concept|trial|"
@@ -566,11 +569,13 @@ class _Reader:
         prefix = TITLE_THEN_NAME.sub(lambda m: m.group("name"), prefix)
         prefix = re.sub(r"[,\s]+$", " ", prefix)
         clause = CLAUSE_SPLIT.split(prefix)[-1]
-        tokens = list(re.finditer(rf"\b(?:(?i:I(?:'m|'ll|'d|'ve)?|we|we're|we've|he|she|he's|she's|you|they|it|nobody|everyone|"
-                                  rf"someone)|(?i:our|the|my|their|your)\s{TITLE_PHRASE}|{NAME})\b", clause))
+        tokens = list(re.finditer(rf"\b(?:(?i:I(?:'m|'ll|'d|'ve)?|we|we're|we've|he|she|he's|she's|you|they|nobody|everyone|"
+                                  rf"someone)|it|It|(?i:our|the|my|their|your)\s{TITLE_PHRASE}|{NAME})\b", clause))
         negated = False
         for tok in reversed(tokens):
             word = tok.group(0)
+            if len(word) > 1 and word.isupper():
+                continue  # "IT", "HR": a department, not a pronoun or a name
             low = word.lower().split("'")[0]
             negated = negatable and bool(NEGATION.search(clause[tok.end():]))
             if low in BLOCKERS or low in {"we're", "we've"}:

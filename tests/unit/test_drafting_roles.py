@@ -146,6 +146,10 @@ def test_more_phrasings_of_authority():
         ("Omar will run the technical evaluation.", "Omar Said", "Technical Buyer"),
         ("Omar and his team will evaluate the tool next month.", "Omar Said", "Evaluator"),
         ("I can't sign this, Omar can.", "Omar Said", "Economic Buyer"),
+        ("I don't make the decision, Omar does.", "Omar Said", "Decision Maker"),
+        ("Omar signs the cheques around here.", "Omar Said", "Economic Buyer"),
+        ("Omar from our IT team will test the integration next week.", "Omar Said", "Technical Buyer"),
+        ("Our COO Bill Hart is sponsoring this internally.", "Bill Hart", "Executive Sponsor"),
     ]
     for line, name, role in cases:
         roles, _ = _roles(f"Alex Moreno: Hello.\nPriya Shah: {line}\n", [("Priya Shah", "Coordinator"), ("Omar Said", "Analyst")])
