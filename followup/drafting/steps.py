@@ -320,6 +320,12 @@ class _Extractor:
             if key.lower() in canon:
                 canon[sp.lower()] = canon[key.lower()]
                 continue
+            parts = key.split()
+            crm_same = canon.get(parts[0].lower()) if len(parts) > 1 else None
+            if crm_same and len(crm_same.split()) > 1 and re.fullmatch(r"[A-Z]\.?", parts[-1]) \
+                    and TITLE.sub("", crm_same).split()[-1].startswith(parts[-1][0]):
+                canon[sp.lower()] = crm_same  # "Dana W." on the call is "Dana Whitfield" in CRM
+                continue
             if " " in key:
                 canon.setdefault(key.lower(), key)
                 canon.setdefault(key.split()[0].lower(), key)

@@ -238,3 +238,8 @@ def test_give_me_until_and_my_assistant_will():
     found = steps(text)
     assert only(found, "Ann Buyer").due_date == FRIDAY and "review the msa" in only(found, "Ann Buyer").text.lower()
     assert only(found, "Tom Techie").due_date == dt.date(2026, 11, 23)
+
+
+def test_abbreviated_speaker_name_maps_to_the_crm_name():
+    found = steps("Ann B.: I'll send the usage export on Friday.\n")
+    assert only(found, "Ann Buyer").due_date == FRIDAY
