@@ -145,7 +145,6 @@ INVITE = re.compile(r"\b(?:invite|invitation|calendar|diary|meeting request|team
 
 QUESTION_END = re.compile(r"\?\s*$")
 WHEN_Q = re.compile(r"\b(?:by when|when|what date|which day|how soon|how long)\b", re.I)
-NEGATION = re.compile(r"\b(?:not|never|n['’]t|no longer)\b", re.I)
 PAST = re.compile(r"\b(?:already|last (?:week|month|time|year)|yesterday|earlier today|ago)\b", re.I)
 TENTATIVE = re.compile(
     r"\b(?:maybe|might|perhaps|possibly|pencil(?:led|ed)?|no promises|can['’]?t promise|cannot promise|not promising|"
@@ -168,8 +167,6 @@ SUBORDINATE = re.compile(r"(?:,\s+|\s+)(?:so (?:that |you |we |she |he |they |it
 DEADLINE = re.compile(r"\b(?:by|before|until|till|no later than|latest|at the latest|due)\s*$", re.I)
 CORRECTION = re.compile(r"\b(?:actually|sorry|I mean|rather|instead|make that|no,|no wait|wait|correction|"
                         r"not the|scratch that)\b", re.I)
-SAME_MESSAGE = re.compile(r"\b(?:in the same (?:email|mail|message|pack|package|document|envelope)|"
-                          r"together with (?:it|that|the)|along with (?:it|that))\b", re.I)
 AFFIRM = re.compile(r"^\s*(?:sure|yes|yeah|yep|yup|of course|absolutely|certainly|definitely|no problem|no worries|"
                     r"happy to|can do|will do|ok(?:ay)?|fine|perfect|great|good|correct|that works|works for me|deal|"
                     r"consider it done|on it|I can|I will|I['’]ll)\b", re.I)
@@ -621,7 +618,7 @@ class _Extractor:
         in_recap = u.turn_index in self.recap_turns or (u.turn_index - 1) in self.recap_turns
         hits: list[tuple[int, int, str, bool, str, str]] = []  # (start, verb_start, owner, strong, kind, modal)
         seen_verbs: set[int] = set()
-        for m in _overlapping(s):
+        for m in COMMIT.finditer(s):
             subj, modal, verb = m.group("subj"), m.group("modal") or "", m.group("verb")
             if m.start("verb") in seen_verbs:
                 continue
@@ -1000,14 +997,6 @@ class _Extractor:
                 host.mentions += 1
                 out.remove(st)
         return out
-
-
-COMMIT_AT = re.compile(r"(?=" + COMMIT.pattern + ")")
-
-
-def _overlapping(sentence: str):
-    """Every commitment-shaped match, also those starting inside another ("Then we'll ...")."""
-    return COMMIT.finditer(sentence)
 
 
 def _content(text: str, call_date: dt.date) -> set[str]:
