@@ -2,22 +2,31 @@
 
 Rules (general English patterns of sales calls, no call-specific words):
 
-- Commitments: "I'll / I will / I'm going to / let me / I can / I'm sending / I send" + an action verb
-  (owner: the speaker; "Notes" -> the rep); "we'll ..." (the speaker, a weaker owner); a named person
-  ("Ravi will join", "Marcus takes it to Renée", "Jeff sends", "Ann to send" in notes); "you'll ..." /
-  "you're taking ..." (the person addressed).  "Name and Name give ..." belongs to the first name.
-- Requests accepted across turns: "Can you send me X?" - "Will do" / "Sure, by Thursday" -> the one who
-  accepts owns "send me X"; an offer refused in the reply ("Maybe later", "Not yet") is dropped.
-- Meetings: "we meet again Tuesday", "let's book / put ... in the diary" -> the rep, due on the meeting date.
-- Due dates: in the clause (a "by ..." deadline first; the last one after a correction such as "actually"),
-  in a short next sentence of the same turn ("By next Tuesday, the fifteenth."), in "I'll do that by Friday",
-  or in a reply turn ("When?" - "Tuesday."; "End of this week? Friday?" - "Friday, yes.").  Holidays said
-  on the call shift a date that falls on them.  A bare "send the invite" takes the meeting date said just before.
-- Tentative: hedged or conditional ("maybe", "pencil in", "if she wants", "no promises", "I'll try").
-- Skipped: questions (except "you'll send ..., by when?"), negations, past tense, hypotheticals and
-  injection sentences (removed when the context is built).
-- The same action said twice (e.g. again in the end-of-call recap) is one step: evidence merged, the latest
-  date said kept, the fuller text kept.
+- Commitments: "I'll / I will / I'm going to / let me / happy to / I need to check" + an action verb, and in a
+  recap or with a date the present tense ("I send", "Ravi ships", "you check"): owner the speaker ("we",
+  "our legal team", "my assistant" too, as a weaker owner); a named person on the call ("Marcus takes it to
+  Renée on Friday"; "Name and Name give ..." -> the first); a colleague not on the call only for a hand-over
+  ("Sarah's going to send the SOW"), not a prediction ("Helen will ask"); "you'll ..." -> the person addressed,
+  except "you'll have it from me by Friday" (the speaker); "it'll be with you by Monday", "expect X by
+  Thursday", "give me until Friday to review X" -> the speaker.  Owners are full names: CRM contacts and the
+  rep first, then speakers ("Jana", "Ann B.", "Dr. Jana Vogt", "Vogt, Jana (External)"), then a "First Last"
+  said on the call.  Notes headings ("Notes", "Next steps", "Action items") and their imperative lines -> the rep.
+- Offers ("I can send you X") count once taken up ("yes please"); "we can X" needs a clear yes.  Requests
+  accepted across turns: "Can you send me X?" - "Will do" / "Sure, by Thursday" -> the one who accepts.
+- Meetings ("we meet again Tuesday", "let's book ... in the diary", "we'll do the workshop on the 9th") -> the
+  rep, due on the meeting date; an invite names the meeting date in its text.
+- Due dates: in the clause (a "by ..." deadline first; the later of "today or tomorrow"; the last one after
+  "actually"), in a short next sentence ("By next Tuesday."), in "I'll do that by Friday", in a reply turn
+  ("When?" - "Tuesday."), in "Actually, make that Thursday", "the same day" after a date, a bare "the fifth"
+  after "August fifth"; a holiday said on the call moves a date off it.
+- Tentative: hedged or conditional ("maybe", "pencil in", "if she wants", "no promises", "I'll try",
+  "placeholder"), or retracted ("no, actually, let me not promise that").
+- Skipped: questions (except "you'll send ..., by when?" and "..., if that's OK?"), negations, past tense,
+  conditions ("if you send it"), hypotheticals, small talk ("I'll be honest", "I'll walk you through it now"),
+  CRM housekeeping ("I'll update the close date") and injection sentences (removed with the context).
+- The same action said again (a recap, "I'll do that by Friday", "put it in the offer", "on Tuesday too") is one
+  step: evidence merged, the latest date said kept, the fuller or recap wording kept.  Personal data
+  (phones, emails, addresses) never enters a step's text or evidence.
 """
 from __future__ import annotations
 
