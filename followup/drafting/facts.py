@@ -104,11 +104,13 @@ METRIC = re.compile(rf"\b(?:{NUMBER})\s*(?:%|percent|per ?cent|x|times|working d
 METRIC_STRONG = re.compile(rf"\b(?:{NUMBER})\b", re.I)
 METRIC_MEASURE = re.compile(r"\b(takes?|took|taking|reduc\w+|sav(?:e|ed|es|ing)|cut|dropped|drops?|faster|quicker|wants? it in|"
                             r"down to|improv\w+|increas\w+|decreas\w+|per (?:day|week|month|shift|order|site|home)|every "
-                            r"(?:day|week|month)|lags?|yield|downtime|overtime|scrap|OEE|completion|retention|hours saved|"
+                            r"(?:day|week|month)|yield|downtime|overtime|scrap|OEE|completion|retention|hours saved|"
                             r"weekends|lose days|event for us|caught)\b", re.I)
 NOT_METRIC = re.compile(r"\b(ago|late|leave|holiday|vacation|meeting|call|minutes today|on the phone|notice|demo|invite|"
                         r"agenda|wedding|board|legal|contract|cap|fees?|vendor|sent|send|email|mail)\b", re.I)
-PAIN = re.compile(r"\b(problem|pain|hurting|breaks|broken|lose days|manual\w*|spreadsheets?|excel files?|too late|can't see|"
+PAIN = re.compile(r"\b(problem|pain|hurting|breaks|broken|lose days|manual\w*|too late|can't see|"
+                  r"(?:build|builds|built|track|tracks|tracked|manage|manages|managed|keep|keeps|kept|run|runs|has|have|"
+                  r"send|sends|copy|copies)\b[^.]{0,40}\b(?:spreadsheets?|excel(?: files?| sheets?)?)|"
                   r"frustrat\w+|nightmare|mess|struggl\w+|waste\w*|takes (?:nine|\w+) (?:working )?days|three weeks old|"
                   r"weekends|overtime|nobody saw|don't match|corrections|sceptical|angry|suffer\w*|always \w+ weeks old|"
                   r"none of them agree|falling over|out of date|stale|by hand|copy(?:ing)? it|chasing)\b", re.I)

@@ -164,10 +164,15 @@ def _heard_lines(extraction: Extraction) -> tuple[list[str], list[str]]:
     for o in extraction.objections:
         if named and isinstance(o, Finding) and o.kind == "competition":
             continue  # the alternatives line below names them, without repeating anyone's price
+        if isinstance(o, Finding):
+            text = _tidy(o.value)
+            if text:
+                core.append(f"- {o.label}: {text}.")
+            continue
         text = scrub(finding_text(o)).rstrip(" .…") + "."
         if not text.strip(" ."):
             continue
-        core.append(f"- {o.label}: {text}" if isinstance(o, Finding) else f"- {text[:1].upper()}{text[1:]}")
+        core.append(f"- {text[:1].upper()}{text[1:]}")
     optional = []
     facts = extraction.facts or {}
     quoted = {finding_text(o) for o in extraction.objections}
@@ -179,12 +184,25 @@ def _heard_lines(extraction: Extraction) -> tuple[list[str], list[str]]:
             quoted.add(value)
             label = {"pain": "What is not working today", "metrics": "What you measure",
                      "decision_criteria": "What a good outcome needs"}[key]
-            optional.append(f"- {label}: {scrub(value).rstrip(' .…')}.")
+            if _tidy(value):
+                optional.append(f"- {label}: {_tidy(value)}.")
     names = list({fold(finding_text(c)): finding_text(c).strip() for c in extraction.competitors
                   if finding_text(c).strip()}.values())  # the LLM merge may hold a name twice
     if names:
         optional.append(f"- Alternatives you mentioned: {_join(names)}.")
     return core, optional
+
+
+FILLER = re.compile(r",?\s*\b(?:um|uh|erm|ehm|you know|basically)\b,?", re.I)
+LEAD = re.compile(r"^(?:(?:and|but|so|well|okay|ok|yes|yeah|right|look|also|then|now|anyway)\b[,\s]*)+", re.I)
+
+
+def _tidy(text: str) -> str:
+    """A sentence heard on the call, readable in an email: no fillers, no leading "And so, ..."."""
+    text = FILLER.sub("", scrub(text))
+    text = LEAD.sub("", text.strip()).strip(" ,")
+    text = " ".join(text.split()).rstrip(" .…")
+    return (text[:1].upper() + text[1:]) if text else text
 
 
 def _words(lines: list[str]) -> int:
