@@ -54,6 +54,7 @@ VERBS = {
     "nudge", "remind", "request", "obtain", "source", "order", "bring", "copy", "cc", "have", "do", "go", "work",
     "courier", "dispatch", "introduce", "hold", "draw", "map", "price", "quote", "scope", "join", "attend",
     "circle", "shoot", "drop", "ping", "fire", "pass", "chase", "coordinate", "organise", "set", "revert",
+    "pop", "whip", "knock", "throw", "hook", "action", "block", "grab", "dig", "get", "email",
     "double", "triple", "dig", "investigate", "find", "try", "see", "think", "keep", "leave", "hold", "believe",
 }
 # Verbs that hand something over: enough on their own for someone not on the call or a "happy to".
@@ -78,7 +79,7 @@ NEEDS = {
     "come": re.compile(r"^come back\b", re.I),
     "get": re.compile(r"^(?i:get) (?:(?i:back|in touch|you|it|that|this|those|these|them|the|a|an|our|your|him|her|us|me|both|"
                       r"all|everything|some|copies|a copy|details|something|one|two|three)\b|[A-Z0-9])"),
-    "set": re.compile(r"^set (?:up|it up|that up|this up|a |the )", re.I),
+    "set": re.compile(r"^set (?:\w+ )?up\b|^set (?:a |the )", re.I),
     "catch": re.compile(r"^catch up\b", re.I),
     "line": re.compile(r"^line up\b", re.I),
     "kick": re.compile(r"^kick off\b", re.I),
@@ -86,7 +87,15 @@ NEEDS = {
     "see": re.compile(r"^see (?:if|whether|what)\b", re.I),
     "find": re.compile(r"^find (?:out|a time|time)\b", re.I),
     "look": re.compile(r"^look (?:into|at|for)\b", re.I),
-    "reach": re.compile(r"^reach out\b", re.I),
+    "reach": re.compile(r"^reach (?:back )?out\b", re.I),
+    "pop": re.compile(r"^pop (?:it|that|this|them|the|a|an|over|across|in)\b", re.I),
+    "whip": re.compile(r"^whip (?:up|together)\b", re.I),
+    "knock": re.compile(r"^knock (?:up|together|out)\b|^knock (?:\w+ ){1,3}(?:up|together)\b", re.I),
+    "throw": re.compile(r"^throw (?:together|over)\b|^throw (?:\w+ ){1,3}together\b", re.I),
+    "hook": re.compile(r"^hook (?:\w+ )?up\b", re.I),
+    "action": re.compile(r"^action (?:it|that|this|the|those|them)\b", re.I),
+    "block": re.compile(r"^block (?:out )?(?:some |the )?(?:time|a slot|an hour|\d+|thirty|fifteen|half)", re.I),
+    "grab": re.compile(r"^grab (?:some )?(?:time|a slot|\w+ minutes|half an hour|an hour)\b", re.I),
     "touch": re.compile(r"^touch base\b", re.I),
     "turn": re.compile(r"^turn (?:\w+ )?(?:around|round)\b|^turn (?:it|them|that) around\b", re.I),
     "let": re.compile(r"^let (?:you|them|him|her|us|me|\w+) (?:\w+ )?know\b", re.I),
@@ -103,7 +112,7 @@ NEEDS = {
     "share": re.compile(r"^share (?!(?:my|the|a|your) screen|my thoughts|a bit)", re.I),
     "double": re.compile(r"^double[- ]check\b", re.I),
     "triple": re.compile(r"^triple[- ]check\b", re.I),
-    "dig": re.compile(r"^dig into\b", re.I),
+    "dig": re.compile(r"^dig (?:into|out|up)\b", re.I),
     "call": re.compile(r"^call (?!it\b|this\b)", re.I),
     "hold": re.compile(r"^hold (?:the|a|some) (?:date|slot|time)", re.I),
     "talk": re.compile(r"^talk (?:to|with|through) (?!(?:you|everyone|you all) (?:soon|later|then|all)\b|you soon)", re.I),
@@ -937,8 +946,8 @@ class _Extractor:
             return True
         if (a.meeting or b.meeting) and a.due == b.due and (INVITE.search(a.text) or INVITE.search(b.text)):
             return True
-        if a.turn == b.turn and (a.due is None or b.due is None or a.due == b.due) and not (a.meeting or b.meeting) \
-                and not self.is_label(a.units[0].turn.speaker):
+        if a.turn == b.turn and (a.due is None) != (b.due is None) and not (a.meeting or b.meeting) \
+                and abs(a.order - b.order) <= 2 and not self.is_label(a.units[0].turn.speaker):
             return True
         if a.due and a.due == b.due and (a.empty or b.empty or (a.vague or b.vague)
                                          and (abs(a.turn - b.turn) <= 3 or a.recap or b.recap)):

@@ -243,3 +243,11 @@ def test_give_me_until_and_my_assistant_will():
 def test_abbreviated_speaker_name_maps_to_the_crm_name():
     found = steps("Ann B.: I'll send the usage export on Friday.\n")
     assert only(found, "Ann Buyer").due_date == FRIDAY
+
+
+def test_two_undated_promises_in_one_turn_stay_two_steps_and_colloquial_verbs_count():
+    text = ("Rita Rep: I'll dig out the retail case study. I'll also set you up with a sandbox.\n"
+            "Ann Buyer: I'll whip up a one-pager for the CFO by Friday.\n")
+    found = steps(text)
+    assert len([s for s in found if s.owner == REP]) == 2
+    assert only(found, "Ann Buyer").due_date == FRIDAY
