@@ -177,7 +177,7 @@ TURN_HEDGE = re.compile(r"\b(?:no promises|can['’]?t promise|cannot promise|no
 HYPO = re.compile(r"\b(?:hypothetical(?:ly)?|imagine|in theory|for example|let['’]s say we|suppose|if we were|"
                   r"would have|could have|should have)\b", re.I)
 # Where the step's wording stops: a subordinate clause adds reasons, not the action.
-CUT = re.compile(r"(?:,\s+(?:that['’]s|that is|it['’]s|which is|this is)\b|,?\s+(?:because|since|so that|so you|so we|so she|so he|so they|so it|which|assuming|just in case|"
+CUT = re.compile(r"(?:,\s+(?:that['’]s|that is|it['’]s|which is|this is|I can['’]?t promise|no promises|by when)\b|,?\s+(?:because|since|so that|so you|so we|so she|so he|so they|so it|which|assuming|just in case|"
                  r"in case|as long as|unless|if|once|when|while|but|though|although|otherwise)\b|,\s+so\b|\s+[-–—]\s+|;)",
                  re.I)
 SUBORDINATE = re.compile(r"(?:,\s+|\s+)(?:so (?:that |you |we |she |he |they |it )|because |since |which |just in case )",
@@ -460,7 +460,11 @@ class _Extractor:
             nxt = self.units[j].sentence
             imperative = _base(nxt.split()[0].strip(",.").lower()) in VERBS and nxt[:1].isupper() \
                 and not re.match(r"(?:say|let['’]s)\b", nxt, re.I)
-            if (len(nxt.split()) <= 10 or re.match(r"^(?:by|on|before|let['’]s say|say|latest|probably|so)\b", nxt, re.I)) \
+            has_subject = re.match(r"^(?:and |but |so |then )?(?:the|our|your|my|their|this|that|it|he|she|they|we|I|you)\b"
+                                   r"(?! (?:same|following|next|week|day)\b)", nxt, re.I) or self.vocative(nxt, u.turn.speaker) \
+                or (nxt.split()[0].strip(",").lower() in self.canon)
+            if (len(nxt.split()) <= 10 and not has_subject
+                    or re.match(r"^(?:by|on|before|let['’]s say|say|latest|probably|so|that['’]s|hopefully|ideally)\b", nxt, re.I)) \
                     and not FUTURE.search(nxt) and not imperative and not GIVE_ME.search(nxt):
                 d = self.pick_date(nxt)
                 if d:
@@ -524,7 +528,8 @@ class _Extractor:
         u = self.units[idx]
         before = re.sub(rf"\b(?:I|we|you|{NAME})\s*(?:['’]ll|will|can|['’]d|would|(?:['’]m|am|are|['’]re|is|['’]s) going to|"
                         rf"(?:['’]m|am|are|['’]re) gonna)?\s*$", "", before).strip(" ,;")
-        before = re.sub(r"\b(?:let me|let us|happy to|glad to)\s*$", "", before, flags=re.I).strip(" ,;")
+        before = re.sub(r"\b(?:let me|let us|happy to|glad to|(?:I|we) (?:need|have) to|(?:I|we)(?:['’]d| would) like to)\s*$",
+                        "", before, flags=re.I).strip(" ,;")
         before = re.sub(r"\b(?:and|but|so|then)\s*$", "", before).strip(" ,;")
         if _words(before) - FILLER and not _pii_spans(before):
             return before
@@ -557,7 +562,7 @@ class _Extractor:
         m = CUT.search(action, 8)
         if m:
             action = action[:m.start()]
-        action = re.sub(r"(?:[,;]?\s+(?:and|or|but|then|so))+\s*$", "", action.strip(" ,.;:!?-–—")).strip(" ,.;:!?-–—")
+        action = re.sub(r"(?:[,;]?\s+(?:and|or|but|then|so|by|on|at|for|to|with))+\s*$", "", action.strip(" ,.;:!?-–—")).strip(" ,.;:!?-–—")
         words = action.split()
         if words:  # the imperative: "sends" -> "Send", "taking" -> "Take"
             base = _base(words[0])
@@ -727,7 +732,9 @@ class _Extractor:
             self.clause(i, u, f"send {obj}{rest}".rstrip(), speaker_owner, True, "self", "will", None, "",
                         u.turn_index in self.recap_turns, 0, s)
             return
-        self.meeting(i, u, question)
+        met = self.meeting(i, u, question)
+        if met is not None:  # "we meet again Tuesday" is the meeting step itself
+            hits = [h for h in hits if not met[0] <= h[0] < met[1]]
         if not hits:
             self.correction(i, u)
             return
@@ -759,20 +766,22 @@ class _Extractor:
             prev.due, prev.date_order = d, i
             prev.units.append(u)
 
-    def meeting(self, i: int, u: Unit, question: bool) -> None:
+    def meeting(self, i: int, u: Unit, question: bool) -> tuple[int, int] | None:
         s = u.sentence
         meet = LETS_MEET.search(s) or MEET_AGAIN.search(s)
         if not meet or question:
-            return
+            return None
         rest = s[meet.start():]
         date = self.pick_date(rest, meeting=True)
         if date and (MEETING_WORDS.search(s) or MEET_AGAIN.search(s)):
             owner = self.rep if self.rep in self.speakers_on_call or u.turn.speaker == "Notes" else self.owner_of(u.turn.speaker)
             start = meet.start("verb") if "verb" in meet.re.groupindex else meet.start()
-            text = self.make_text(s[start:], i, owner)
+            text = self.make_text(re.sub(r"^(?:we|We)(?:['’]ll| will)?\s+", "", s[start:]), i, owner)
             if f"{date.day} {date:%B}" not in text:
                 text = f"{text} ({date:%A} {date.day} {date:%B})"
             self.add(text, owner, date, bool(TENTATIVE.search(s)), [u], i, meeting=True, date_order=i)
+            return meet.start(), meet.end()
+        return None
 
     def recent(self, owner: str, turn: int, window: int = 4) -> _Step | None:
         return next((st for st in reversed(self.steps) if st.owner == owner and turn - st.turn <= window), None)
@@ -996,7 +1005,8 @@ class _Extractor:
             if st.due and (target.due is None or st.date_order >= target.date_order):
                 target.due, target.date_order = st.due, st.date_order
             target.tentative = target.tentative and st.tentative
-            if st.turn == target.turn and not st.vague and not target.vague and st.text not in target.text:
+            if st.turn == target.turn and not st.vague and not target.vague and st.text not in target.text \
+                    and not _content(st.text, self.ctx.call_date) <= _content(target.text, self.ctx.call_date) | {"we"}:
                 joined = f"{target.text}; {st.text[:1].lower()}{st.text[1:]}"
                 target.text = joined if len(joined) <= 200 else target.text
             elif (len(_content(re.sub(r"\(.*\)", "", st.text), self.ctx.call_date))
