@@ -191,7 +191,7 @@ AFFIRM = re.compile(r"^\s*(?:sure|yes|yeah|yep|yup|of course|absolutely|certainl
 ACCEPT_ONLY = re.compile(r"^\s*(?:(?:sure|yes|yeah|yep|ok(?:ay)?|of course|absolutely|no problem)[,.!]?\s*)?"
                          r"(?:will do|can do|consider it done|I['’]m on it|on it|leave it with me|I(?:['’]ll| will| can) do "
                          r"(?:that|it|this|so))\b", re.I)
-REFUSE = re.compile(r"^\s*(?:no\b|nope|not (?:yet|now|right now|at the moment|needed|necessary)|maybe later|"
+REFUSE = re.compile(r"^\s*(?:no\b(?![\s,]+(?:problem|worries|rush|doubt|question)\b)|nope|not (?:yet|now|right now|at the moment|needed|necessary)|maybe later|"
                     r"later|don['’]t|please don['’]t|no need|not for now|let['’]s not|that['’]s not necessary|"
                     r"I['’]d rather not|possibly|hold off)", re.I)
 REQUEST = re.compile(r"\b(?:can|could|would|will) you(?: please| also| just)?\s+(?P<verb>[a-z]+(?:-[a-z]+)?)\b"
@@ -236,6 +236,7 @@ STRONG_ACCEPT = re.compile(r"^\s*(?:(?:yes|yeah|oh)[,!]?\s+)?(?:please(?: do)?|y
                            r"really helpful|useful|very useful|perfect|amazing|good|ideal)|that['’]d be (?:great|helpful|useful|"
                            r"perfect|good)|(?:that )?would help|great,? thanks|perfect,? thanks|thank you,? that)", re.I)
 ACCEPTED = re.compile(r"^\s*(?:please|yes|yeah|yep|sure|great|perfect|that would|that['’]d|that works|thanks|thank you|"
+                      r"no problem|no worries|cheers|"
                       r"brilliant|lovely|ok(?:ay)?|good|excellent|wonderful|very much|definitely|absolutely|go ahead|do it)\b",
                       re.I)
 INDIRECT_Q = re.compile(r"\b(?:ask|asks|asking|check|checks|checking|find out|finds out|confirm|confirms|see)\s+(?:\w+\s+)?"

@@ -251,3 +251,9 @@ def test_two_undated_promises_in_one_turn_stay_two_steps_and_colloquial_verbs_co
     found = steps(text)
     assert len([s for s in found if s.owner == REP]) == 2
     assert only(found, "Ann Buyer").due_date == FRIDAY
+
+
+def test_no_problem_is_not_a_refusal():
+    text = ("Tom Techie: I can send you the sizing guide.\n"
+            "Ann Buyer: No problem, thanks.\n")
+    assert only(steps(text), "Tom Techie").text.startswith("Send")
