@@ -718,12 +718,13 @@ class _Extractor:
                 continue
             if base and not question and base not in ("share", "show", "walk", "put") and not any(h[0] == m.start() for h in hits):
                 hits.append((m.start(), m.start(g), speaker_owner, True, "self", "let" if g == "verb" else "will"))
-        g = GIVE_ME.search(s)
+        low = s.lower()
+        g = GIVE_ME.search(s) if "give " in low else None
         if g and not hits and not question and self.valid_verb(g.group("verb"), s[g.start("verb"):]):
             self.clause(i, u, f"{s[g.start('verb'):].rstrip(' .!')} by {g.group('when')}", speaker_owner, True, "self",
                         "will", None, "", u.turn_index in self.recap_turns, 0, s)
             return
-        w = WITH_YOU.search(s)
+        w = WITH_YOU.search(s) if ("expect" in low or " be " in low) else None
         if w and not hits and not question and self.dates_in(s[w.start():]):
             obj = w.group("obj") or w.group("obj2")
             topic = re.sub(r"^(?:and|so|then|also|now)\s+", "", s[:w.start()].strip(" ,"), flags=re.I)
@@ -769,6 +770,9 @@ class _Extractor:
 
     def meeting(self, i: int, u: Unit, question: bool) -> tuple[int, int] | None:
         s = u.sentence
+        low = s.lower()
+        if "we" not in low and "let" not in low:
+            return None
         meet = LETS_MEET.search(s) or MEET_AGAIN.search(s)
         if not meet or question:
             return None
