@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 from followup.drafting.context import HEDGE, HYPOTHETICAL, CallContext, Unit, confidence, evidence
 from followup.drafting.model import ExtractedField, ExtractedRole, Finding
-from followup.drafting.roles import NOT_NAMES, Directory, call_units, fold, has_contact_details
+from followup.drafting.roles import NOT_NAMES, clean_units, directory, fold
 
 NUMBER = (r"(?:\d[\d,.]*|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|"
           r"fifty|sixty|seventy|eighty|ninety|hundred|half|double|twice)")
@@ -152,8 +152,9 @@ def _trim(sentence: str, limit: int = 220) -> str:
 class _Facts:
     def __init__(self, ctx: CallContext):
         self.ctx = ctx
-        self.dir = Directory(ctx)
-        units = [u for u in call_units(ctx) if not has_contact_details(u.sentence)]
+        self.dir = directory(ctx)
+        self._vendorish: dict[str, bool] = {}
+        units = clean_units(ctx)
         self.said = [_Said(u, self._buyer(u)) for u in units]
 
     def _buyer(self, u: Unit) -> bool:
@@ -165,6 +166,11 @@ class _Facts:
 
     def _sounds_vendor(self, name: str) -> bool:
         """A speaker outside CRM who talks about "our product/platform/connectors" as theirs is on the vendor side."""
+        if name not in self._vendorish:
+            self._vendorish[name] = self._count_vendor_voice(name)
+        return self._vendorish[name]
+
+    def _count_vendor_voice(self, name: str) -> bool:
         turns = [t.text for t in self.ctx.transcript.turns if self.dir.speaker_names.get(t.speaker, t.speaker) == name]
         text = " ".join(turns)
         ours = len(re.findall(r"\b(?:our|we)\s+(?:connectors?|platform|product|agent|trust portal|support team|roadmap|"

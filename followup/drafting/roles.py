@@ -247,6 +247,24 @@ CUES = [
        strength=2),
     _c(r"\b(?:your|a|the)\s+champion\b|\bin your corner\b", "Influencer", strength=2),
 ]
+# Every cue for a role needs one of its words (lower-case substrings); a sentence without any is skipped
+# before the cue patterns run (a one-hour call has ~1,000 sentences and there are ~50 cues).
+ROLE_HINTS = {
+    "Economic Buyer": ("budget", "sign", "approv", "authori", "purse", "money", "cost", "pric", "numbers", "spend", "go to",
+                       "goes to", "went to", "go past", "cheque", "holder", "owner", "signatory", "economic buyer",
+                       "green light", "the one"),
+    "Executive Sponsor": ("sponsor",),
+    "Decision Maker": ("decid", "decision", "call", "say", "word", "choice", "selection", "maker", "chosen"),
+    "Technical Buyer": ("architect", "technical", "integration", "design", "infrastructure", "network", "platform",
+                        "data model", "nothing goes", "it ", "it,", "tech", "validat", "review"),
+    "Evaluator": ("review", "assess", "evaluat", "pilot", "poc", "proof of concept", "trial", "test", "dpia", "tender",
+                  "comparison", "advice", "recommendation", "criteria", "options", "landscape", "vendors", "alternatives",
+                  "market", "providers", "suppliers", "tools", "information", "check", "look", "vet", "go through",
+                  "questionnaire"),
+    "Business User": ("user", "day", "daily", "the one", "the person", "one of the people"),
+    "Influencer": ("n't", "not", "cannot", "argue", "advocate", "push", "recommend", "champion", "corner", "make the case",
+                   "good word"),
+}
 INTRO = re.compile(r"\b(?:I've got|I have got|I have|I've brought|I brought|joined by|I'm here with|is (?:here |also )?with me|"
                    r"are (?:here |also )?with me|is joining|will join|has joined|just joined)\b", re.I)
 NEGATION = re.compile(r"\b(?:not|never|no longer|no one|nobody|cannot)\b|n't\b", re.I)
@@ -271,14 +289,34 @@ SENTENCE = re.compile(r"(?:\b(?:Dr|Mr|Mrs|Ms|Prof|St|Mt|No|vs|approx|incl|e\.g|i
 
 
 def call_units(ctx: CallContext) -> list[Unit]:
-    """The call's sentences, like ``ctx.units`` but not cut after "Dr." or inside "1.5"."""
+    """The call's sentences, like ``ctx.units`` but not cut after "Dr." or inside "1.5" (cached on the context)."""
+    cached = getattr(ctx, "_call_units", None)
+    if cached is not None:
+        return cached
     units = []
     for i, turn in enumerate(ctx.transcript.turns):
         for m in SENTENCE.finditer(turn.text):
             sentence = m.group(0).strip()
             if sentence and not INJECTION.search(sentence):
                 units.append(Unit(turn, sentence, i))
+    ctx._call_units = units
     return units
+
+
+def clean_units(ctx: CallContext) -> list[Unit]:
+    """``call_units`` without the sentences that carry contact details (cached on the context)."""
+    cached = getattr(ctx, "_clean_units", None)
+    if cached is None:
+        cached = ctx._clean_units = [u for u in call_units(ctx) if not has_contact_details(u.sentence)]
+    return cached
+
+
+def directory(ctx: CallContext) -> "Directory":
+    """The call's people and sides, built once per context."""
+    cached = getattr(ctx, "_directory", None)
+    if cached is None:
+        cached = ctx._directory = Directory(ctx)
+    return cached
 
 
 @functools.lru_cache(maxsize=4096)
@@ -295,6 +333,7 @@ def clean_name(word: str) -> str | None:
     return " ".join(parts) or None
 
 
+@functools.lru_cache(maxsize=8192)
 def fold(text: str) -> str:
     return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower().strip()
 
@@ -492,13 +531,13 @@ class Directory:
 
 def vendor_side(ctx: CallContext) -> set[str]:
     """Folded names of the rep and the rep's colleagues heard or named on the call."""
-    return set(Directory(ctx).vendor)
+    return set(directory(ctx).vendor)
 
 
 class _Reader:
     def __init__(self, ctx: CallContext):
         self.ctx = ctx
-        self.dir = Directory(ctx)
+        self.dir = directory(ctx)
         self.candidates: dict[str, list[Candidate]] = {}
         self.recent: list[tuple[int, str]] = []  # (turn index, full name) of third persons named
         self.said_titles: dict[str, str] = {}
@@ -604,7 +643,13 @@ class _Reader:
             self._mentions(u)
             if u.sentence.rstrip().endswith("?"):
                 continue  # a question is not a statement about who decides
+            low = u.sentence.lower() + " "
+            hinted = {role for role, words in ROLE_HINTS.items() if any(w in low for w in words)}
+            if not hinted:
+                continue
             for cue in CUES:
+                if cue.role not in hinted:
+                    continue
                 for m in cue.pattern.finditer(u.sentence):
                     if cue.kind == "subject":
                         full, negated = self.subject(u, m.start(), cue.allow_we, cue.negatable)
@@ -686,7 +731,7 @@ class _Reader:
 def _evidence_unit(ctx: CallContext, person: Person, d: Directory) -> Unit | None:
     """A sentence that shows the person on the call: their introduction, a mention, or their first turn."""
     first = fold(person.name.split()[0])
-    units = [u for u in call_units(ctx) if not has_contact_details(u.sentence)]
+    units = clean_units(ctx)
     intro = [u for u in units if fold(d.spoke(u)) == fold(person.name) and
              re.search(r"\b(?:I'm|I am|my name|this is|here)\b", u.sentence, re.I) and len(u.sentence.split()) >= 4]
     said = [u for u in person.mentions if fold(d.spoke(u)) != fold(person.name) and not has_contact_details(u.sentence)]
