@@ -244,29 +244,44 @@ DAY_REF = re.compile(rf"\b(?:(?:next |this )?({DAY_RE})|(tomorrow)|(today))\b", 
 
 def holidays_mentioned(sentences: list[str], call_date: dt.date) -> set[dt.date]:
     """Days a call says are holidays: "Monday is Easter Monday", "I'm off tomorrow, it's Good Friday",
-    "Friday is a bank holiday". The day named nearest before the holiday word is the holiday."""
+    "Friday is a bank holiday", "End of next week is the first of May. That's Labour Day". The date named
+    nearest before the holiday word is the holiday; "That's ..." points back to the sentence before."""
     days: set[dt.date] = set()
+    previous = ""
     for s in sentences:
+        # holiday names ("Whit Monday") are not day references themselves
+        masked = HOLIDAY.sub(lambda m: " " * len(m.group(0)), s)
         for h in HOLIDAY.finditer(s):
-            before = [m for m in DAY_REF.finditer(s[:h.start()]) if h.start() - m.end() <= 40]
-            if not before:
+            before = [m for m in DAY_REF.finditer(masked[:h.start()]) if h.start() - m.end() <= 40]
+            spans = [x for x in find_date_spans(masked[:h.start()], call_date) if h.start() - x[1] <= 40]
+            if spans and (not before or spans[-1][1] >= before[-1].end()):
+                days.add(spans[-1][2])
                 continue
-            m = before[-1]
-            if m.group(2):
-                days.add(call_date + dt.timedelta(days=1))
-            elif m.group(3):
-                days.add(call_date)
-            else:
-                spans = find_date_spans(m.group(0), call_date)
-                if spans:
-                    days.add(spans[0][2])
+            if before:
+                m = before[-1]
+                if m.group(2):
+                    days.add(call_date + dt.timedelta(days=1))
+                elif m.group(3):
+                    days.add(call_date)
+                else:
+                    found = find_date_spans(m.group(0), call_date)
+                    if found:
+                        days.add(found[0][2])
+                continue
+            if re.match(r"(?:that['’]s|that is|it['’]s|it is|which is)\b", s.strip(), re.I):
+                back = find_date_spans(previous, call_date)
+                if back:
+                    days.add(back[-1][2])
+        previous = s
     return days
 
 
-def shift_for_holidays(date: dt.date, holidays: set[dt.date]) -> dt.date:
-    """A date that falls on a mentioned holiday moves to the next working day that is not one."""
+def shift_for_holidays(date: dt.date, holidays: set[dt.date], backward: bool = False) -> dt.date:
+    """A date that falls on a mentioned holiday moves to the next working day that is not one; an
+    "end of the week/month" deadline (``backward``) moves to the working day before it."""
     if date not in holidays:
         return date
+    step = dt.timedelta(days=-1 if backward else 1)
     while date in holidays or date.weekday() >= 5:
-        date += dt.timedelta(days=1)
+        date += step
     return date

@@ -421,7 +421,7 @@ class _Extractor:
                 continue  # "for the June second board", "Monday's meeting": a name, not a due date
             if BARE_ORD.fullmatch(phrase) and d.day in self.known_dates and self.known_dates[d.day] != d:
                 d = self.known_dates[d.day]  # "for the fifth" after "the committee meets on August fifth"
-            out.append((s, e, shift_for_holidays(d, self.holidays), phrase))
+            out.append((s, e, shift_for_holidays(d, self.holidays, backward=phrase.lower().startswith("end of")), phrase))
         same = re.search(r"\b(?:the same day|that same day|that day|on the day)\b", text, re.I)
         if same and out and out[0][0] < same.start():
             prior = [x for x in out if x[0] < same.start()][-1]

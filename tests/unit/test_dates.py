@@ -130,3 +130,16 @@ def test_bank_holiday_phrasing():
 ])
 def test_end_of_day_on_a_named_day_and_counted_days(phrase, expected):
     assert first(phrase) == expected
+
+
+def test_end_of_week_deadline_on_a_holiday_moves_to_the_day_before():
+    call = dt.date(2026, 4, 22)  # Wednesday; Friday 1 May is Labour Day
+    holidays = holidays_mentioned(["End of next week is the first of May.", "That's Labour Day, a holiday here."], call)
+    assert dt.date(2026, 5, 1) in holidays
+    assert shift_for_holidays(first("by the end of next week", call), holidays, backward=True) == dt.date(2026, 4, 30)
+
+
+def test_holiday_named_with_a_date_and_holiday_names_are_not_day_references():
+    call = dt.date(2026, 5, 12)
+    assert holidays_mentioned(["Monday the twenty-fifth is Whit Monday here, also a holiday."], call) == {dt.date(2026, 5, 25)}
+    assert holidays_mentioned(["The fourth of June is Corpus Christi, a holiday here."], call) == {dt.date(2026, 6, 4)}
