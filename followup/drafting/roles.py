@@ -427,6 +427,8 @@ class Directory:
         if len(parts) >= 2:
             self.alias.setdefault(fold(parts[0]), person.name)
             self.alias.setdefault(fold(parts[-1]) + "#surname", person.name)
+        if len(parts) >= 3 and contact is not None:  # family name first: "Lim Wei Jie" is addressed as "Wei Jie"
+            self.alias.setdefault(fold(" ".join(parts[1:])), person.name)
         return person
 
     def _learn_names(self) -> None:
@@ -538,6 +540,8 @@ class _Reader:
     def __init__(self, ctx: CallContext):
         self.ctx = ctx
         self.dir = directory(ctx)
+        for person in self.dir.people.values():
+            person.mentions = []  # a second read of the same call starts afresh
         self.candidates: dict[str, list[Candidate]] = {}
         self.recent: list[tuple[int, str]] = []  # (turn index, full name) of third persons named
         self.said_titles: dict[str, str] = {}
