@@ -1000,7 +1000,7 @@ class _Extractor:
                 same_day = [o for o in out if o.owner == st.owner and o.due == st.due and not o.meeting]
                 if not same_day:
                     same_day = [o for o in out if o.owner == st.owner and o.due is None and o.vague and not o.meeting]
-                if len(same_day) == 1 and not st.meeting:
+                if len(same_day) == 1 and not st.meeting and (same_day[0].vague or _related(same_day[0].words, st.words)):
                     target = same_day[0]
             if target is None:
                 out.append(st)
@@ -1030,6 +1030,20 @@ class _Extractor:
                 host.mentions += 1
                 out.remove(st)
         return out
+
+
+# Words that name the same kind of action, for telling a recap line in other words from a new step.
+KIN = {"decision": "answer", "decide": "answer", "feedback": "answer", "response": "answer", "respond": "answer",
+       "reply": "answer", "back": "answer", "meeting": "call", "session": "call", "meet": "call", "sync": "call",
+       "catch": "call", "workshop": "call", "demo": "call", "review": "review", "comments": "review", "look": "review",
+       "check": "review", "proposal": "offer", "quote": "offer", "offer": "offer", "pricing": "offer",
+       "contract": "paper", "msa": "paper", "agreement": "paper", "order": "paper", "form": "paper",
+       "invite": "invite", "invitation": "invite", "calendar": "invite", "intro": "introduce",
+       "introduction": "introduce", "introduce": "introduce", "loop": "introduce", "connect": "introduce"}
+
+
+def _related(a: set[str], b: set[str]) -> bool:
+    return bool({KIN.get(w, w) for w in a} & {KIN.get(w, w) for w in b})
 
 
 def _content(text: str, call_date: dt.date) -> set[str]:

@@ -257,3 +257,10 @@ def test_no_problem_is_not_a_refusal():
     text = ("Tom Techie: I can send you the sizing guide.\n"
             "Ann Buyer: No problem, thanks.\n")
     assert only(steps(text), "Tom Techie").text.startswith("Send")
+
+
+def test_recap_item_not_said_before_stays_its_own_step():
+    text = ("Ann Buyer: I'll send the pricing approval by Friday.\n"
+            "Rita Rep: Great. So, to recap: Ann sends the pricing approval by Friday and books the workshop room by Friday.\n")
+    found = [s for s in steps(text) if s.owner == "Ann Buyer"]
+    assert len(found) == 2
