@@ -358,6 +358,7 @@ def merge(model: Extraction, rules: Extraction) -> Extraction:
             twin.confidence = round(min(max(twin.confidence, step.confidence) + AGREEMENT_BONUS, 0.99), 2)
             twin.due_date = twin.due_date or step.due_date
             twin.owner = twin.owner or step.owner
+            twin.evidence += [e for e in step.evidence if e.quote not in {x.quote for x in twin.evidence}]
     roles = {r.name.lower(): r for r in merged.contact_roles}
     for role in model.contact_roles:
         mine = roles.get(role.name.lower())

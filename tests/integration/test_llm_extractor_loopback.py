@@ -100,9 +100,9 @@ def test_happy_path_unmasks_grounds_and_merges(servers):
     extractor = LlmExtractor(_factory(servers), prompt_log=log, timeout_s=5)
     result = extractor.extract(transcript, snapshot, region="eu-west", proposal_id="prop_1")
 
-    jana_step = next(s for s in result.next_steps if "source systems" in s.text)
-    assert jana_step.owner == "Jana Vogt"  # placeholder restored
-    assert jana_step.due_date == dt.date(2026, 3, 18)
+    assert not [s for s in result.next_steps if "<PERSON_" in (s.owner or "") + s.text]  # placeholders restored
+    jana_step = next(s for s in result.next_steps if "Wednesday the eighteenth, perfect." in [e.quote for e in s.evidence])
+    assert jana_step.owner == "Jana Vogt" and jana_step.due_date == dt.date(2026, 3, 18)
     full_text = "\n".join(t.text for t in transcript.turns)
     for item in [*result.next_steps, *result.fields, *result.contact_roles]:
         assert all(e.quote in full_text for e in item.evidence)
