@@ -56,10 +56,14 @@ VERBS = {
     "circle", "shoot", "drop", "ping", "fire", "pass", "chase", "coordinate", "organise", "set", "revert",
     "pop", "whip", "knock", "throw", "hook", "action", "block", "grab", "dig", "get", "email",
     "double", "triple", "dig", "investigate", "find", "try", "see", "think", "keep", "leave", "hold", "believe",
+    # work verbs of delivery and setup ("Fatima creates the service account", "Jordi exports the usage data")
+    "create", "export", "build", "generate", "produce", "provision", "grant", "upload", "install", "migrate",
+    "load", "import", "collect", "gather", "plan", "host", "lead", "sign", "approve", "nominate", "assign",
 }
 # Verbs that hand something over: enough on their own for someone not on the call or a "happy to".
 DELIVERABLE = {"send", "share", "ship", "forward", "email", "mail", "post", "provide", "prepare", "draft", "return",
                "deliver", "circulate", "submit", "courier", "dispatch", "resend", "set", "book", "schedule", "arrange",
+               "create", "export", "provision", "grant", "upload", "generate", "produce", "build",
                "organise", "organize", "introduce", "connect", "loop", "get", "put", "write", "confirm", "issue"}
 # Verbs that only make a step with the right complement.
 NEEDS = {
@@ -69,7 +73,7 @@ NEEDS = {
                        r"\b(?:by|tomorrow|tonight|before)\b|^have (?:our |the |my |your )?\w+(?: team)? "
                        r"(?:look|review|check|send|go through|sign off)\b", re.I),
     "do": re.compile(r"^do (?:it|that|this|so|the same)\b|^do (?:the|a|an) (?:[\w-]+ ){0,2}(?:survey|review|walk|visit|"
-                     r"workshop|demo|test|assessment|audit|check|call|session|kickoff|kick-off|training|install|"
+                     r"workshop|demo|test|assessment|audit|check|call|session|kickoff|kick-off|training|install|setup|set-up|export|migration|"
                      r"installation|pilot|walkthrough|handover|intro|introduction|site visit)s?\b", re.I),
     "update": re.compile(r"^update (?!it\b|that\b|this\b|(?:the|my|our) (?:close )?(?:date|forecast|system|crm|notes?|plan|"
                          r"records?|pipeline|opportunity|stage|amount|salesforce|deal|dates|timeline)\b)", re.I),
@@ -124,8 +128,18 @@ NEEDS = {
     "join": re.compile(r"^join (?:the|us|you|a|our|that|this)\b", re.I),
     "attend": re.compile(r"^attend (?:the|a|our|your)\b", re.I),
     "speak": re.compile(r"^speak (?:to|with) (?!(?:you|everyone) (?:soon|later|then)\b)", re.I),
-    "run": re.compile(r"^run (?:it|this|that|the|a|an|them)\b.*\b(?:by|past|through|with)\b", re.I),
-    "raise": re.compile(r"^raise (?:it|this|that|the|a)\b.*\bwith\b", re.I),
+    "run": re.compile(r"^run (?:it|this|that|the|a|an|them)\b.*\b(?:by|past|through|with)\b|"
+                     r"^run (?:the|a|an|our|your) (?:[\w-]+ ){0,3}(?:setup|set-up|pilot|poc|test|tests|workshop|session|"
+                     r"kickoff|kick-off|demo|migration|training|export|report|analysis|benchmark|trial|install|"
+                     r"installation|onboarding|assessment|audit|review|scan|sandbox|load test|dry run|rollout)s?\b", re.I),
+    "raise": re.compile(r"^raise (?:it|this|that|the|a)\b.*\bwith\b|^raise (?:the|a|an|our) (?:[\w-]+ ){0,2}"
+                        r"(?:po|purchase order|order|requisition|request|ticket|invoice|case|change request)\b", re.I),
+    "sign": re.compile(r"^sign (?:it|the|that|this)\b(?! same\b)", re.I),
+    "lead": re.compile(r"^lead (?:the|a|an) (?:[\w-]+ ){0,2}(?:session|workshop|kickoff|kick-off|call|review|training|demo)\b", re.I),
+    "host": re.compile(r"^host (?:the|a|an|us)\b", re.I),
+    "plan": re.compile(r"^plan (?:the|a|an) (?:[\w-]+ ){0,2}(?:session|workshop|kickoff|kick-off|call|meeting|review|"
+                       r"training|demo|rollout)\b", re.I),
+    "load": re.compile(r"^load (?:the|your|our) (?:[\w-]+ ){0,2}data\b", re.I),
 }
 # Never a step on their own ("I'll hold you to that", "I'll believe it when I see it", "let me think").
 NEVER = {"keep", "leave", "believe", "think", "see", "try", "summarise", "summarize", "recap"}
@@ -686,7 +700,8 @@ class _Extractor:
                 owner = self.name(first)
                 if owner is None or owner not in self.speaker_owners and not (
                         (self.notes or modal_l == "to") and owner in self.crm_people
-                        or base in DELIVERABLE and base != "get" and modal_l != "present"):
+                        or base in DELIVERABLE and base != "get" and modal_l != "present"
+                        or in_recap and not modal and " " in owner):
                     continue  # "the CFO will ask", "Helen will want": a prediction about someone not on the call
                 if not modal and base in ("have", "do") and not re.match(r"does (?:the|a|an) ", rest, re.I):
                     continue  # "Jonas has his questionnaire ready": a state, not a step
@@ -872,7 +887,7 @@ class _Extractor:
                 prev.mentions += 1
                 return prev
         text = self.make_text(body, i, owner, before)
-        if DELIVER.match(text) and not pronoun:
+        if DELIVER.match(text) and not pronoun and not in_recap:
             text = self.with_details(text, i)
         if is_invite:
             later = [d for _, _, d, _ in self.dates_in(body) if d != due and d > self.ctx.call_date]

@@ -264,3 +264,30 @@ def test_recap_item_not_said_before_stays_its_own_step():
             "Rita Rep: Great. So, to recap: Ann sends the pricing approval by Friday and books the workshop room by Friday.\n")
     found = [s for s in steps(text) if s.owner == "Ann Buyer"]
     assert len(found) == 2
+
+
+def test_work_verbs_create_and_run_a_setup_are_steps():
+    text = ("Ann: I can create a read-only login for your team by Friday.\n"
+            "Rita: Friday works, thanks.\n"
+            "Tom: And I'll run the pilot setup on Monday with the first ten users.\n")
+    found = steps(text)
+    assert only(found, "Ann Buyer").due_date == FRIDAY
+    assert only(found, "Tom Techie").due_date == dt.date(2026, 11, 23)
+
+
+def test_recap_names_a_colleague_who_is_not_on_the_call():
+    text = ("Rita: Our onboarding lead, Priya Nair, can help with the import.\n"
+            "Ann: Good.\n"
+            "Rita: So, recap. Ann sends the user list Friday. Priya imports the user list on Monday. "
+            "I send the contract today.\n")
+    found = steps(text)
+    priya = only(found, "Priya Nair")
+    assert priya.due_date == dt.date(2026, 11, 23) and "import" in priya.text.lower()
+    rep = only(found, REP)
+    assert "Priya" not in rep.text and rep.due_date == CALL
+
+
+def test_raise_a_purchase_order_is_a_step_but_raising_a_topic_is_not():
+    found = steps("Ann: On our side I'll raise the purchase order by Friday.\n"
+                  "Tom: And I'll raise a concern, honestly, the UI is slow.\n")
+    assert [s.owner for s in found] == ["Ann Buyer"] and found[0].due_date == FRIDAY
