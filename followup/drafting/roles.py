@@ -40,7 +40,7 @@ UP = "A-ZÀ-ÖØ-Þ"
 NAME_TOKEN = rf"[{UP}][\w'’\-]+"
 PARTICLE = r"(?:van der|van den|van de|van|von|de la|de|del|della|da|di|du|dos|le|la|ter|ten|bin|al|o')"
 HONORIFIC = r"(?:Dr|Mr|Mrs|Ms|Prof|Herr|Frau)\.?"
-NAME = rf"(?:{HONORIFIC}\s{NAME_TOKEN}|{NAME_TOKEN}(?:\s{PARTICLE})?(?:\s{NAME_TOKEN})?)"
+NAME = rf"(?:{HONORIFIC}\s{NAME_TOKEN}(?:\s(?:{PARTICLE}\s)?{NAME_TOKEN})?|{NAME_TOKEN}(?:\s{PARTICLE})?(?:\s{NAME_TOKEN})?)"
 TITLE_CORE = (r"(?:CFO|CEO|COO|CTO|CIO|CISO|CDO|CRO|CMO|CPO|DPO|VP|SVP|EVP|GM|MD|boss|manager|director|head|lead|officer|"
               r"architect|engineer|controller|counsel|lawyer|attorney|analyst|president|chair|owner|founder|treasurer|"
               r"buyer|partner|administrator|specialist|chief|secretary|supervisor|principal)")
@@ -85,7 +85,8 @@ FINANCE = re.compile(r"\b(finance|financial|finanz\w*|finances|finanzas|finanza|
 BUSINESS = re.compile(r"\b(operations|operational|store|stores|shop|webshop|e-?commerce|online|retail|category|merchandis\w+|"
                       r"customer success|support|service desk|content|site|field|branch|plant|"
                       r"production|warehouse|logistics|sales|marketing|customer service|scheduling|planning|practice manager|"
-                      r"clinical|nursing|HR|human resources|people)\b", re.I)
+                      r"clinical|nursing|HR|human resources|people|office|front desk|reception|fleet|facilities|"
+                      r"administration|admin|dispatch|depot|transport|service)\b", re.I)
 NON_SENIOR = re.compile(r"\b(manager|lead|supervisor|coordinator|planner|specialist|officer|administrator|analyst|"
                         r"representative|associate)\b", re.I)
 
@@ -109,6 +110,17 @@ def _prior(title: str | None) -> str | None:
     if BUSINESS.search(title) and NON_SENIOR.search(title):
         return "Business User"
     return None
+
+
+def _title_role(title: str | None, domain: str = "") -> str | None:
+    """``_prior``, except that a procurement or legal title on a deal for a procurement or legal product is the
+    function buying its own tool: its head is a Decision Maker, its staff Business Users (not a gatekeeper)."""
+    role = _prior(title)
+    if role == "Other" and domain:
+        m = OTHER.search(title or "")
+        if m and fold(m.group(0))[:6] in domain:
+            return "Decision Maker" if SENIOR.search(title) else "Business User"
+    return role
 
 
 # Title nouns said on the call ("our CFO") and the CRM titles they stand for.
@@ -144,7 +156,7 @@ class Cue:
 
 
 def _c(rx: str, role: str, strength: int = 3, kind: str = "subject", negatable: bool = True, allow_we: bool = False) -> Cue:
-    return Cue(re.compile(rx, re.I if kind == "subject" else 0), role, strength, kind, negatable, allow_we)
+    return Cue(re.compile(rx, re.I if kind in {"subject", "possessive"} else 0), role, strength, kind, negatable, allow_we)
 
 
 CUES = [
@@ -193,6 +205,7 @@ CUES = [
     _c(r"(?i:\bthe\s+(?:final\s+)?decision[- ]?maker\s+(?:is|will be|would be))\s+" + WHO, "Decision Maker", kind="who"),
     _c(WHO + r"(?:'s|’s)(?i:\s+(?:call|decision|final say))\b", "Decision Maker", kind="who"),
     _c(r"\b(?:decides|decide on|decides on)\b", "Decision Maker"),
+    _c(r"(?<=\bI )(?:(?:\w+ly|both|jointly|together|always|usually)\s+)?decide\b", "Decision Maker"),
     _c(r"\b(?:own|owns)\s+the\s+(?:\w+\s)?(?:selection|decision)\b", "Decision Maker"),
     _c(r"\b(?:that|it|this)(?:'s| is)\s+(?P<who>my|his|her)\s+(?:decision|call)\b", "Decision Maker", kind="possessive"),
     _c(r"\bis\s+(?P<who>my|his|her)\s+(?:decision|call)\b", "Decision Maker", kind="possessive"),
@@ -278,6 +291,9 @@ TITLE_ONLY = re.compile(rf"\b(?i:our|my|their)\s+(?P<title>{TITLE_PHRASE})\b")
 THATS_NAME = re.compile(rf"^\W*(?i:that's|that is|this is|it's|it is|that'd be|that would be)\s+(?P<name>{NAME})\b")
 FROM_DEPT = re.compile(rf"(?P<name>{NAME}),?\s+from\s+(?:the\s+|our\s+)?(?P<title>[A-Za-z&][\w&\- ]{{1,30}}?)"
                        rf"(?=\s+(?:with|joined|joining|is|here|as well|too|and|who|team)\b|\s*[,.;]|$)")
+CO_SUBJECT = re.compile(rf"(?:^|[,;]\s*|\b(?i:and|but|so|because)\s+)(?P<a>(?i:he|she|I)|{NAME})\s+(?i:and)\s+"
+                        rf"(?P<b>(?i:he|she|I)|{NAME})\s+(?:(?i:\w+ly|both|jointly|together|always|usually|will|'ll|would|"
+                        rf"must|have to|need to|can)\s+)*$")
 SELF_TITLE = re.compile(rf"\bI(?:'m| am)\s+(?:the|our|a|an)\s+(?P<title>{TITLE_PHRASE})\b", re.I)
 COLLEAGUE = re.compile(r"\b(?:my|our)\s+(?:colleague|co-?worker|teammate|SE|solutions?\s+(?:engineer|architect|consultant)|"
                        r"sales\s+engineer|solution\s+engineer|pre-?sales|product\s+(?:manager|team|management)|deal\s+desk|"
@@ -467,8 +483,10 @@ class Directory:
         if key in self.alias:
             return self.alias[key]
         honor = re.match(rf"^{HONORIFIC}\s+(?P<surname>.+)$", said)
-        if honor:
-            return self.alias.get(fold(honor.group("surname")) + "#surname", said)
+        if honor:  # "Dr. Amira Haddad" is Amira Haddad; "Dr. Kern" is the Kern on the call
+            rest = honor.group("surname")
+            return self.alias.get(fold(rest)) if len(rest.split()) > 1 and fold(rest) in self.alias else \
+                self.alias.get(fold(rest.split()[-1]) + "#surname", rest if len(rest.split()) > 1 else said)
         return None
 
     def person(self, full: str) -> Person:
@@ -597,6 +615,8 @@ class _Reader:
         parts = said.replace(".", "").split()
         if said.split()[0] in NOT_NAMES or any(p in NOT_NAMES or len(p) > 1 and p.isupper() for p in parts[1:] or parts):
             return None
+        if re.match(rf"^{HONORIFIC}\s", said) and len(parts) >= 3:
+            said, parts = re.sub(rf"^{HONORIFIC}\s+", "", said), parts[1:]  # "Dr. Amira Haddad" is Amira Haddad
         if re.match(rf"^{HONORIFIC}\s", said) or len(parts) >= 2 or single and fold(said) not in COMMON_FIRST_WORDS:
             self.dir.alias.setdefault(fold(said), said)
             if len(parts) >= 2 and not re.match(rf"^{HONORIFIC}\s", said):
@@ -638,6 +658,18 @@ class _Reader:
                 return full, negated
         return None, negated
 
+    def co_subject(self, unit: Unit, start: int, full: str | None) -> str | None:
+        """The other half of a compound subject right before a cue: "She and I decide", "Amira and I sign"."""
+        m = CO_SUBJECT.search(unit.sentence[:start])
+        if not m or not full:
+            return None
+        for part in (m.group("a"), m.group("b")):
+            word = part if part.lower() in {"i", "he", "she"} else clean_name(part)
+            other = self.who(word.lower() if word and word.lower() in {"i", "he", "she"} else word, unit) if word else None
+            if other and fold(other) != fold(full):
+                return other
+        return None
+
     def read(self) -> None:
         previous = None
         for u in self.dir.units:  # pass 1: titles said on the call, so a cue about "our CFO" finds its person
@@ -659,6 +691,7 @@ class _Reader:
                         full, negated = self.subject(u, m.start(), cue.allow_we, cue.negatable)
                         if negated:
                             continue
+                        self.add(self.co_subject(u, m.start(), full), cue.role, cue.strength, u)
                     elif cue.kind == "possessive":
                         full = self.who(m.group("who"), u)
                     else:
@@ -750,17 +783,58 @@ def _best(cands: list[Candidate]) -> Candidate:
     return max(cands, key=lambda c: (c.strength, -PRIORITY.index(c.role)))
 
 
+def _lead_without_decision_maker(cands: dict[str, list[Candidate]], d: "Directory", reader: "_Reader",
+                                 words: dict[str, int]) -> None:
+    """When nobody on the call decides, the buyer side's lead does, from their title and part in the call:
+    - the finance side signs (an Economic Buyer with a finance title, not an owner or CEO): the business
+      contact who speaks most, otherwise a Business User by title, is the Decision Maker;
+    - two technical people, one the other's senior (Head/Director vs engineer/lead), and no explicit
+      technical cue for the senior one: the senior one leads the decision, the other does the technical buying.
+    Both are title-level (strength 1, inferred) candidates."""
+    best = {k: _best(cs) for k, cs in cands.items() if cs}
+    if any(b.role == "Decision Maker" for b in best.values()):
+        return
+
+    def title(key: str) -> str | None:
+        person = d.people.get(key)
+        return person.contact.Title if person and person.contact else reader.said_titles.get(key)
+
+    def spoke(key: str) -> bool:
+        person = d.people.get(key)
+        return bool(person and person.speaker and words.get(key, 0))
+
+    eb = [k for k, b in best.items() if b.role == "Economic Buyer"]
+    finance_signs = eb and all((FINANCE_CHIEF.search(title(k) or "") or FINANCE.search(title(k) or ""))
+                               and not OWNER.search(title(k) or "") for k in eb)
+    if finance_signs:
+        users = [k for k, b in best.items() if b.role == "Business User" and b.strength == 1 and spoke(k)
+                 and BUSINESS.search(title(k) or "")]
+        if users:
+            lead = max(users, key=lambda k: words.get(k, 0))
+            cands[lead].append(Candidate("Decision Maker", 1, best[lead].unit, False))
+            return
+    tech = [k for k, b in best.items() if b.role == "Technical Buyer" and d.people.get(k) and d.people[k].contact]
+    senior = [k for k in tech if SENIOR.search(title(k) or "") and best[k].strength == 1 and spoke(k)]
+    junior = [k for k in tech if not SENIOR.search(title(k) or "")]
+    if len(senior) == 1 and junior:
+        lead = senior[0]
+        cands[lead] = [c for c in cands[lead] if c.role != "Technical Buyer"] + \
+            [Candidate("Decision Maker", 1, best[lead].unit, False)]
+
+
 def extract_roles(ctx: CallContext) -> list[ExtractedRole]:
     reader = _Reader(ctx)
     reader.read()
     d = reader.dir
     cands = reader.candidates
+    snap = ctx.snapshot
+    domain = fold(f"{snap.Opportunity.Name or ''} {d.vendor_word}")
     # CRM contacts heard or named on the call get their title prior
     for c in ctx.snapshot.Contacts:
         person = d.people.get(fold(c.Name))
         if person is None or d.is_vendor(c.Name) or not (person.speaker or person.mentions):
             continue
-        role = _prior(c.Title)
+        role = _title_role(c.Title, domain)
         if role in {"Economic Buyer", "Decision Maker"} and fold(c.Name) in reader.vetoed:
             role = None
         unit = _evidence_unit(ctx, person, d)
@@ -806,6 +880,7 @@ def extract_roles(ctx: CallContext) -> list[ExtractedRole]:
         if title and BUSINESS.search(title):
             rest.append(Candidate("Business User", 1, cands[key][0].unit, False))
         cands[key] = rest
+    _lead_without_decision_maker(cands, d, reader, words)
 
     roles: list[ExtractedRole] = []
     for key, cs in cands.items():
@@ -817,7 +892,7 @@ def extract_roles(ctx: CallContext) -> list[ExtractedRole]:
         best = _best(cs)
         same = [c for c in cs if c.role == best.role and (c.strength >= 2 or best.strength == 1)]
         agree = len({(c.unit.turn_index, c.unit.turn.speaker) for c in same}) > 1
-        prior = _prior(contact.Title if contact else reader.said_titles.get(key))
+        prior = _title_role(contact.Title if contact else reader.said_titles.get(key), domain)
         certainty = "explicit" if best.strength >= 3 else "inferred"
         quotes, seen = [], set()
         for c in sorted(same, key=lambda c: (-c.strength, c.unit.turn_index)):

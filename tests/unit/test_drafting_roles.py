@@ -7,10 +7,10 @@ from followup.drafting.roles import extract_roles, vendor_side
 from followup.drafting.transcript import parse_transcript
 
 
-def _snapshot(contacts, rep="Alex Moreno", email="alex.moreno@vendorly.io"):
+def _snapshot(contacts, rep="Alex Moreno", email="alex.moreno@vendorly.io", opportunity="Oakridge - Analytics"):
     return parse_snapshot({
         "Account": {"Id": "001X", "Name": "Oakridge Foods", "BillingCountry": "GB"},
-        "Opportunity": {"Id": "006X", "Name": "Oakridge - Analytics", "StageName": "Qualification"},
+        "Opportunity": {"Id": "006X", "Name": opportunity, "StageName": "Qualification"},
         "Contacts": [{"Id": f"003{i}", "Name": n, "Email": f"{n.split()[0].lower()}@oakridge.example", "Title": t}
                      for i, (n, t) in enumerate(contacts)],
         "call": {"date": "2026-05-12", "rep": {"name": rep, "email": email}},
@@ -206,3 +206,58 @@ def test_eval_scores_contact_roles_by_full_name_and_role(tmp_path):
     assert summary["contact_role_recall"] == 1 / 3  # Renée matches with or without the accent
     assert summary["contact_role_precision"] == 1 / 2  # Omar is proposed as Evaluator
     assert any("missed nadia roth = other" in e for e in summary["contact_role_errors"])
+
+
+def test_compound_subject_gives_both_people_the_decision_and_honorific_full_name_resolves():
+    roles, _ = _roles(
+        "Alex Moreno: Where did you land?\n"
+        "Olena Kravets: My co-founder, Dr. Ruben Achterberg, wants to wait until spring. He and I decide these things together.\n",
+        [("Olena Kravets", "Co-Owner")])
+    assert roles["Olena Kravets"].role == "Decision Maker"  # the explicit cue beats the owner title
+    assert roles["Ruben Achterberg"].role == "Decision Maker" and roles["Ruben Achterberg"].contact_id is None
+    assert "Dr. Ruben" not in roles
+
+
+def test_plain_business_staff_title_speaking_is_a_business_user_with_inferred_confidence():
+    roles, _ = _roles(
+        "Alex Moreno: How are things at the depot?\n"
+        "Bea Lindgren: Busy. I spend half my day on the phone with drivers, so anything that cuts that helps.\n"
+        "Tom Harker: The budget is mine, I sign off the spend.\n",
+        [("Bea Lindgren", "Front Office Coordinator"), ("Tom Harker", "Managing Director")])
+    assert roles["Bea Lindgren"].role == "Business User" and roles["Bea Lindgren"].certainty == "inferred"
+    assert roles["Bea Lindgren"].confidence < roles["Tom Harker"].confidence
+
+
+def test_business_lead_decides_when_finance_signs_and_nobody_else_decides():
+    text = ("Alex Moreno: Are we still on for the end of the month?\n"
+            "Ivy Marsh: Yes. It's my budget, I sign once legal is done.\n"
+            "Oscar Penn: And my crews are ready for the rollout, I'll send the site list on Friday.\n")
+    roles, _ = _roles(text, [("Ivy Marsh", "Finance Manager"), ("Oscar Penn", "Warehouse Operations Manager")])
+    assert roles["Ivy Marsh"].role == "Economic Buyer"
+    assert roles["Oscar Penn"].role == "Decision Maker" and roles["Oscar Penn"].certainty == "inferred"
+    # an owner who signs decides too: the operations manager stays a day-to-day user
+    roles, _ = _roles(text.replace("Ivy Marsh", "Ivy Stone"), [("Ivy Stone", "Managing Director"),
+                                                               ("Oscar Penn", "Warehouse Operations Manager")])
+    assert roles["Oscar Penn"].role == "Business User"
+
+
+def test_senior_technical_head_with_own_engineer_on_the_call_leads_the_decision():
+    text = ("Alex Moreno: Shall we scope the trial?\n"
+            "Nadia Roos: Yes. Keep it to the warehouse tables for now.\n"
+            "Piet Smit: I can set up the read-only account by Thursday.\n")
+    roles, _ = _roles(text, [("Nadia Roos", "Head of Data Infrastructure"), ("Piet Smit", "Data Engineer")])
+    assert roles["Nadia Roos"].role == "Decision Maker" and roles["Piet Smit"].role == "Technical Buyer"
+    # alone, the same head stays the technical buyer
+    roles, _ = _roles("Alex Moreno: Shall we scope the trial?\nNadia Roos: Yes. Keep it to the warehouse tables for now.\n",
+                      [("Nadia Roos", "Head of Data Infrastructure")])
+    assert roles["Nadia Roos"].role == "Technical Buyer"
+
+
+def test_procurement_buying_its_own_tool_is_not_a_gatekeeper():
+    text = ("Alex Moreno: Is the order form the version we agreed?\n"
+            "Mira Holt: It is. I'll raise the purchase order by Friday.\n")
+    contacts = [("Mira Holt", "Head of Procurement")]
+    roles, _ = _roles(text, contacts, opportunity="Oakridge - Vendorly Procure Suite")
+    assert roles["Mira Holt"].role == "Decision Maker"
+    roles, _ = _roles(text, contacts)  # an analytics deal: procurement is Other
+    assert roles["Mira Holt"].role == "Other"
