@@ -77,6 +77,10 @@ PATTERNS: list[tuple[re.Pattern, str]] = [
 ]
 
 
+ADJ_ORD = re.compile(r"(?:first|second|third)$", re.I)
+NOUN_AFTER = re.compile(r"\s+(?!(?:of|and|or|at|is|then|works|latest|please|if|so|would|will|should|could|when|which|that|"
+                        r"for|to|in|on|we|you|it|they|he|she|but|was|as|with|from|by|too|instead|works|suits|okay|ok|"
+                        r"morning|afternoon|evening|latest|already|anyway|fine|perhaps|maybe|again)\b)[a-z]{3,}\b")
 EXPLICIT_KINDS = {"iso", "month_day", "month_wordday", "day_month", "wordday_month", "weekday_ord", "weekday_num",
                   "bare_ord", "bare_ord_weak", "weekday_wordday_month", "weekday_day_month",
                   "weekday_month_wordday", "weekday_month_day"}
@@ -202,6 +206,8 @@ def _resolve(kind: str, m: re.Match, base: dt.date) -> dt.date | None:
     if kind in ("weekday_ord", "weekday_num"):
         return _day_of_month(base, _day_number(m.group(2)), WEEKDAYS[m.group(1).lower()])
     if kind in ("bare_ord", "bare_ord_weak"):
+        if ADJ_ORD.match(m.group(1)) and NOUN_AFTER.match(m.string, m.end()):
+            return None  # "before the first shift": an ordinal adjective, not a day of the month
         return _day_of_month(base, _day_number(m.group(1)))
     if kind == "end_next_week":
         return _next_weekday(base, 4, strictly_after=False) + dt.timedelta(days=7 if base.weekday() <= 4 else 0)
@@ -239,6 +245,7 @@ def _resolve(kind: str, m: re.Match, base: dt.date) -> dt.date | None:
 HOLIDAY = re.compile(r"\b(?:(?:bank|public|national|school)\s+)?holidays?\b|\b(?:Good Friday|Easter Monday|Easter|Whit Monday|"
                      r"Labou?r Day|Memorial Day|Thanksgiving|Christmas(?: Day| Eve)?|Boxing Day|New Year's(?: Day| Eve)?|"
                      r"Independence Day|St\.? Patrick's Day|Ascension(?: Day)?|Pentecost|May Day)\b", re.I)
+RELATIVE_TO = re.compile(r"\b(?:after|before|following|until|till|ahead of)\b", re.I)
 DAY_REF = re.compile(rf"\b(?:(?:next |this )?({DAY_RE})|(tomorrow)|(today))\b", re.I)
 
 
@@ -254,6 +261,8 @@ def holidays_mentioned(sentences: list[str], call_date: dt.date) -> set[dt.date]
         for h in HOLIDAY.finditer(s):
             before = [m for m in DAY_REF.finditer(masked[:h.start()]) if h.start() - m.end() <= 40]
             spans = [x for x in find_date_spans(masked[:h.start()], call_date) if h.start() - x[1] <= 40]
+            if spans and RELATIVE_TO.search(masked[spans[-1][1]:h.start()]):
+                continue  # "the Tuesday after the bank holiday": a day relative to the holiday, not the holiday
             if spans and (not before or spans[-1][1] >= before[-1].end()):
                 days.add(spans[-1][2])
                 continue

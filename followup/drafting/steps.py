@@ -70,7 +70,7 @@ NEEDS = {
     "make": re.compile(r"^make sure\b", re.I),
     "have": re.compile(r"^have\b.*\b(?:to you|over|ready|done|with you|back|for you|sent|tested|signed|finished|"
                        r"completed|reviewed|in your inbox|across)\b|^have (?:the|it|that|this|them|those|our|my|a|an)\b.*"
-                       r"\b(?:by|tomorrow|tonight|before)\b|^have (?:our |the |my |your )?\w+(?: team)? "
+                       r"\b(?:by|tomorrow|tonight|before (?=(?:the )?(?:\d|end\b|next\b|tomorrow\b|close\b|eod\b|cob\b|mon|tue|wed|thu|fri|sat|sun|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)))|^have (?:our |the |my |your )?\w+(?: team)? "
                        r"(?:look|review|check|send|go through|sign off)\b", re.I),
     "do": re.compile(r"^do (?:it|that|this|so|the same)\b|^do (?:the|a|an) (?:[\w-]+ ){0,2}(?:survey|review|walk|visit|"
                      r"workshop|demo|test|assessment|audit|check|call|session|kickoff|kick-off|training|install|setup|set-up|export|migration|"
@@ -175,6 +175,7 @@ MEETING_WORDS = re.compile(r"\b(?:meet|meeting|call|session|catch[- ]up|check[- 
                            r"invite|slot|deep dive|review|walkthrough|sync|touch base|reconvene|regroup)\b", re.I)
 INVITE = re.compile(r"\b(?:invite|invitation|calendar|diary|meeting request|teams link|zoom link)\b", re.I)
 
+YOU_HAVE = re.compile(r"(?:you|You)(?:['’]ll| will)\s+(?:\w+\s+)?(?:have|get|receive)$")
 QUESTION_END = re.compile(r"\?\s*$")
 WHEN_Q = re.compile(r"\b(?:by when|when|what date|which day|how soon|how long)\b", re.I)
 PAST = re.compile(r"\b(?:already|last (?:week|month|time|year)|yesterday|earlier today|ago)\b", re.I)
@@ -523,6 +524,26 @@ class _Extractor:
             return None, -1
         return None, -1
 
+    def date_fragment_before(self, idx: int) -> tuple[dt.date | None, int]:
+        """"Yes, Friday the 19th. I'll send you their comments myself.": a short date-only sentence just
+        before the promise, in the same turn, is its date."""
+        u = self.units[idx]
+        j = idx - 1
+        if j < 0 or self.units[j].turn_index != u.turn_index:
+            return None, -1
+        prev = self.units[j].sentence
+        if len(prev.split()) > 7 or QUESTION_END.search(prev) or FUTURE.search(prev) or self.is_step_unit(self.units[j]):
+            return None, -1
+        spans = self.dates_in(prev)
+        if not spans:
+            return None, -1
+        rest = prev
+        for s, e, _, _ in reversed(spans):
+            rest = rest[:s] + rest[e:]
+        if _words(rest) - FILLER - {"then", "and", "so", "that", "on", "by", "right", "ah", "oh"}:
+            return None, -1  # the sentence says more than a date
+        return spans[-1][2], j
+
     def date_before(self, idx: int) -> dt.date | None:
         """The meeting date said just before "I'll send the invite" (and whether it was only pencilled in)."""
         u = self.units[idx]
@@ -662,6 +683,8 @@ class _Extractor:
                 continue
             rest = s[m.start("verb"):]
             base = self.valid_verb(verb, rest)
+            if not base and YOU_HAVE.match(m.group(0)) and self.dates_in(rest):
+                base = "have"  # "You'll have their comments Thursday week": the speaker delivers by then
             if not base:
                 continue
             if PRECEDER.search(s[max(0, m.start() - 24):m.start()]):
@@ -826,6 +849,10 @@ class _Extractor:
             d, j = self.date_after(i, owner)
             if d:
                 due, date_order = d, j
+        if due is None and not is_invite and modal != "let":
+            d, j = self.date_fragment_before(i)
+            if d:
+                due, date_order = d, j
         if due is None and is_invite:
             due = self.date_before(i)
             date_order = i if due else -1
@@ -983,6 +1010,8 @@ class _Extractor:
             return True
         if (a.vague and a.due is None or b.vague and b.due is None) and abs(a.turn - b.turn) <= 2:
             return True
+        if a.turn == b.turn and abs(a.order - b.order) <= 1 and (a.vague or b.vague) and not (a.meeting or b.meeting):
+            return True  # "I'll chase them today. You'll have their comments Thursday week.": one step
         if INVITE.search(a.text) and INVITE.search(b.text) and (a.due == b.due or not a.due or not b.due):
             return True
         if not a.words or not b.words:

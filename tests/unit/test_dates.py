@@ -143,3 +143,16 @@ def test_holiday_named_with_a_date_and_holiday_names_are_not_day_references():
     call = dt.date(2026, 5, 12)
     assert holidays_mentioned(["Monday the twenty-fifth is Whit Monday here, also a holiday."], call) == {dt.date(2026, 5, 25)}
     assert holidays_mentioned(["The fourth of June is Corpus Christi, a holiday here."], call) == {dt.date(2026, 6, 4)}
+
+
+def test_a_day_said_relative_to_a_holiday_is_not_the_holiday():
+    assert holidays_mentioned(["Monday is a bank holiday, so let's say the Wednesday after the bank holiday."], TUE) \
+        == {dt.date(2026, 11, 23)}
+    assert holidays_mentioned(["We go live the Thursday before the public holiday."], TUE) == set()
+
+
+def test_ordinal_adjectives_before_a_noun_are_not_days_of_the_month():
+    assert find_dates("I'll have it ready before the first shift.", TUE) == []
+    assert find_dates("after the second interview", TUE) == []
+    assert first("by the first, please") == dt.date(2026, 12, 1)
+    assert first("by the third of December") == dt.date(2026, 12, 3)

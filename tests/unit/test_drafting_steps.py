@@ -291,3 +291,22 @@ def test_raise_a_purchase_order_is_a_step_but_raising_a_topic_is_not():
     found = steps("Ann: On our side I'll raise the purchase order by Friday.\n"
                   "Tom: And I'll raise a concern, honestly, the UI is slow.\n")
     assert [s.owner for s in found] == ["Ann Buyer"] and found[0].due_date == FRIDAY
+
+
+def test_a_date_only_sentence_before_a_promise_is_its_date():
+    text = ("Rita: So the security answers by Friday at the latest?\n"
+            "Ann: Yes, Friday. I will send you the answers myself.\n")
+    assert only(steps(text), "Ann Buyer").due_date == FRIDAY
+
+
+def test_a_date_fragment_does_not_date_let_me_check():
+    text = ("Ann: How about Thursday the nineteenth?\n"
+            "Tom: The nineteenth. Let me check. No, I'm travelling that week.\n")
+    assert not [s for s in steps(text) if s.owner == "Tom Techie"]
+
+
+def test_you_will_have_it_on_a_date_after_a_promise_is_one_step_due_then():
+    text = ("Rita: Do you know when finance will sign off the budget?\n"
+            "Ann: I'll chase them today. You'll have their answer Thursday week.\n")
+    s = only(steps(text), "Ann Buyer")
+    assert s.due_date == dt.date(2026, 11, 26)
