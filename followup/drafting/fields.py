@@ -217,7 +217,16 @@ CLOSE_CUE = re.compile(r"\b((?:counter)?sign(?:s|ed|ing|atures?)?|docusign|close
 NOT_CLOSE = re.compile(r"\b(board|committee|meeting|meet|demo|call|workshop|deep dive|session|go[- ]live|live|kick-?off|start|onboarding|"
                        r"budget|approv\w*|shutdown|holiday|vacation|leave|break|offsite|out|until|back|trial|expire\w*|invoice|payment|"
                        r"deliver\w*|ship\w*|send|sent|share|email|invite|nda|baa|dpa|questionnaire|review|renewal|migration|install\w*|"
-                       r"commissioning|funds|funded|money|available|fiscal|financial year|bids?)\b", re.I)
+                       r"commissioning|funds|funded|money|available|fiscal|financial year|bids?|"
+                       r"ends|ended|ending|runs? out|runs? until|notice|terminat\w*|renews?|training|rollout|roll-out|pilot|launch\w*|audit|"
+                       r"morning|afternoon|evening|o'clock|[ap]\.?m\.?)\b", re.I)
+# A date read out from the record or an earlier plan ("In our forecast we had the end of March", "the close date in my
+# system is the 9th") is the old value, not a new one, unless the sentence also changes it.
+RECORDED = re.compile(r"\b(?:in|on|into) (?:my|our|the|your) (?:system|crm|salesforce|forecast|pipeline|records?)\b|"
+                      r"\b(?:we|i|you) (?:had|have got|still have)\b|\bwhat (?:i|we|you) had\b|\bcurrently\b|\boriginally\b|\b(?:was|were) (?:planned|planning|aiming|hoping)\b", re.I)
+CHANGE = re.compile(r"\b(?:move|moving|moved|change|update|put|push|pull|set|make it|let's|i'll|we'll|will|going to|new|instead)\b", re.I)
+# Few words besides the date: "End of June.", "Mid-May, I'd say." (an answer right after talk of signing)
+FILLER = re.compile(r"[a-z]+(?:'[a-z]+)?", re.I)
 NEGATED = re.compile(r"\b(not|n't|no way|never|won't|can't|cannot|unlikely|too late|no longer|not going to)\b|n't\b", re.I)
 CONDITIONAL = re.compile(r"^\W*(?:and\s+|but\s+|so\s+)?(?:if|once|as soon as|when|unless|assuming|provided)\b", re.I)
 KEEP = re.compile(r"\b(stays? (?:at|where|as)|leave it (?:where|as|at)|don't move it|do not move it|keep (?:it|the date) (?:at|where|as))\b", re.I)
@@ -349,6 +358,12 @@ def _find_close_candidates(ctx: CallContext) -> list[tuple[Unit, dt.date, bool]]
     month_hint: int | None = None
     horizon = ctx.call_date + dt.timedelta(days=3 * 366)
     month_first = getattr(ctx.snapshot.Account, "BillingCountry", None) in ("US", "CA", "PH")
+    crm_close = ctx.snapshot.Opportunity.CloseDate
+    if crm_close is not None and not isinstance(crm_close, dt.date):
+        try:
+            crm_close = dt.date.fromisoformat(str(crm_close))
+        except ValueError:
+            crm_close = None
     for idx, u in enumerate(units):
         s = u.sentence
         cue = bool(CLOSE_CUE.search(s)) and not re.search(r"\b(nda|baa|dpa|questionnaire)\b", s, re.I)
@@ -373,6 +388,10 @@ def _find_close_candidates(ctx: CallContext) -> list[tuple[Unit, dt.date, bool]]
             clause = _clause_at(s, pos)
             if kind in ("relative", "day_only", "weekday_day", "numeric") and not cue and not question:
                 continue  # weekdays and bare days count only in a sentence about signing
+            if not cue and len(FILLER.findall(s[:pos] + " " + s[pos + len(phrase):])) > 6:
+                continue  # near talk of signing, only a short answer is a signature date; a longer sentence is about something else
+            if RECORDED.search(clause if cue else s) and not CHANGE.search(s):
+                continue  # the date already on record or planned before, read out
             if NOT_CLOSE.search(clause) or NEGATED.search(clause) or CONDITIONAL.search(clause):
                 continue
             if not cue and (NOT_CLOSE.search(s) or NOT_CLOSE.search(prev) and kind == "day_only"):
@@ -383,6 +402,9 @@ def _find_close_candidates(ctx: CallContext) -> list[tuple[Unit, dt.date, bool]]
                 continue
             if kind not in ("day_only", "weekday_day"):
                 month_hint = value.month
+            if kind in ("end_month", "end_rel_month", "end_q", "end_year") and crm_close is not None \
+                    and (crm_close.year, crm_close.month) == (value.year, value.month) and 0 <= (value - crm_close).days <= 6:
+                value = crm_close  # "end of October" for a CRM date of Friday the 30th confirms it
             out.append((u, value, bool(HEDGE.search(clause)) or bool(re.search(r"\bI'd say\b|\bprobably\b", clause, re.I))))
     return out
 
@@ -452,15 +474,19 @@ STAGE_CUES = [
                 r"(?:it's|it is|it has been|the (?:order form|contract|agreement) (?:is|has been|was)) (?:now )?(?:counter)?signed|"
                 r"(?:we've|we have|i've|i have) countersigned|docusign (?:is )?(?:complete|done|signed))\b", re.I), "Closed Won", "explicit"),
     (re.compile(r"\b(decided (?:to go )?with (?:another|a different|an other)|(?:went|going|go) with (?:another|a different) (?:vendor|provider|supplier|solution|tool|platform)|"
+                r"signed (?:\w+ ){0,3}?with (?:another|a different|the other|an other|a competing) (?:vendor|provider|supplier|company|solution|tool|platform)|"
                 r"chose (?:another|a different) (?:vendor|provider|supplier|solution)|not (?:going to )?(?:move|moving) forward with (?:you|your)|"
                 r"(?:we've|we have) (?:selected|chosen) (?:another|a different))\b", re.I), "Closed Lost", "explicit"),
-    (re.compile(r"\b(redlines?|redlined|legal review|review (?:of )?(?:the|your) (?:msa|contract|agreement)|msa|negotiat\w+|"
+    (re.compile(r"\b(redlines?|redlined|legal review|review (?:of )?(?:the|your) (?:msa|contract|agreement)|(?:revised|updated|new|draft|our|your) msa|"
+                r"(?:comments|markup|mark-up|changes) (?:on|to) (?:the|your|our) (?:msa|contract|agreement)|"
+                r"negotiat\w+ (?:on |over |the |a |our |your )*(?:price|pricing|terms|discount|contract|agreement|deal|rate|order form|msa)|(?:price|pricing|commercial|contract) negotiation|"
                 r"(?:revised|updated|final|new) order form|order form at|counter[- ]?offer|can you do [^.?!]{0,30}flat|meet (?:you )?in the middle|"
                 r"can you (?:get|bring) (?:me|us|it|that) (?:down )?to|can you come down|that's my floor|my floor|best and final|"
                 r"(?:contract|agreement|msa|order form|terms)\b[^.?!]{0,60}\b(?:legal|counsel|lawyers)|(?:legal|counsel|lawyers)\b[^.?!]{0,60}\b(?:contract|agreement|msa)\b)", re.I),
      "Negotiation/Review", "inferred"),
     (re.compile(r"\b((?:send|sending|sent|share|email|put together|prepare|draft|issue|submit)\s+(?:\w+\s+){0,3}?"
-                r"(?:a |the |our |your |an )?(?:formal |revised |updated |new |written |final |official )?(?:proposal|quote|offer|pricing proposal)|"
+                r"(?:(?:a |the |our |your |an )?(?:formal |revised |updated |new |written |final |official )?(?:proposal|quote|pricing proposal)|"
+                r"(?:a |the |our |your |an )(?:formal |revised |updated |new |written |final |official )?offer)|"
                 r"formal (?:quote|offer|proposal)|revised proposal|updated quote|in the proposal)\b", re.I), "Proposal/Price Quote", "inferred"),
 ]
 NOT_STAGE = re.compile(r"\b(not a quote|not in the proposal|if you (?:send|get)|if we (?:send|get)|before the proposal|"
@@ -473,7 +499,37 @@ REQUEST = re.compile(r"^\W*(?:so\s+|and\s+)?(?:can|could|would|will) you\b", re.
 LATER = re.compile(r"\b(once|as soon as|unless|assuming|when (?:we|you|it|they)|after (?:we|you|the|our|your|it)|until|down the line|later on|eventually)\b", re.I)
 GENERIC = re.compile(r"\b(any (?:contract|agreement|proposal|quote)|at some point|usually|typically|always|in general|normally|every (?:contract|vendor))\b", re.I)
 PENDING = re.compile(r"\b(once|as soon as|when|after|before|if|until|unless|assuming|by the time|ready)\b", re.I)
+# The quote, proposal or contract is someone else's: a competitor's, the incumbent's, the buyer's own internal case, a lease.
+OTHER_DEAL = re.compile(r"\b(?:(?:their|competitor'?s?|incumbent'?s?|other vendor'?s?) (?:\w+ )?(?:proposal|quote|offer|contract|agreement|msa|pricing|terms)|"
+                        r"(?:proposal|quote|offer|contract|agreement|msa|terms) (?:with|from) (?:them|another|the other|a different|(?-i:[A-Z][a-z]+))|"
+                        r"(?:current|existing|old|previous) (?:contract|agreement|msa|vendor|provider|supplier)|competitor|another (?:vendor|provider|supplier)|"
+                        r"internal(?:ly)?|business case|for (?:my|our) (?:cfo|ceo|coo|board|boss|management|director|committee|manager)|lease|landlord|"
+                        r"(?-i:\b(?!(?:You|We|I)\b)(?:They|they|[A-Z][a-z]+)) (?:\w+ )?(?:sent|gave|emailed|offered|quoted|submitted) (?:us|me))\b", re.I)
+# Not a loss but a pause: "not moving forward with you this year", "we're pausing for now"
+PAUSE = re.compile(r"\b(?:for now|right now|at the moment|this (?:year|quarter|budget cycle)|at this (?:time|point|stage)|not now|not yet|revisit|"
+                   r"paus\w+|on hold|next year|new year|later)\b", re.I)
+# What "it" was: a signed NDA or DPA is not the deal.
+SIDE_DOC = re.compile(r"\b(?:nda|baa|dpa|questionnaire|sow|purchase order|po|pilot|trial|poc|letter)\b", re.I)
+DEAL_PAPER = re.compile(r"\b(?:order form|contract|agreement|msa|deal|quote|proposal|offer)\b", re.I)
 PAST_OR_OTHER = re.compile(r"\b(last (?:year|time|month|round)|previous(?:ly)?|in the past|ago|used to|back then|for (?:the|our) (?:old|previous|last))\b", re.I)
+
+
+def _next_in_turn(ctx: CallContext, i: int) -> str:
+    units = ctx.units
+    return units[i + 1].sentence if i + 1 < len(units) and units[i + 1].turn_index == units[i].turn_index else ""
+
+
+def _side_doc_signed(ctx: CallContext, i: int, said: str) -> bool:
+    """ "Did the NDA come through?" - "Yes, I've signed it": "it" is the last paper named in the two sentences before."""
+    if DEAL_PAPER.search(said) or not re.search(r"\b(?:it|it's|it is)\b", said, re.I):
+        return False
+    here = ctx.units[i].sentence
+    texts = [ctx.units[j].sentence for j in range(max(0, i - 2), i)] + [here[:max(0, here.lower().find(said.lower()))]]
+    for text in reversed(texts):
+        side, deal = SIDE_DOC.search(text), DEAL_PAPER.search(text)
+        if side or deal:
+            return bool(side) and not deal
+    return False
 
 
 def stage(ctx: CallContext) -> list[ExtractedField]:
@@ -481,7 +537,7 @@ def stage(ctx: CallContext) -> list[ExtractedField]:
     current = STAGES.index(name) if name in STAGES else -1
     found = None
     speakers: dict[str, set[str]] = {}
-    for u in ctx.units:
+    for i, u in enumerate(ctx.units):
         s = u.sentence
         if not STAGE_GATE.search(s):
             continue
@@ -495,12 +551,12 @@ def stage(ctx: CallContext) -> list[ExtractedField]:
                 if HYPOTHETICAL.search(s) or CONDITIONAL.search(s) or NOT_STAGE.search(s) or s.rstrip().endswith("?") and not request:
                     break
                 checked = True
-            if value == "Closed Won" and (OTHER_PARTY.search(s) or PENDING.search(s[:m.start()])):
+            if value == "Closed Won" and (OTHER_PARTY.search(s) or PENDING.search(s[:m.start()]) or _side_doc_signed(ctx, i, m.group(0))):
                 continue
-            if value == "Closed Lost" and PAST_OR_OTHER.search(s):
-                continue
-            if value in ("Proposal/Price Quote", "Negotiation/Review") and (LATER.search(s) or GENERIC.search(s)):
-                continue  # "a proposal once we've done the workshop", "legal will review any contract eventually"
+            if value == "Closed Lost" and (PAST_OR_OTHER.search(s) or PAUSE.search(s) or PAUSE.search(_next_in_turn(ctx, i))):
+                continue  # "not moving forward with you this year", "... We'll revisit in the spring": paused, not lost
+            if value in ("Proposal/Price Quote", "Negotiation/Review") and (LATER.search(s) or GENERIC.search(s) or OTHER_DEAL.search(s)):
+                continue  # "a proposal once we've done the workshop", "legal will review any contract eventually", "they sent us a quote"
             if s.rstrip().endswith("?") and value != "Proposal/Price Quote":
                 continue
             if value != "Closed Lost" and STAGES.index(value) <= current:

@@ -288,3 +288,54 @@ def test_an_old_or_original_figure_in_the_same_sentence_does_not_win():
             "the revised one is a hundred and ten thousand a year.\n")
     assert value(text, "Amount") == 110000
     assert value("Leo Brandt: Revised. The old price was a hundred and twenty thousand a year, just for reference.\n", "Amount") is None
+
+
+# ---------------------------------------------------------------- generalisation: weak close-date and stage cues
+
+def test_a_date_read_out_from_the_forecast_is_not_a_new_close_date():
+    text = ("Leo Brandt: In our forecast we had the ninth of April for this. Should I move it?\n"
+            "Priya Natarajan: I wouldn't put a date on it. We're pausing for now.\n")
+    assert value(text, "CloseDate") is None
+    assert value("Leo Brandt: The close date in my system is the ninth of April.\n", "CloseDate") is None
+    assert value("Leo Brandt: I'll move the close date in my system to the ninth of April.\n", "CloseDate") == dt.date(2027, 4, 9)
+
+
+def test_end_of_month_said_for_a_crm_date_in_its_last_days_confirms_it():
+    assert value("Priya Natarajan: We still plan to sign at the end of March.\n", "CloseDate", close="2027-03-29") is None
+    assert value("Priya Natarajan: We now plan to sign at the end of April.\n", "CloseDate", close="2027-03-29") == dt.date(2027, 4, 30)
+
+
+def test_near_talk_of_signing_only_a_short_answer_gives_the_close_date():
+    other = ("Leo Brandt: Who signs on your side?\n"
+             "Priya Natarajan: Owen signs. Training for the new users should then happen in mid-April.\n")
+    assert value(other, "CloseDate") is None
+    answer = "Leo Brandt: When do you expect to sign?\nPriya Natarajan: Realistically, the end of April.\n"
+    assert value(answer, "CloseDate") == dt.date(2027, 4, 30)
+
+
+def test_an_incumbent_contract_end_and_a_meeting_time_are_not_close_dates():
+    text = ("Leo Brandt: Who signs the order form?\nPriya Natarajan: Owen. Our contract with Routewise ends on the 30th of June.\n"
+            "Leo Brandt: And when do we meet to sign?\nOwen Hart: Friday the 12th of March, afternoon.\n")
+    assert value(text, "CloseDate") is None
+
+
+def test_someone_elses_quote_contract_or_internal_proposal_moves_no_stage():
+    for said in ("Routewise sent us a quote last week.",
+                 "Our contract with Routewise has a legal notice period of ninety days.",
+                 "I need to put together a proposal for my CFO first, an internal business case.",
+                 "We're negotiating the office lease this month, so I'm swamped.",
+                 "We already have an MSA with your parent company, so the paperwork should be light.",
+                 "I'll share what we can offer for training."):
+        assert value(f"Priya Natarajan: {said}\n", "StageName") is None, said
+    assert value("Priya Natarajan: You sent us the quote last week, thanks.\n", "StageName") == "Proposal/Price Quote"
+    assert value("Leo Brandt: I'll send you our offer by Friday.\n", "StageName") == "Proposal/Price Quote"
+
+
+def test_not_moving_forward_for_now_is_a_pause_and_a_signed_nda_is_no_win():
+    assert value("Owen Hart: We're not moving forward with you this year. We'll revisit in the spring.\n", "StageName") is None
+    assert value("Owen Hart: We're not moving forward with you. We signed with another vendor.\n", "StageName") == "Closed Lost"
+    assert value("Owen Hart: I'm sorry, we signed the contract with the other vendor yesterday.\n", "StageName") == "Closed Lost"
+    nda = "Leo Brandt: Did the NDA come through?\nPriya Natarajan: Yes, I've signed it this morning.\n"
+    assert value(nda, "StageName") is None
+    won = "Leo Brandt: Did the order form come through?\nPriya Natarajan: Yes, I've signed it this morning.\n"
+    assert value(won, "StageName", stage="Negotiation/Review") == "Closed Won"
