@@ -159,15 +159,27 @@ COMMIT = re.compile(
 LET_ME = re.compile(r"\b(?:let me|let us|allow me to)\s+(?P<verb>[a-z]+(?:-[a-z]+)?)\b|"
                     r"^(?:(?:sure|yes|yeah|absolutely|of course)[,.!]?\s+)?(?:more than |very )?(?:happy|glad) to\s+(?P<verb2>[a-z]+)\b", re.I)
 # "It'll be with you by Friday", "expect it in your inbox on Monday": the speaker delivers
-WITH_YOU = re.compile(r"(?:^|,\s*)(?:and |so |then )?(?:(?P<obj>it|that|this|they|those|the [\w-]+(?: [\w-]+)?)(?:['’]ll| will) be "
-                      r"(?:with you|in your inbox|over to you|on (?:its|their) way)|(?:you can |you should |you['’]ll )?"
+WITH_YOU = re.compile(r"(?:^|,\s*)(?:and |so |then )?(?:(?P<obj>it|that|this|they|those|the [\w-]+(?: [\w-]+)?)(?:(?:['’]ll| will) be "
+                      r"(?:with you|in your inbox|over to you|on (?:its|their) way|sent(?: out| over)?|posted|shipped|in the post)|"
+                      r"(?:['’]ll| will) (?:go|ship) (?:out|over)\b)|(?:you can |you should |you['’]ll )?"
                       r"expect (?P<obj2>it|that|this|them|the [\w-]+(?: [\w-]+)?)\b)", re.I)
+GOES_OUT = re.compile(r"(?:and |then )?(?P<obj>(?:the |our |your )?[\w-]+(?: [\w-]+)?) (?:goes|go|ships|is sent|gets sent) "
+                      r"(?:out|over)\b", re.I)
 # "Give me until Friday to review the MSA": the speaker's step, due that day
 GIVE_ME = re.compile(r"\bgive (?:me|us) (?:until|till|to|a few days,? until|the weekend,? until)\s+(?P<when>[^,.;]+?)\s+to\s+"
                      r"(?P<verb>[a-z]+)\b", re.I)
 LETS_MEET = re.compile(r"\b(?:let['’]s|let us|shall we|we should|we['’]ll|we will|we can)\s+(?:also\s+)?"
                        r"(?P<verb>meet|book|schedule|pencil|put|set up|catch up|reconvene|regroup|talk|speak|reconnect|"
-                       r"sync|touch base|get together|do)\b", re.I)
+                       r"sync|touch base|get together|do|lock in|hold|plan|make it)\b", re.I)
+# a recap line that is only a meeting and its date: "Kickoff on Tuesday the 24th at ten in Limerick"
+RECAP_MEETING = re.compile(r"^(?:and |then |a |the |our |your )?(?:[\w-]+ ){0,2}(?:kickoff|kick-off|workshop|meeting|demo|"
+                           r"session|check-in|catch-up|walkthrough|training|site visit|onboarding call|review call|"
+                           r"follow-up call)\b(?!\s+(?:is|was|went|were|has|had|would|will|can)\b)", re.I)
+# the rep bringing a colleague: "I've brought Sunita along", "my colleague Ravi", "our solutions engineer, Mateus"
+COLLEAGUE_CUE = re.compile(r"\b(?:I['’]ve brought|I have brought|brought along|my colleague|our colleague|joining (?:me|us)|"
+                           r"with me (?:today|is|from)|from our (?:side|team)|on our side|our (?:[\w-]+ ){0,2}"
+                           r"(?:engineer|architect|manager|specialist|lead|consultant|counsel|team)|"
+                           r"she['’]ll be your|he['’]ll be your|they['’]ll be your)\b", re.I)
 MEET_AGAIN = re.compile(r"\b(?:we|We)(?:['’]ll| will)?\s+(?:meet|talk|speak|reconvene|regroup|reconnect|sync|catch up|check in|"
                         r"touch base)\b(?:\s+again)?|\b(?:we|We)(?:['’]ll| will|(?= do\b))\s+(?:(?:do|have|hold|run) (?:the|a|our) (?:[\w-]+ ){0,2}(?:workshop|meeting|call|session|demo|"
                         r"review|kickoff|kick-off|check-in|catch-up|deep dive|walkthrough|training))\b(?:\s+again)?")
@@ -234,6 +246,7 @@ REVISED_WITH = re.compile(r"\b(?:with|in|alongside) the (revised|updated|new|fin
 FUTURE = re.compile(r"\b(?:I|we|you|he|she|they)\s*(?:['’]ll|will|can|am|are|['’]m|['’]re)\b", re.I)
 RECORRECT = re.compile(r"^(?:actually|sorry|correction|no,? wait|wait|scratch that|oh)[,.!]?\s+(?:no,?\s+)?"
                        r"(?:make (?:that|it)|let['’]s (?:say|make it)|I mean|rather|not \w+,?)\b", re.I)
+MAKE_IT = re.compile(r"^(?:so |then )?(?:let['’]s (?:make it|say|do it|go for)|make it|make that)\b", re.I)
 LABEL = re.compile(r"(?:(?:call|meeting|my|our|rep|internal)\s+)?(?:notes?|next steps?|action items?|actions?|to-?dos?|"
                    r"summary|follow[- ]ups?|agenda|minutes|recap|outcomes?|decisions?)", re.I)
 TITLE = re.compile(r"^(?:Dr|Mr|Mrs|Ms|Miss|Prof|Herr|Frau|Mme|Sir|Dame)\.?\s+", re.I)
@@ -323,6 +336,14 @@ class _Extractor:
         for i, u in enumerate(self.units):
             self.by_turn.setdefault(u.turn_index, []).append(i)
         self.recap_turns = {t for t, idxs in self.by_turn.items() if any(RECAP.search(self.units[j].sentence) for j in idxs)}
+        # a recap runs into the next turn, and on through the same speaker's following turns (split captions)
+        self.recap_span: set[int] = set()
+        for t in self.recap_turns:
+            self.recap_span |= {t, t + 1}
+            k = t + 1
+            while k < len(self.turns) and self.turns[k].speaker == self.turns[t].speaker:
+                self.recap_span.add(k)
+                k += 1
         self.steps: list[_Step] = []
         self.before_hedged = False
         self.first_names = {k for k in ctx.people if " " not in k}
@@ -332,6 +353,7 @@ class _Extractor:
         self.notes = ctx.transcript.format == "notes" or all(self.is_label(sp) for sp in self.speakers_on_call)
         self.first_names |= {k for k in self.canon if " " not in k}
         self.known_dates: dict[int, dt.date] = {}
+        self._colleagues: set[str] | None = None
 
     # --- people -------------------------------------------------------------------------------
     def build_names(self) -> None:
@@ -674,7 +696,7 @@ class _Extractor:
         question = bool(QUESTION_END.search(s))
         if HYPO.search(s) or PAST.search(s):
             return
-        in_recap = u.turn_index in self.recap_turns or (u.turn_index - 1) in self.recap_turns
+        in_recap = u.turn_index in self.recap_span
         hits: list[tuple[int, int, str, bool, str, str]] = []  # (start, verb_start, owner, strong, kind, modal)
         seen_verbs: set[int] = set()
         for m in COMMIT.finditer(s):
@@ -762,9 +784,11 @@ class _Extractor:
             self.clause(i, u, f"{s[g.start('verb'):].rstrip(' .!')} by {g.group('when')}", speaker_owner, True, "self",
                         "will", None, "", u.turn_index in self.recap_turns, 0, s)
             return
-        w = WITH_YOU.search(s) if ("expect" in low or " be " in low) else None
+        w = WITH_YOU.search(s) if ("expect" in low or " be " in low or "ll " in low or "will " in low) else None
+        if w is None and in_recap and " out" in low:
+            w = GOES_OUT.match(s)  # a recap line "Welcome pack goes out Friday": the speaker sends it
         if w and not hits and not question and self.dates_in(s[w.start():]):
-            obj = w.group("obj") or w.group("obj2")
+            obj = w.group("obj") or w.groupdict().get("obj2")
             topic = re.sub(r"^(?:and|so|then|also|now)\s+", "", s[:w.start()].strip(" ,"), flags=re.I)
             if obj.lower() in ("it", "that", "this", "they", "those", "them") and len(_words(topic)) >= 1:
                 obj = topic
@@ -776,7 +800,8 @@ class _Extractor:
         if met is not None:  # "we meet again Tuesday" is the meeting step itself
             hits = [h for h in hits if not met[0] <= h[0] < met[1]]
         if not hits:
-            self.correction(i, u)
+            if not (met is None and in_recap and self.recap_meeting(i, u)):
+                self.correction(i, u)
             return
         hits.sort()
         for n, (start, vstart, owner, strong, kind, modal) in enumerate(hits):
@@ -797,7 +822,9 @@ class _Extractor:
 
     def correction(self, i: int, u: Unit) -> None:
         """"Actually, make that Thursday." moves the date of the step this speaker just promised."""
-        if not RECORRECT.match(u.sentence):
+        if not RECORRECT.match(u.sentence) and not (MAKE_IT.match(u.sentence) and i > 0
+                                                    and self.units[i - 1].turn_index == u.turn_index
+                                                    and CORRECTION.search(self.units[i - 1].sentence)):
             return
         d = self.pick_date(u.sentence)
         owner = self.owner_of(u.turn.speaker)
@@ -817,7 +844,9 @@ class _Extractor:
         rest = s[meet.start():]
         date = self.pick_date(rest, meeting=True)
         if date and (MEETING_WORDS.search(s) or MEET_AGAIN.search(s)):
-            owner = self.rep if self.rep in self.speakers_on_call or u.turn.speaker == "Notes" else self.owner_of(u.turn.speaker)
+            speaker = self.owner_of(u.turn.speaker)
+            owner = speaker if speaker in self.colleagues() else \
+                self.rep if self.rep in self.speakers_on_call or u.turn.speaker == "Notes" else speaker
             start = meet.start("verb") if "verb" in meet.re.groupindex else meet.start()
             text = self.make_text(re.sub(r"^(?:we|We)(?:['’]ll| will)?\s+", "", s[start:]), i, owner)
             if f"{date.day} {date:%B}" not in text:
@@ -825,6 +854,40 @@ class _Extractor:
             self.add(text, owner, date, bool(TENTATIVE.search(s)), [u], i, meeting=True, date_order=i)
             return meet.start(), meet.end()
         return None
+
+    def colleagues(self) -> set[str]:
+        """Vendor colleagues on the call: speakers who are not CRM contacts, introduced by the rep as theirs."""
+        if self._colleagues is None:
+            contacts = {c.Name for c in self.ctx.snapshot.Contacts}
+            rep_lines = [u.sentence for u in self.units if self.owner_of(u.turn.speaker) == self.rep
+                         and COLLEAGUE_CUE.search(u.sentence)]
+            found = set()
+            for sp in self.speakers_on_call:
+                who = self.owner_of(sp)
+                if who in contacts or who == self.rep or self.is_label(sp):
+                    continue
+                first = TITLE.sub("", who).split()[0]
+                if any(re.search(rf"\b{re.escape(first)}\b", line) for line in rep_lines):
+                    found.add(who)
+            self._colleagues = found
+        return self._colleagues
+
+    def recap_meeting(self, i: int, u: Unit) -> bool:
+        """A recap line that names only a meeting and its date: the meeting step (merged with the one agreed)."""
+        s = u.sentence
+        m = RECAP_MEETING.match(s)
+        if not m or QUESTION_END.search(s) or FUTURE.search(s):
+            return False
+        spans = self.dates_in(s)
+        if not spans:
+            return False
+        date = spans[0][2]
+        owner = self.rep if self.rep in self.speakers_on_call else self.owner_of(u.turn.speaker)
+        text = self.make_text(s.rstrip(".!"), i, owner)  # it says its date already
+        st = self.add(text, owner, date, bool(TENTATIVE.search(s)), [u], i, strong=False, meeting=True, date_order=i)
+        if st is not None:
+            st.recap = True
+        return st is not None
 
     def recent(self, owner: str, turn: int, window: int = 4) -> _Step | None:
         return next((st for st in reversed(self.steps) if st.owner == owner and turn - st.turn <= window), None)
@@ -1030,6 +1093,9 @@ class _Extractor:
         for st in sorted(self.steps, key=lambda x: x.order):
             target = None
             for o in out:
+                if o.meeting and st.meeting and o.due == st.due and (not st.strong_owner or not o.strong_owner):
+                    target = o  # the recap line of a meeting someone else set up
+                    break
                 if o.owner == st.owner and self.same(o, st):
                     target = o
                     break

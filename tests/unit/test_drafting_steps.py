@@ -310,3 +310,37 @@ def test_you_will_have_it_on_a_date_after_a_promise_is_one_step_due_then():
             "Ann: I'll chase them today. You'll have their answer Thursday week.\n")
     s = only(steps(text), "Ann Buyer")
     assert s.due_date == dt.date(2026, 11, 26)
+
+
+def test_it_will_go_out_on_a_date_is_the_speakers_send_step():
+    text = ("Ann: Please send the printed guides to the Leeds office.\n"
+            "Rita: Will do, the Leeds office. It'll go out Friday.\n")
+    s = only(steps(text), REP)
+    assert s.due_date == FRIDAY
+
+
+def test_recap_line_that_something_goes_out_is_the_speakers_step():
+    text = ("Rita: To recap. Ann sends the user list Monday. The welcome pack goes out Friday.\n"
+            "Ann: Perfect.\n")
+    s = only(steps(text), REP)
+    assert s.due_date == FRIDAY and "welcome pack" in s.text.lower()
+
+
+def test_a_meeting_moved_by_the_colleague_who_proposed_it():
+    text = ("Rita: Hi both. I've brought my colleague Sam Support along, he'll be your onboarding manager.\n"
+            "Sam: I'd suggest we do the kickoff next Tuesday. Actually, no, I'm away that week. "
+            "Let's make it Thursday the 3rd of December, on site.\n"
+            "Ann: The 3rd works for me.\n"
+            "Rita: So to recap. Kickoff on Thursday the 3rd of December on site with Sam.\n")
+    found = steps(text)
+    meetings = [s for s in found if "kickoff" in s.text.lower()]
+    assert len(meetings) == 1, [(s.owner, s.text, s.due_date) for s in found]
+    assert meetings[0].owner == "Sam Support" and meetings[0].due_date == dt.date(2026, 12, 3)
+
+
+def test_a_recap_split_over_caption_cues_stays_a_recap():
+    text = ("WEBVTT\n\n1\n00:00:01.000 --> 00:00:04.000\n<v Rita Rep>Let me recap.</v>\n\n"
+            "2\n00:00:04.000 --> 00:00:08.000\n<v Rita Rep>I send the pricing today.</v>\n\n"
+            "3\n00:00:08.000 --> 00:00:12.000\n<v Rita Rep>Review workshop with Tom on Thursday the 26th.</v>\n")
+    found = steps(text)
+    assert {(s.owner, s.due_date) for s in found} == {(REP, CALL), (REP, dt.date(2026, 11, 26))}
