@@ -138,6 +138,27 @@ CHAMPION = re.compile(r"\b(I prefer you|I'll push|I can push|I'll argue|I can ar
                       re.I)
 
 
+def _price_objection(sentence: str, rx: re.Pattern) -> bool:
+    """A price objection that is not a hypothetical figure, and a weak word ("expensive") only about the price."""
+    return (not HYPOTHETICAL.search(sentence) or "budget" in sentence.lower()) and \
+        bool(not WEAK_PRICE.search(sentence) or PRICE_CONTEXT.search(sentence)
+             or len(rx.findall(sentence)) > len(WEAK_PRICE.findall(sentence)))
+
+
+def _enough(hits, who) -> list:
+    """The hits a finding uses, read lazily: its evidence is the first three distinct sentences and its agreement
+    needs a second buyer speaker, so scanning stops once both are settled (same finding as reading every hit)."""
+    out, sentences, speakers = [], set(), set()
+    for s in hits:
+        out.append(s)
+        sentences.add(s.unit.sentence)
+        if s.buyer:
+            speakers.add(who(s.unit))
+        if len(sentences) >= 3 and len(speakers) > 1:
+            break
+    return out
+
+
 @dataclass
 class _Said:
     unit: Unit
@@ -220,23 +241,22 @@ class _Facts:
     # -- objections
     def objections(self) -> list[Finding]:
         out = []
+        buyer = [s for s in self.said if s.buyer]
         for kind, rx in OBJECTIONS:
-            hits = [s for s in self.said if s.buyer and rx.search(s.unit.sentence) and
-                    (kind in {"works_council", "status_quo", "budget", "competition", "price"} or CONCERN.search(s.unit.sentence))]
-            if kind == "price":
-                hits = [s for s in hits if (not HYPOTHETICAL.search(s.unit.sentence) or "budget" in s.unit.sentence.lower())
-                        and (not WEAK_PRICE.search(s.unit.sentence) or PRICE_CONTEXT.search(s.unit.sentence)
-                             or len(rx.findall(s.unit.sentence)) > len(WEAK_PRICE.findall(s.unit.sentence)))]
+            hits = _enough((s for s in buyer if rx.search(s.unit.sentence) and
+                           (kind in {"works_council", "status_quo", "budget", "competition", "price"} or
+                            CONCERN.search(s.unit.sentence)) and (kind != "price" or _price_objection(s.unit.sentence, rx))),
+                           lambda u: fold(self.dir.spoke(u)))
             if hits:
                 out.append(self.finding(kind, _trim(hits[0].unit.sentence), hits))
         return out
 
     # -- MEDDICC / BANT
     def sentences(self, kind: str, rx: re.Pattern, buyer_only: bool = True, extra=None, limit: int = 3) -> list[Finding]:
-        hits = [s for s in self.said if (s.buyer or not buyer_only) and rx.search(s.unit.sentence) and
-                len(s.unit.sentence.split()) >= 4 and (extra is None or extra(s.unit.sentence))]
+        hits = (s for s in self.said if (s.buyer or not buyer_only) and rx.search(s.unit.sentence) and
+                len(s.unit.sentence.split()) >= 4 and (extra is None or extra(s.unit.sentence)))
         out, seen = [], set()
-        for s in hits:
+        for s in hits:  # lazily: a long call stops scanning once ``limit`` findings are in
             if s.unit.sentence in seen:
                 continue
             seen.add(s.unit.sentence)
