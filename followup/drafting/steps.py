@@ -226,7 +226,7 @@ REQUEST = re.compile(r"\b(?:can|could|would|will) you(?: please| also| just)?\s+
                      r"|\b(?:I['’]d|we['’]d) (?:need|like|want) you to\s+(?P<verb3>[a-z]+(?:-[a-z]+)?)\b"
                      r"|\bif you (?:can|could)\s+(?P<verb4>[a-z]+(?:-[a-z]+)?)\b", re.I)
 PRONOUN_OBJ = re.compile(r"^\w+(?:[- ](?:up|out|over|back|through|around|off))?\s+(?:(?:you |him |her |them |us |me )?"
-                         r"(?:it|that|this|them|those|these|one|so)\b|(?:him|her|them)\b(?!\s+(?:the|a|an|our|my|your)\b))", re.I)
+                         r"(?:it|that|this|them|those|these|one|so|both|all of them|both of them)\b|(?:him|her|them)\b(?!\s+(?:the|a|an|our|my|your)\b))", re.I)
 FILLER = {"good", "know", "great", "thanks", "thank", "sure", "okay", "ok", "perfect", "fine", "right", "well", "fair",
           "enough", "got", "noted", "understood", "absolutely", "course", "yes", "yeah", "lovely", "brilliant", "think",
           "guess", "suppose", "honestly", "actually", "happy", "glad", "delighted", "more"}
@@ -602,7 +602,8 @@ class _Extractor:
             if self.turns[k].speaker == u.turn.speaker:
                 continue
             idxs = self.by_turn.get(k, [])
-            cands = [self.units[j].sentence for j in idxs if not _pii_spans(self.units[j].sentence)]
+            # a request that carries a phone number or address is still the context, without them
+            cands = [c for c in (_scrub(self.units[j].sentence) for j in idxs) if len(_words(c)) >= 2]
             req = [s for s in cands if REQUEST.search(s) or QUESTION_END.search(s)
                    or _base(s.split()[0].strip(",")) in VERBS and s.split()[0][:1].isupper()]
             pool = req or cands
@@ -611,11 +612,30 @@ class _Extractor:
             break
         return ""
 
+    def earlier_offer(self, idx: int, verb: str) -> str:
+        """"I can't promise, but I could ask one of our customers." ... "I'll ask." -> what the speaker said
+        they could do with that verb, in the last few turns."""
+        u = self.units[idx]
+        rx = re.compile(rf"\b(?:I|we)\s+(?:could|can|might|would|['’]d|may)\s+(?:also\s+|try to\s+)?({re.escape(verb)}\s+\w.*)", re.I)
+        for j in range(idx - 1, -1, -1):
+            v = self.units[j]
+            if v.turn_index < u.turn_index - 3:
+                break
+            if v.turn.speaker != u.turn.speaker or _pii_spans(v.sentence):
+                continue
+            m = rx.search(v.sentence)
+            if m:
+                return m.group(1).rstrip(" .!?")
+        return ""
+
     def is_step_unit(self, u: Unit) -> bool:
         return any(u in st.units for st in self.steps)
 
     def make_text(self, clause: str, idx: int, owner: str, before: str = "") -> str:
         action = clause.strip()
+        bare = re.fullmatch(r"([a-z]+)(?:,\s*(?:no promises|no guarantees?|I can['’]?t promise|if I can)\b.*)?[.!]?", action, re.I)
+        if bare and _base(bare.group(1)):
+            action = self.earlier_offer(idx, bare.group(1)) or action  # "I'll ask, no promises" after "I could ask X"
         action = re.sub(r",\s+(?:once|when|if|as soon as|after|before|assuming)\b[^,]*,", ",", action)
         m = CUT.search(action, 8)
         if m:
@@ -1167,6 +1187,27 @@ def _pii_spans(text: str):
     return detect(text, entities=("EMAIL", "PHONE", "ADDRESS"))
 
 
+def _scrub(text: str) -> str:
+    spans = _pii_spans(text)
+    for span in reversed(spans):
+        text = text[:span.start] + text[span.end:]
+    return re.sub(r"\s+([,.;!?])", r"\1", re.sub(r"\s+", " ", text)).strip() if spans else text
+
+
+def _clean_quote(sentence: str) -> str:
+    """The sentence as evidence, or its longest part without personal data ("0412 887 305, I'll pass that on")."""
+    spans = _pii_spans(sentence)
+    if not spans:
+        return sentence
+    cuts, start = [], 0
+    for span in spans:
+        cuts.append(sentence[start:span.start])
+        start = span.end
+    cuts.append(sentence[start:])
+    best = max((c.strip(" ,;:-") for c in cuts), key=len)
+    return best if len(best.split()) >= 3 and not _pii_spans(best) else ""
+
+
 def extract_steps(ctx: CallContext) -> list[ExtractedStep]:
     ex = _Extractor(ctx)
     result: list[ExtractedStep] = []
@@ -1174,9 +1215,10 @@ def extract_steps(ctx: CallContext) -> list[ExtractedStep]:
         seen: set[str] = set()
         ev = []
         for u in st.units:
-            if u.sentence not in seen and not _pii_spans(u.sentence):
-                seen.add(u.sentence)
-                ev.append(evidence(u.turn, u.sentence))
+            quote = _clean_quote(u.sentence)
+            if quote and quote not in seen:
+                seen.add(quote)
+                ev.append(evidence(u.turn, quote))
         if not ev:
             continue
         text = st.text

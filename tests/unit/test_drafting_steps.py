@@ -344,3 +344,28 @@ def test_a_recap_split_over_caption_cues_stays_a_recap():
             "3\n00:00:08.000 --> 00:00:12.000\n<v Rita Rep>Review workshop with Tom on Thursday the 26th.</v>\n")
     found = steps(text)
     assert {(s.owner, s.due_date) for s in found} == {(REP, CALL), (REP, dt.date(2026, 11, 26))}
+
+
+def test_a_bare_promise_takes_the_words_of_the_speakers_earlier_offer():
+    text = ("Rita: I can't promise, but I could ask one of our customers in Leeds for a reference.\n"
+            "Ann: Maybe, yes, if it's easy.\n"
+            "Rita: I'll ask, no promises.\n")
+    s = only(steps(text), REP)
+    assert s.tentative and "customers in Leeds" in s.text
+
+
+def test_copy_both_belongs_to_the_step_just_promised():
+    text = ("Ann: Can you send the proposal to me and to Tom?\n"
+            "Rita: Sure, I'll send the proposal by Friday.\n"
+            "Ann: Tom's address is different, mind.\n"
+            "Rita: Okay, I'll copy both.\n")
+    s = only(steps(text), REP)
+    assert s.due_date == FRIDAY and len(s.evidence) >= 2
+
+
+def test_a_promise_said_after_a_phone_number_keeps_its_step_without_the_number():
+    text = ("Ann: If the installer gets stuck at the gate, tell him to ring me, 0412 887 305.\n"
+            "Rita: 0412 887 305, I'll pass that on to him.\n")
+    s = only(steps(text), REP)
+    assert all("0412" not in e.quote for e in s.evidence) and "0412" not in s.text
+    assert "gate" in s.text
