@@ -81,6 +81,35 @@ CURRENCY = {"US": "$", "CA": "CAD ", "GB": "£", "AU": "AUD ", "NZ": "NZD ", "CH
 EURO = {"DE", "FR", "NL", "IE", "ES", "IT", "AT", "BE", "PT", "FI", "LU", "GR", "SK", "SI", "EE", "LV", "LT", "MT", "CY", "HR"}
 
 
+# A named party other than the people on the call or the account: "Routewise is at 75K a year", "we asked Routewise to quote".
+NAMED_SUBJECT = re.compile(r"(?-i:\b([A-Z][a-zA-Z]+))(?:'s)?\s+(?:is|are|was|were|came in|comes in|charges?|quoted|quotes|offers?|offered|sent|gave|wants?|proposed)\b|"
+                           r"\b(?:asked|ask|asking|invited|invite)\s+(?-i:([A-Z][a-zA-Z]+))\s+(?:to|for)\b")
+COMMON_CAPS = {"i", "we", "you", "that", "this", "it", "the", "our", "your", "so", "and", "but", "yes", "okay", "ok", "well", "then",
+               "which", "what", "there", "here", "he", "she", "they", "everything", "everyone", "nothing", "price", "pricing", "quote",
+               "proposal", "contract", "legal", "procurement", "finance", "security", "who", "now", "also", "good", "great", "perfect"}
+
+
+def _proper_nouns(ctx: CallContext) -> set[str]:
+    """Words written with a capital inside a sentence somewhere on the call: names, not "List" or "Budget"."""
+    return _memo(ctx, "proper", lambda: {w.lower() for u in ctx.units for w in MID_CAPS.findall(u.sentence)})
+
+
+MID_CAPS = re.compile(r"(?<=[a-z0-9,;] )([A-Z][a-zA-Z]+)")
+
+
+def _third_party(ctx: CallContext, sentence: str) -> bool:
+    account = (getattr(ctx.snapshot.Account, "Name", "") or "").lower().split()
+    for m in NAMED_SUBJECT.finditer(sentence):
+        group = 1 if m.group(1) else 2
+        name = m.group(group).lower()
+        if name in COMMON_CAPS or name in account or ctx.person(name):
+            continue
+        if not sentence[:m.start(group)].strip(" \"'-,") and name not in _proper_nouns(ctx):
+            continue  # a capital at the start of a sentence is a name only when the call writes it so elsewhere
+        return True
+    return False
+
+
 BARE = re.compile(rf"(?:\b(at|ignore the|ignore|forget the|not)\s+)?\b({SUB1000}|\d{{2,3}})\b(?=(\s+(?:euros?\s+|dollars?\s+|pounds?\s+)?(?:a|per)\s+year\b|\s+annually\b)?)", re.I)
 
 
@@ -138,7 +167,7 @@ def _amount_mentions(ctx: CallContext) -> list[tuple[Unit, float, bool, bool]]:
             if re.search(r"\b(competitor|another (?:vendor|provider)|quote from|came in at|quoted (?:us|me|him|her|them)|they offered|offered)\b", prev, re.I) \
                     and not re.search(r"\b(?:our|we|we'll|we can|I can|I'll|you)\b", s, re.I):
                 continue  # "They came in at one fifty. One fifty-two, actually, $152K."
-            if NEGATED_MONEY.search(clause) or BUYER_ASK.search(s) or RANGE.search(s):
+            if NEGATED_MONEY.search(clause) or BUYER_ASK.search(s) or RANGE.search(s) or _third_party(ctx, s):
                 continue  # "I can't get to ninety-five thousand a year", "Could you do 95K a year?"
             if s.rstrip().endswith("?"):
                 reply = next((x for x in units[idx + 1:] if x.turn_index > u.turn_index), None)
@@ -210,7 +239,7 @@ CLOSE_DATE_PATTERNS = [
     (re.compile(rf"\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday),?\s+the\s+{DAY}\b(?!\s+of\b)", re.I), "weekday_day"),
     (re.compile(rf"\bthe\s+{DAY}\b(?!\s+of\b)", re.I), "day_only"),
 ]
-CLOSE_CUE = re.compile(r"\b((?:counter)?sign(?:s|ed|ing|atures?)?|docusign|close date|closing date|target close|target date|target signature|"
+CLOSE_CUE = re.compile(r"\b((?:counter)?sign(?:s|ed|ing|atures?)?(?! up\b| in\b| out\b| off\b(?! on (?:the|our|your) (?:contract|deal|agreement|order form)))|docusign|close date|closing date|target close|target date|target signature|"
                        r"close (?:it|this|the deal)|get (?:it|this|the deal) (?:done|over the line)|paperwork|"
                        r"move (?:it|the date|the close|the target)|(?:the )?close (?:moves|stays|is)|"
                        r"date[^.?!]{0,40}in (?:my|our|your|the) (?:system|crm|salesforce)|in (?:my|our|your|the) forecast)\b", re.I)
@@ -219,15 +248,19 @@ NOT_CLOSE = re.compile(r"\b(board|committee|meeting|meet|demo|call|workshop|deep
                        r"deliver\w*|ship\w*|send|sent|share|email|invite|nda|baa|dpa|questionnaire|review|renewal|migration|install\w*|"
                        r"commissioning|funds|funded|money|available|fiscal|financial year|bids?|"
                        r"ends|ended|ending|runs? out|runs? until|notice|terminat\w*|renews?|training|rollout|roll-out|pilot|launch\w*|audit|"
-                       r"morning|afternoon|evening|o'clock|[ap]\.?m\.?)\b", re.I)
+                       r"morning|afternoon|evening|o'clock|[ap]\.?m\.?|decision|decide|decides|choose|shortlist|"
+                       r"ask|asks|check|checks|confirm|confirms|talk|speak|tell|agreed|discussed|talked|spoke|met|said)\b", re.I)
+# Signing as the condition of something else: "Once it's signed, Ravi shares the report by Wednesday the eighth."
+AFTER_SIGNING = re.compile(r"\b(?:once|when|after|as soon as|until|the day)\b[^,.;]{0,40}\b(?:counter)?sign", re.I)
+STRONG_HEDGE = re.compile(r"\b(?:maybe|might|perhaps|no promises|hold me to|can't promise|cannot promise|hopefully|fingers crossed|best case|could)\b", re.I)
 # A date read out from the record or an earlier plan ("In our forecast we had the end of March", "the close date in my
 # system is the 9th") is the old value, not a new one, unless the sentence also changes it.
-RECORDED = re.compile(r"\b(?:in|on|into) (?:my|our|the|your) (?:system|crm|salesforce|forecast|pipeline|records?)\b|"
+RECORDED = re.compile(r"\b(?:in|on|into) (?:my|our|the|your) (?:system|crm|salesforce|forecast|pipeline|records?|notes)\b|"
                       r"\b(?:we|i|you) (?:had|have got|still have)\b|\bwhat (?:i|we|you) had\b|\bcurrently\b|\boriginally\b|\b(?:was|were) (?:planned|planning|aiming|hoping)\b", re.I)
 CHANGE = re.compile(r"\b(?:move|moving|moved|change|update|put|push|pull|set|make it|let's|i'll|we'll|will|going to|new|instead)\b", re.I)
 # Few words besides the date: "End of June.", "Mid-May, I'd say." (an answer right after talk of signing)
 FILLER = re.compile(r"[a-z]+(?:'[a-z]+)?", re.I)
-NEGATED = re.compile(r"\b(not|n't|no way|never|won't|can't|cannot|unlikely|too late|no longer|not going to)\b|n't\b", re.I)
+NEGATED = re.compile(r"\b(not|n't|no way|never|won't|can't|cannot|unlikely|too late|no longer|not going to|nobody|no one|nothing)\b|n't\b", re.I)
 CONDITIONAL = re.compile(r"^\W*(?:and\s+|but\s+|so\s+)?(?:if|once|as soon as|when|unless|assuming|provided)\b", re.I)
 KEEP = re.compile(r"\b(stays? (?:at|where|as)|leave it (?:where|as|at)|don't move it|do not move it|keep (?:it|the date) (?:at|where|as))\b", re.I)
 AFFIRM = re.compile(r"^\W*(yes|yeah|yep|yup|correct|exactly|right|perfect|that works|works for me|sounds good|fine|agreed|ok|okay|sure|grand)\b", re.I)
@@ -372,8 +405,10 @@ def _find_close_candidates(ctx: CallContext) -> list[tuple[Unit, dt.date, bool]]
         in_window = u.turn_index - last_cue_turn <= 3
         if not cue and not in_window:
             continue
-        if HYPOTHETICAL.search(s) and not cue:
-            continue
+        if HYPOTHETICAL.search(s) and not cue or CONDITIONAL.search(s) or PAST_OR_OTHER.search(s):
+            continue  # "If the board approves, we sign on the 3rd", "the last time we signed with them"
+        if cue and AFTER_SIGNING.search(s):
+            continue  # the dates say when other things happen after signing
         if KEEP.search(s):
             out.append((u, None, False))  # type: ignore[arg-type]  # "the close date stays at ..."
         prev = units[idx - 1].sentence if idx and units[idx - 1].turn_index == u.turn_index else ""
@@ -392,7 +427,7 @@ def _find_close_candidates(ctx: CallContext) -> list[tuple[Unit, dt.date, bool]]
                 continue  # near talk of signing, only a short answer is a signature date; a longer sentence is about something else
             if RECORDED.search(clause if cue else s) and not CHANGE.search(s):
                 continue  # the date already on record or planned before, read out
-            if NOT_CLOSE.search(clause) or NEGATED.search(clause) or CONDITIONAL.search(clause):
+            if NOT_CLOSE.search(clause) or NEGATED.search(clause) or CONDITIONAL.search(clause) or STRONG_HEDGE.search(clause):
                 continue
             if not cue and (NOT_CLOSE.search(s) or NOT_CLOSE.search(prev) and kind == "day_only"):
                 continue
@@ -555,7 +590,7 @@ def stage(ctx: CallContext) -> list[ExtractedField]:
                 continue
             if value == "Closed Lost" and (PAST_OR_OTHER.search(s) or PAUSE.search(s) or PAUSE.search(_next_in_turn(ctx, i))):
                 continue  # "not moving forward with you this year", "... We'll revisit in the spring": paused, not lost
-            if value in ("Proposal/Price Quote", "Negotiation/Review") and (LATER.search(s) or GENERIC.search(s) or OTHER_DEAL.search(s)):
+            if value in ("Proposal/Price Quote", "Negotiation/Review") and (LATER.search(s) or GENERIC.search(s) or OTHER_DEAL.search(s) or _third_party(ctx, s)):
                 continue  # "a proposal once we've done the workshop", "legal will review any contract eventually", "they sent us a quote"
             if s.rstrip().endswith("?") and value != "Proposal/Price Quote":
                 continue

@@ -339,3 +339,25 @@ def test_not_moving_forward_for_now_is_a_pause_and_a_signed_nda_is_no_win():
     assert value(nda, "StageName") is None
     won = "Leo Brandt: Did the order form come through?\nPriya Natarajan: Yes, I've signed it this morning.\n"
     assert value(won, "StageName", stage="Negotiation/Review") == "Closed Won"
+
+
+def test_signing_as_a_condition_a_sign_off_or_a_past_signing_gives_no_close_date():
+    for said in ("Security will sign off on the architecture by the 20th of March.",
+                 "I'll sign up for the webinar on the 4th of March.",
+                 "If the board approves, we sign on the 3rd of May.",
+                 "Once it's signed, our IT team starts the rollout by the 20th of April.",
+                 "The last time we signed with Routewise it was the 30th of June.",
+                 "We'll make a decision by the end of April, then sign in May.",
+                 "Nobody signs anything on Monday the 31st of May.",
+                 "Maybe we could sign by mid-April, but don't hold me to it.",
+                 "I'll ask Owen on Monday whether he's okay signing remotely."):
+        assert value(f"Priya Natarajan: {said}\n", "CloseDate") is None, said
+    assert value("Priya Natarajan: Our target is to sign by the 16th of April.\n", "CloseDate") == dt.date(2027, 4, 16)
+
+
+def test_a_named_other_party_price_or_quote_is_not_ours():
+    assert value("Priya Natarajan: We also looked at Routewise. Routewise is at seventy-five thousand a year.\n", "Amount") is None
+    assert value("Priya Natarajan: We asked Routewise to send a quote too.\n", "StageName") is None
+    ours = "Leo Brandt: So we land at eighty-five thousand a year.\nPriya Natarajan: Agreed, Owen is fine with that.\n"
+    assert value(ours, "Amount") == 85000
+    assert value("Priya Natarajan: Owen wants the formal quote by Friday, please send it to him.\n", "StageName") == "Proposal/Price Quote"
