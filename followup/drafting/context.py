@@ -9,6 +9,7 @@ amount, stage later than the current one); +0.10 when an independent second ment
 """
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import re
 from dataclasses import dataclass, field
@@ -16,6 +17,13 @@ from dataclasses import dataclass, field
 from followup.domain.proposal import Evidence
 from followup.domain.snapshot import CrmSnapshot
 from followup.drafting.transcript import Transcript, Turn
+
+try:  # the regular-expression parser, for the literal pre-filter below
+    import re._constants as _C
+    import re._parser as _sre_parser
+except ImportError:  # Python < 3.11
+    import sre_constants as _C  # type: ignore[no-redef]
+    import sre_parse as _sre_parser  # type: ignore[no-redef]
 
 STAGES = ["Prospecting", "Qualification", "Needs Analysis", "Value Proposition", "Id. Decision Makers",
           "Perception Analysis", "Proposal/Price Quote", "Negotiation/Review", "Closed Won", "Closed Lost"]
@@ -67,6 +75,101 @@ def build_context(transcript: Transcript, snapshot: CrmSnapshot) -> CallContext:
     units = [Unit(turn, s, i) for i, turn in enumerate(transcript.turns) for s in sentences(turn.text)
              if not INJECTION.search(s)]
     return CallContext(transcript=transcript, snapshot=snapshot, units=units, people=people)
+
+
+# -- a cheap pre-filter for the rule patterns ------------------------------------------------------------
+def required_literals(pattern: re.Pattern | str) -> frozenset[str] | None:
+    """Lower-case strings of which every match of ``pattern`` contains at least one, or None when no such set
+    is found (then the pattern has to run on every sentence). Read from the compiled pattern's syntax tree:
+    a run of literal characters is required; an alternation requires one of its branches' requirements; a
+    sequence picks its most selective required part. Used as a necessary condition only, so results never change."""
+    rx = pattern.pattern if isinstance(pattern, re.Pattern) else pattern
+    flags = pattern.flags if isinstance(pattern, re.Pattern) else 0
+    if not isinstance(rx, str):
+        return None
+    try:
+        tree = _sre_parser.parse(rx, flags)
+    except Exception:  # noqa: BLE001 - an unreadable pattern simply gets no pre-filter
+        return None
+    found = _required(list(tree))
+    return frozenset(found) if found and all(found) else None
+
+
+def _score(lits: frozenset[str] | None) -> tuple[int, int]:
+    return (min(len(x) for x in lits), -len(lits)) if lits else (0, 0)
+
+
+def _required(items: list) -> frozenset[str] | None:
+    best: frozenset[str] | None = None
+    run: list[str] = []
+
+    def offer(lits: frozenset[str] | None) -> None:
+        nonlocal best
+        if lits and _score(lits) > _score(best):
+            best = lits
+
+    for op, arg in items:
+        if op is _C.LITERAL:
+            run.append(chr(arg).lower())
+            continue
+        if run:
+            offer(frozenset(["".join(run)]))
+            run = []
+        if op is _C.SUBPATTERN:
+            offer(_required(list(arg[-1])))
+        elif op is _C.BRANCH:
+            alts = [_required(list(alt)) for alt in arg[1]]
+            if all(alts):
+                offer(frozenset().union(*alts))
+        elif op in (_C.MAX_REPEAT, _C.MIN_REPEAT, _C.POSSESSIVE_REPEAT) and arg[0] >= 1:
+            offer(_required(list(arg[2])))
+        elif op is _C.ATOMIC_GROUP:
+            offer(_required(list(arg)))
+    if run:
+        offer(frozenset(["".join(run)]))
+    return best
+
+
+_ODD_CASE = re.compile("[\u0130\u0131\u017f\u212a\u212b\u1e9e\u03f4\u2126]")
+
+
+class SentenceIndex:
+    """Which of a list of sentences contain a literal (lower-case), found by scanning the joined text once per
+    literal instead of testing every sentence."""
+
+    def __init__(self, sentences: list[str]):
+        self._starts: list[int] = []
+        parts, pos = [], 0
+        for s in sentences:
+            self._starts.append(pos)
+            low = s.lower() + " "
+            parts.append(low)
+            pos += len(low) + 1
+        self._text = "\0".join(parts)
+        self._memo: dict[str, frozenset[int]] = {}
+        self.size = len(sentences)
+        # letters that match an ASCII letter when a pattern ignores case but do not lower-case to it ("ſ", "K"...):
+        # such sentences pass every pre-filter
+        self._odd = frozenset(i for i, s in enumerate(sentences) if _ODD_CASE.search(s))
+
+    def having(self, literal: str) -> frozenset[int]:
+        hit = self._memo.get(literal)
+        if hit is None:
+            out, text, starts, i = set(), self._text, self._starts, self._text.find(literal)
+            while i >= 0:
+                k = bisect.bisect_right(starts, i) - 1
+                out.add(k)
+                nxt = starts[k + 1] if k + 1 < len(starts) else len(text)
+                i = text.find(literal, nxt)
+            hit = self._memo[literal] = frozenset(out)
+        return hit
+
+    def any_of(self, literals) -> frozenset[int] | None:
+        """Sentences that may match a pattern whose ``required_literals`` are ``literals``; None (every sentence)
+        when there are none to test."""
+        if not literals:
+            return None
+        return self._odd.union(*(self.having(x) for x in literals))
 
 
 def evidence(turn: Turn, quote: str) -> Evidence:

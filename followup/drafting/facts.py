@@ -17,7 +17,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from followup.drafting.context import HEDGE, HYPOTHETICAL, CallContext, Unit, confidence, evidence
+from followup.drafting.context import (HEDGE, HYPOTHETICAL, CallContext, SentenceIndex, Unit, confidence, evidence,
+                                       required_literals)
 from followup.drafting.model import ExtractedField, ExtractedRole, Finding
 from followup.drafting.roles import NOT_NAMES, clean_units, directory, fold
 
@@ -163,6 +164,16 @@ def _enough(hits, who) -> list:
 class _Said:
     unit: Unit
     buyer: bool
+    row: int = 0  # position in the call's clean sentences
+
+
+_LITERALS: dict[re.Pattern, frozenset[str] | None] = {}
+
+
+def _literals(rx: re.Pattern) -> frozenset[str] | None:
+    if rx not in _LITERALS:
+        _LITERALS[rx] = required_literals(rx)
+    return _LITERALS[rx]
 
 
 def _trim(sentence: str, limit: int = 220) -> str:
@@ -176,7 +187,17 @@ class _Facts:
         self.dir = directory(ctx)
         self._vendorish: dict[str, bool] = {}
         units = clean_units(ctx)
-        self.said = [_Said(u, self._buyer(u)) for u in units]
+        self.said = [_Said(u, self._buyer(u), i) for i, u in enumerate(units)]
+        self.index = SentenceIndex([u.sentence for u in units])
+
+    def may_match(self, rx: re.Pattern, said: list[_Said] | None = None) -> list[_Said]:
+        """The sentences (of ``said``, default all, in call order) that contain a literal every match of ``rx``
+        needs: a pre-filter that never drops a match."""
+        rows = self.index.any_of(_literals(rx))
+        pool = self.said if said is None else said
+        if rows is None:
+            return pool
+        return [s for s in pool if s.row in rows]
 
     def _buyer(self, u: Unit) -> bool:
         name = self.dir.spoke(u)
@@ -217,8 +238,11 @@ class _Facts:
         account = {fold(w) for w in re.findall(r"[A-Za-z0-9]+", self.ctx.snapshot.Account.Name)}
         found: dict[str, list[_Said]] = {}
         names: dict[str, str] = {}
+        cues = {rx: {id(s) for s in self.may_match(rx)} for rx in COMPETITOR_CUES}
         for s in self.said:
             for rx in COMPETITOR_CUES:
+                if id(s) not in cues[rx]:
+                    continue
                 for m in rx.finditer(s.unit.sentence):
                     name = m.group("name").strip()
                     words = name.split()
@@ -243,7 +267,7 @@ class _Facts:
         out = []
         buyer = [s for s in self.said if s.buyer]
         for kind, rx in OBJECTIONS:
-            hits = _enough((s for s in buyer if rx.search(s.unit.sentence) and
+            hits = _enough((s for s in self.may_match(rx, buyer) if rx.search(s.unit.sentence) and
                            (kind in {"works_council", "status_quo", "budget", "competition", "price"} or
                             CONCERN.search(s.unit.sentence)) and (kind != "price" or _price_objection(s.unit.sentence, rx))),
                            lambda u: fold(self.dir.spoke(u)))
@@ -253,7 +277,7 @@ class _Facts:
 
     # -- MEDDICC / BANT
     def sentences(self, kind: str, rx: re.Pattern, buyer_only: bool = True, extra=None, limit: int = 3) -> list[Finding]:
-        hits = (s for s in self.said if (s.buyer or not buyer_only) and rx.search(s.unit.sentence) and
+        hits = (s for s in self.may_match(rx) if (s.buyer or not buyer_only) and rx.search(s.unit.sentence) and
                 len(s.unit.sentence.split()) >= 4 and (extra is None or extra(s.unit.sentence)))
         out, seen = [], set()
         for s in hits:  # lazily: a long call stops scanning once ``limit`` findings are in

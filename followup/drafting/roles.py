@@ -30,7 +30,8 @@ from dataclasses import dataclass, field
 
 from followup.domain.snapshot import Contact
 from governance.pii import detect
-from followup.drafting.context import HEDGE, INJECTION, CallContext, Unit, confidence, evidence
+from followup.drafting.context import (HEDGE, INJECTION, CallContext, SentenceIndex, Unit, confidence, evidence,
+                                       required_literals)
 from followup.drafting.model import ExtractedRole
 
 PRIORITY = ["Economic Buyer", "Executive Sponsor", "Decision Maker", "Technical Buyer", "Evaluator", "Influencer",
@@ -278,6 +279,24 @@ ROLE_HINTS = {
     "Influencer": ("n't", "not", "cannot", "argue", "advocate", "push", "recommend", "champion", "corner", "make the case",
                    "good word"),
 }
+# Every literal one of a cue's matches must contain (read from the pattern), so that on a long call a cue runs
+# only on the sentences that have both one of its role's words and one of these.
+CUE_LITERALS = [required_literals(cue.pattern) for cue in CUES]
+
+
+def _cue_runs(index: SentenceIndex) -> dict[int, list[Cue]]:
+    """Sentence number -> the cues to run on it, in ``CUES`` order: the role's words are in the sentence
+    (``ROLE_HINTS``, as before) and so is one of the literals the cue's pattern needs (a necessary condition)."""
+    hinted = {role: frozenset().union(*(index.having(w) for w in words)) for role, words in ROLE_HINTS.items()}
+    runs: dict[int, list[Cue]] = {}
+    for cue, literals in zip(CUES, CUE_LITERALS):
+        rows = hinted[cue.role]
+        need = index.any_of(literals)
+        for k in sorted(rows if need is None else rows & need):
+            runs.setdefault(k, []).append(cue)
+    return runs
+
+
 INTRO = re.compile(r"\b(?:I've got|I have got|I have|I've brought|I brought|joined by|I'm here with|is (?:here |also )?with me|"
                    r"are (?:here |also )?with me|is joining|will join|has joined|just joined)\b", re.I)
 NEGATION = re.compile(r"\b(?:not|never|no longer|no one|nobody|cannot)\b|n't\b", re.I)
@@ -299,6 +318,10 @@ COLLEAGUE = re.compile(r"\b(?:my|our)\s+(?:colleague|co-?worker|teammate|SE|solu
                        r"sales\s+engineer|solution\s+engineer|pre-?sales|product\s+(?:manager|team|management)|deal\s+desk|"
                        r"customer\s+success|CSM|implementation\s+(?:lead|manager|team)|onboarding\s+team|legal\s+team|VP|boss|"
                        r"manager|engineering\s+team|security\s+team|support\s+team)\b", re.I)
+
+
+TITLE_PATTERNS = {"APPOSITIVE": APPOSITIVE, "TITLE_THEN_NAME": TITLE_THEN_NAME, "NEW_TITLE": NEW_TITLE, "THATS_NAME": THATS_NAME,
+                  "FROM_DEPT": FROM_DEPT, "SELF_TITLE": SELF_TITLE}
 
 
 SENTENCE = re.compile(r"(?:\b(?:Dr|Mr|Mrs|Ms|Prof|St|Mt|No|vs|approx|incl|e\.g|i\.e)\.|\d\.\d|[^.!?])+[.!?]*")
@@ -377,6 +400,7 @@ class Directory:
     def __init__(self, ctx: CallContext):
         self.ctx = ctx
         self.units = call_units(ctx)
+        self.index = SentenceIndex([u.sentence for u in self.units])
         snap = ctx.snapshot
         self.rep = snap.call.rep.name
         self.vendor_domain = (snap.call.rep.email or "").partition("@")[2].lower()
@@ -671,21 +695,19 @@ class _Reader:
         return None
 
     def read(self) -> None:
+        units = self.dir.units
+        index = self.dir.index
+        self._title_rows = {name: index.any_of(required_literals(rx)) for name, rx in TITLE_PATTERNS.items()}
         previous = None
-        for u in self.dir.units:  # pass 1: titles said on the call, so a cue about "our CFO" finds its person
-            self._titles(u, previous)
+        for k, u in enumerate(units):  # pass 1: titles said on the call, so a cue about "our CFO" finds its person
+            self._titles(u, previous, k)
             previous = u
-        for u in self.dir.units:  # pass 2: cues, in call order (pronouns refer back to people named before)
+        runs = _cue_runs(index)
+        for k, u in enumerate(units):  # pass 2: cues, in call order (pronouns refer back to people named before)
             self._mentions(u)
             if u.sentence.rstrip().endswith("?"):
                 continue  # a question is not a statement about who decides
-            low = u.sentence.lower() + " "
-            hinted = {role for role, words in ROLE_HINTS.items() if any(w in low for w in words)}
-            if not hinted:
-                continue
-            for cue in CUES:
-                if cue.role not in hinted:
-                    continue
+            for cue in runs.get(k, ()):
                 for m in cue.pattern.finditer(u.sentence):
                     if cue.kind == "subject":
                         full, negated = self.subject(u, m.start(), cue.allow_we, cue.negatable)
@@ -720,27 +742,34 @@ class _Reader:
             if source == "appositive":
                 self.title_people.setdefault(fold(title), full)
 
-    def _titles(self, u: Unit, previous: Unit | None) -> None:
-        for rx in (APPOSITIVE, TITLE_THEN_NAME, NEW_TITLE):
+    def _may(self, name: str, k: int | None) -> bool:
+        """Whether title pattern ``name`` can match sentence ``k`` (its literal pre-filter)."""
+        rows = getattr(self, "_title_rows", {}).get(name)
+        return k is None or rows is None or k in rows
+
+    def _titles(self, u: Unit, previous: Unit | None, k: int | None = None) -> None:
+        for name, rx in (("APPOSITIVE", APPOSITIVE), ("TITLE_THEN_NAME", TITLE_THEN_NAME), ("NEW_TITLE", NEW_TITLE)):
+            if not self._may(name, k):
+                continue
             for m in rx.finditer(u.sentence):
                 name = clean_name(m.group("name"))
                 if not name:
                     continue
                 full = self.dir.resolve(name) or self._new_name(name, single=True)
                 self._said_title(full, m.group("title"), "appositive")
-        m = THATS_NAME.search(u.sentence)  # "... our OT security lead to look at it. That's Jonas Lie, ..."
+        m = THATS_NAME.search(u.sentence) if self._may("THATS_NAME", k) else None  # "... our OT security lead to look at it. That's Jonas Lie, ..."
         if m and previous is not None and previous.turn is u.turn:
             titles = [t for t in TITLE_ONLY.finditer(previous.sentence)]
             name = clean_name(m.group("name"))
             if titles and name:
                 full = self.dir.resolve(name) or self._new_name(name)
                 self._said_title(full, titles[-1].group("title"), "appositive")
-        for m in FROM_DEPT.finditer(u.sentence):  # "Kevin Janssens from IT joined as well"
+        for m in FROM_DEPT.finditer(u.sentence) if self._may("FROM_DEPT", k) else ():  # "Kevin Janssens from IT joined as well"
             name = clean_name(m.group("name"))
             full = self.dir.resolve(name) if name else None
             if full and self.dir.people.get(fold(full)) and self.dir.people[fold(full)].speaker:
                 self._said_title(full, m.group("title"), "department")
-        m = SELF_TITLE.search(u.sentence)
+        m = SELF_TITLE.search(u.sentence) if self._may("SELF_TITLE", k) else None
         if m and self.speaker(u):
             self._said_title(self.dir.spoke(u), m.group("title"), "self")
 

@@ -140,3 +140,18 @@ def test_small_talk_is_not_a_price_objection_but_a_fee_ask_is():
     ctx = build_context(parse_transcript(text), SNAPSHOT)
     price = [o for o in extract_facts(ctx)["objections"] if o.kind == "price"]
     assert len(price) == 1 and "migration fee comes down" in price[0].value
+
+
+def test_literal_prefilter_is_a_necessary_condition_of_a_match():
+    import re
+
+    from followup.drafting.context import SentenceIndex, required_literals
+    rx = re.compile(r"\b(?:own|owns|hold)\s+the\s+(?:\w+\s)?budget\b|\bbudget\s+holder\b", re.I)
+    assert required_literals(rx) == {"budget"}
+    assert required_literals(re.compile(r"(?i:quote|offer)\s+from\s+(?P<n>[A-Z]\w+)")) == {"quote", "offer"}
+    assert required_literals(re.compile(r"\d+\s*%?")) is None  # nothing literal to test: runs everywhere
+    sentences = ["We own the BUDGET here.", "Nothing to see.", "The budget holder is Ana.", "So we hold the budget."]
+    index = SentenceIndex(sentences)
+    rows = index.any_of(required_literals(rx))
+    assert {i for i, s in enumerate(sentences) if rx.search(s)} <= rows
+    assert 1 not in rows
