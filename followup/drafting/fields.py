@@ -667,6 +667,8 @@ def _compact(text: str, symbol: str, max_words: int = 11, deal_value: float | No
     for pattern, _kind in CLOSE_DATE_PATTERNS[:-1]:  # "on the fourth of June", "by August fifth"
         text = re.sub(r"\b(?:by|on|for|until|before)?\s*" + pattern.pattern, " ", text, flags=re.I)
     text = DATE_WORDS.sub(" ", text)
+    text = BARE_DAY.sub(" ", text)  # "return it by the twenty-first": the date is appended
+    text = DANGLING.sub("", text.strip())
     text = MEET_AGAIN.sub("Follow-up call", text.strip())
     m = SEND_LEAD.match(text.strip())
     if m and len(text.strip()[m.end():].split()) >= 2 and text.strip()[m.end():].split()[0].lower().strip(",") not in PRONOUNS:
@@ -713,6 +715,17 @@ def _meeting(st: ExtractedStep, call_date: dt.date) -> tuple[str, dt.date, str] 
     return name[:1].upper() + name[1:], later[0], clock
 
 
+BARE_DAY = re.compile(rf"\b(?:by|on|until|before|for)\s+(?:the\s+)?(?:{ORD_WORD}|\d{{1,2}}(?:st|nd|rd|th))\b(?!\s+of\b)", re.I)
+DANGLING = re.compile(r"(?:\s+(?:by|on|for|until|before|from|at|the|to|and|with))+\s*$", re.I)
+# Housekeeping around a meeting or a document is not the opportunity's next step.
+ADMIN = re.compile(r"^(?:send |cancel |resend |forward |update |book |reserve |set up |schedule )?(?:the |a |an |new |calendar |meeting |teams |zoom )*"
+                   r"(?:invite|invitation|calendar hold|hold|link|dial-in|room|meeting room|welcome pack|intro(?:duction)? email|forms?|template|"
+                   r"supplier (?:onboarding )?forms?|vendor forms?|courier)\b|^(?:loop in|cc|copy|introduce|book|cancel|courier)\b", re.I)
+# Checking, confirming or asking around something is not a step a reader can track.
+THIN = re.compile(r"^(?:double-check|check|confirm|let \w+ know|ask|find out|look into|think about|get back|make sure)\b", re.I)
+MAX_PARTS = 5
+
+
 def _priority(st: ExtractedStep, rep: str) -> int:
     text = st.text
     return (3 if DEAL_DOC.search(text) else 2 if MEETING.search(text) else 1) + (1 if st.owner and st.owner != rep else 0)
@@ -743,6 +756,10 @@ def next_step_field(ctx: CallContext, steps: list[ExtractedStep], deal_value: fl
             continue  # a home address or a phone number never goes into the CRM field
         meeting = _meeting(st, ctx.call_date)
         text = meeting[0] if meeting else _compact(st.text, symbol, deal_value=deal_value)
+        if not meeting and (ADMIN.search(text) or THIN.search(text)) and not DEAL_DOC.search(text):
+            continue  # an invite, a meeting room, supplier forms, an intro email; "check with him that the 13th is clear"
+        if len(parts) >= MAX_PARTS:
+            break
         if len([w for w in re.findall(r"[A-Za-z0-9$€£]+", text) if w.lower() not in PRONOUNS]) < 2:
             continue  # "Send it", "Ask her": nothing a reader could act on
         if deal_value and not money_said and re.search(r"\b(proposal|quote|offer|order form)\b", text, re.I) \

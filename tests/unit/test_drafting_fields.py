@@ -361,3 +361,22 @@ def test_a_named_other_party_price_or_quote_is_not_ours():
     ours = "Leo Brandt: So we land at eighty-five thousand a year.\nPriya Natarajan: Agreed, Owen is fine with that.\n"
     assert value(ours, "Amount") == 85000
     assert value("Priya Natarajan: Owen wants the formal quote by Friday, please send it to him.\n", "StageName") == "Proposal/Price Quote"
+
+
+def test_next_step_leaves_out_housekeeping_and_checks_and_ends_no_phrase_on_a_preposition():
+    text = ("Leo Brandt: I'll send the revised proposal by Friday.\n"
+            "Leo Brandt: I'll cancel the old invite and send a new one today.\n"
+            "Owen Hart: I'll double-check with Priya that the sixteenth is clear and let you know by Thursday.\n"
+            "Owen Hart: We return the security questionnaire by the twenty-second.\n")
+    steps = [step("Send the revised proposal", "Leo Brandt", dt.date(2027, 2, 12), "I'll send the revised proposal by Friday."),
+             step("Cancel the old invite and send a new one today", "Leo Brandt", CALL,
+                  "I'll cancel the old invite and send a new one today."),
+             step("Double-check with Priya that the sixteenth is clear and let Leo know by Thursday", "Owen Hart", dt.date(2027, 2, 11),
+                  "I'll double-check with Priya that the sixteenth is clear and let you know by Thursday."),
+             step("Return the security questionnaire by the twenty-second", "Owen Hart", dt.date(2027, 2, 22),
+                  "We return the security questionnaire by the twenty-second.")]
+    got = fields(text, steps=steps)["NextStep"].value
+    assert "invite" not in got.lower() and "double-check" not in got.lower()
+    assert "Return security questionnaire (Owen, 2/22)" in got and "Revised proposal (Leo, 2/12)" in got
+    lone = [steps[2]]
+    assert "NextStep" not in fields(text, steps=lone)
