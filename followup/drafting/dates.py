@@ -256,9 +256,13 @@ def holidays_mentioned(sentences: list[str], call_date: dt.date) -> set[dt.date]
     days: set[dt.date] = set()
     previous = ""
     for s in sentences:
+        found = list(HOLIDAY.finditer(s))
+        if not found:
+            previous = s
+            continue
         # holiday names ("Whit Monday") are not day references themselves
         masked = HOLIDAY.sub(lambda m: " " * len(m.group(0)), s)
-        for h in HOLIDAY.finditer(s):
+        for h in found:
             before = [m for m in DAY_REF.finditer(masked[:h.start()]) if h.start() - m.end() <= 40]
             spans = [x for x in find_date_spans(masked[:h.start()], call_date) if h.start() - x[1] <= 40]
             if spans and RELATIVE_TO.search(masked[spans[-1][1]:h.start()]):

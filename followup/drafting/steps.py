@@ -33,6 +33,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from followup.drafting.context import CallContext, Unit, confidence, evidence
 from followup.drafting.dates import find_date_spans, holidays_mentioned, shift_for_holidays
@@ -59,6 +60,7 @@ VERBS = {
     # work verbs of delivery and setup ("Fatima creates the service account", "Jordi exports the usage data")
     "create", "export", "build", "generate", "produce", "provision", "grant", "upload", "install", "migrate",
     "load", "import", "collect", "gather", "plan", "host", "lead", "sign", "approve", "nominate", "assign",
+    "handle", "deal",
 }
 # Verbs that hand something over: enough on their own for someone not on the call or a "happy to".
 DELIVERABLE = {"send", "share", "ship", "forward", "email", "mail", "post", "provide", "prepare", "draft", "return",
@@ -79,7 +81,9 @@ NEEDS = {
                          r"records?|pipeline|opportunity|stage|amount|salesforce|deal|dates|timeline)\b)", re.I),
     "go": re.compile(r"^go (?:back|through|over|ahead)\b", re.I),
     "work": re.compile(r"^work (?:on|through|up)\b", re.I),
-    "take": re.compile(r"^take (?:it|this|that|the|them)\b.*\b(?:to|with|through|back)\b", re.I),
+    "take": re.compile(r"^take (?:it|this|that|the|them)\b.*\b(?:to|with|through|back)\b|^take care of (?!(?:you|him|her|me|us|yourself|myself)\b)", re.I),
+    "handle": re.compile(r"^handle (?:the|it|that|this|our|your|them|all)\b", re.I),
+    "deal": re.compile(r"^deal with (?:the|it|that|this|our|your|them|all)\b", re.I),
     "come": re.compile(r"^come back\b", re.I),
     "get": re.compile(r"^(?i:get) (?:(?i:back|in touch|you|it|that|this|those|these|them|the|a|an|our|your|him|her|us|me|both|"
                       r"all|everything|some|copies|a copy|details|something|one|two|three)\b|[A-Z0-9])"),
@@ -90,7 +94,7 @@ NEEDS = {
     "try": re.compile(r"^try (?:to|and)\b", re.I),
     "see": re.compile(r"^see (?:if|whether|what)\b", re.I),
     "find": re.compile(r"^find (?:out|a time|time)\b", re.I),
-    "look": re.compile(r"^look (?:into|at|for)\b", re.I),
+    "look": re.compile(r"^look (?:into|at|for|after)\b", re.I),
     "reach": re.compile(r"^reach (?:back )?out\b", re.I),
     "pop": re.compile(r"^pop (?:it|that|this|them|the|a|an|over|across|in)\b", re.I),
     "whip": re.compile(r"^whip (?:up|together)\b", re.I),
@@ -101,7 +105,7 @@ NEEDS = {
     "block": re.compile(r"^block (?:out )?(?:some |the )?(?:time|a slot|an hour|\d+|thirty|fifteen|half)", re.I),
     "grab": re.compile(r"^grab (?:some )?(?:time|a slot|\w+ minutes|half an hour|an hour)\b", re.I),
     "touch": re.compile(r"^touch base\b", re.I),
-    "turn": re.compile(r"^turn (?:\w+ )?(?:around|round)\b|^turn (?:it|them|that) around\b", re.I),
+    "turn": re.compile(r"^turn (?:\w+ ){0,3}(?:around|round)\b|^turn (?:it|them|that) around\b", re.I),
     "let": re.compile(r"^let (?:you|them|him|her|us|me|\w+) (?:\w+ )?know\b", re.I),
     "give": re.compile(r"^give (?!(?:you|them|him|her|everyone) (?:some|it|a bit|some time|time) back\b)", re.I),
     "hand": re.compile(r"^hand (?:it|this|that|the|them|those|\w+ \w+ over)\b", re.I),
@@ -150,11 +154,11 @@ COMMIT = re.compile(
     rf"counsel|folks|office|group|desk|assistant|EA|PA|manager|boss|engineer|architect|specialist|rep)(?=\s*(?:['’]ll|will|are going to|is going to)\b)|\b{NAME}(?:\s+{NAME})?(?:\s+and\s+{NAME})?)"
     r"(?P<modal>(?:\s*['’]d|\s+would|\s*['’]m|\s+am|\s*['’]re|\s+are)\s+(?:be\s+)?(?:happy|glad|delighted|more than happy)\s+to|"
     r"\s+(?:need|have)\s+to(?=\s+(?:check|confirm|verify|run it by|clear it with)\b|\s+ask\s+(?:our|my|the|him|her|them|[A-Z]))|\s*['’]ll|\s+will|\s+shall|(?:\s+(?:am|are|is)|\s*['’](?:m|re|s))\s+(?:going\s+to|gonna)|"
-    r"\s+can|\s+could|\s*['’]d|\s+would|\s+(?:plan|promise|undertake)s?\s+to|"
+    r"\s+can|\s+could|\s*['’]d|\s+would|\s+should\s+be\s+able\s+to|\s+(?:plan|promise|undertake)s?\s+to|"
     r"(?:\s+(?:am|are|is)|\s*['’](?:m|re|s))(?=\s+(?:also\s+|just\s+|then\s+)?[a-z]+ing\b)|\s+to(?=\s+[a-z]))?"
     r"(?P<adv>(?:\s+(?:also|just|then|definitely|still|quickly|probably|happily|gladly|both|all|personally|"
     r"first|now|actually|certainly|absolutely|of course|right away|immediately|now|too|go ahead and|go and|try to|"
-    r"try and|make sure to|be sure to|look to|aim to|hopefully|probably|bench|load|smoke)){0,3})"
+    r"try and|make sure to|be sure to|look to|aim to|hopefully|probably|bench|load|smoke|be(?=\s+[a-z]+ing\b))){0,3})"
     r"\s+(?!(?:we|you|he|she|they|it|i|and|or|but|so|then)\b)(?P<verb>[a-z]+(?:-[a-z]+)?)\b")
 LET_ME = re.compile(r"\b(?:let me|let us|allow me to)\s+(?P<verb>[a-z]+(?:-[a-z]+)?)\b|"
                     r"^(?:(?:sure|yes|yeah|absolutely|of course)[,.!]?\s+)?(?:more than |very )?(?:happy|glad) to\s+(?P<verb2>[a-z]+)\b", re.I)
@@ -162,7 +166,7 @@ LET_ME = re.compile(r"\b(?:let me|let us|allow me to)\s+(?P<verb>[a-z]+(?:-[a-z]
 WITH_YOU = re.compile(r"(?:^|,\s*)(?:and |so |then )?(?:(?P<obj>it|that|this|they|those|the [\w-]+(?: [\w-]+)?)(?:(?:['’]ll| will) be "
                       r"(?:with you|in your inbox|over to you|on (?:its|their) way|sent(?: out| over)?|posted|shipped|in the post)|"
                       r"(?:['’]ll| will) (?:go|ship) (?:out|over)\b)|(?:you can |you should |you['’]ll )?"
-                      r"expect (?P<obj2>it|that|this|them|the [\w-]+(?: [\w-]+)?)\b)", re.I)
+                      r"expect (?P<obj2>it|that|this|them|(?:the|an?) [\w-]+(?: [\w-]+)?)\b)", re.I)
 GOES_OUT = re.compile(r"(?:and |then )?(?P<obj>(?:the |our |your )?[\w-]+(?: [\w-]+)?) (?:goes|go|ships|is sent|gets sent) "
                       r"(?:out|over)\b", re.I)
 # "Give me until Friday to review the MSA": the speaker's step, due that day
@@ -170,7 +174,7 @@ GIVE_ME = re.compile(r"\bgive (?:me|us) (?:until|till|to|a few days,? until|the 
                      r"(?P<verb>[a-z]+)\b", re.I)
 LETS_MEET = re.compile(r"\b(?:let['’]s|let us|shall we|we should|we['’]ll|we will|we can)\s+(?:also\s+)?"
                        r"(?P<verb>meet|book|schedule|pencil|put|set up|catch up|reconvene|regroup|talk|speak|reconnect|"
-                       r"sync|touch base|get together|do|lock in|hold|plan|make it)\b", re.I)
+                       r"sync|touch base|get together|do|lock in|hold|plan|make it|get (?:a|the|something|some time))\b", re.I)
 # a recap line that is only a meeting and its date: "Kickoff on Tuesday the 24th at ten in Limerick"
 RECAP_MEETING = re.compile(r"^(?:and |then |a |the |our |your )?(?:[\w-]+ ){0,2}(?:kickoff|kick-off|workshop|meeting|demo|"
                            r"session|check-in|catch-up|walkthrough|training|site visit|onboarding call|review call|"
@@ -197,7 +201,7 @@ TENTATIVE = re.compile(
     r"(?:agree|want|like|prefer|approve|say|decide|need|wish|ha(?:s|ve) time|get a chance)s?|if (?:I|we) (?:can|find|get|have)|"
     r"if possible|if there['’]s time|when I get a chance|at some point|no guarantees?|can['’]?t guarantee|"
     r"not sure|probably|in principle|I['’]ll see what I can do|see if|see whether|depending on|assuming (?:he|she|they)|"
-    r"placeholder|provisional(?:ly)?|loosely|no commitment|if (?:that|it) works)\b",
+    r"placeholder|provisional(?:ly)?|loosely|no commitment|if (?:that|it) works|should be able to|if (?:needed|necessary|required|need be)|if (?:it|that|anything|something|the issue|the question) (?:comes up|changes|happens))\b",
     re.I)
 TURN_HEDGE = re.compile(r"\b(?:no promises|can['’]?t promise|cannot promise|no guarantees?|can['’]?t guarantee|"
                         r"I['’]ll see what I can do|pencil)\b", re.I)
@@ -783,6 +787,8 @@ class _Extractor:
             if re.search(r"\bn['’]t\b|\bnot\b", modal + m.group("adv")):
                 continue
             seen_verbs.add(m.start("verb"))
+            if re.search(r"\bbe$", m.group("adv")):
+                modal_l = "is"  # "I'll be sending my kids to camp": an activity, a step only with its date
             hits.append((m.start("subj"), m.start("verb") - (len(m.group("adv")) if re.search(r"bench|load|smoke", m.group("adv")) else 0),
                          owner, strong, kind, "" if not modal and kind != "named" else modal_l or "present"))
         if self.is_label(u.turn.speaker) and not question:
@@ -1183,8 +1189,9 @@ def _content(text: str, call_date: dt.date) -> set[str]:
     return _words(text)
 
 
-def _pii_spans(text: str):
-    return detect(text, entities=("EMAIL", "PHONE", "ADDRESS"))
+@lru_cache(maxsize=4096)
+def _pii_spans(text: str) -> tuple:
+    return tuple(detect(text, entities=("EMAIL", "PHONE", "ADDRESS")))
 
 
 def _scrub(text: str) -> str:

@@ -369,3 +369,30 @@ def test_a_promise_said_after_a_phone_number_keeps_its_step_without_the_number()
     s = only(steps(text), REP)
     assert all("0412" not in e.quote for e in s.evidence) and "0412" not in s.text
     assert "gate" in s.text
+
+
+def test_everyday_commitment_phrasings():
+    text = ("Rita: I'll take care of the NDA by Thursday.\n"
+            "Ann: And I'll be sending the usage export tomorrow.\n"
+            "Tom: Our legal team will turn the redlines around by Friday.\n")
+    found = steps(text)
+    assert only(found, REP).due_date == dt.date(2026, 11, 19)
+    assert only(found, "Ann Buyer").due_date == dt.date(2026, 11, 18)
+    assert only(found, "Tom Techie").due_date == FRIDAY
+
+
+def test_expect_an_email_from_me_is_the_speakers_step():
+    s = only(steps("Rita: Expect an email from me later today with the summary.\n"), REP)
+    assert s.due_date == CALL
+
+
+def test_progressive_without_a_date_and_caring_words_are_not_steps():
+    found = steps("Ann: I'll be sending my kids to camp, so I'm off.\n"
+                  "Rita: I'll take care of you, don't worry.\n")
+    assert found == []
+
+
+def test_should_be_able_to_and_if_it_comes_up_are_tentative():
+    found = steps("Ann: I should be able to send the usage data by Friday.\n"
+                  "Tom: I'll deal with the firewall rules if it comes up.\n")
+    assert only(found, "Ann Buyer").tentative and only(found, "Tom Techie").tentative
