@@ -72,8 +72,10 @@ def build_context(transcript: Transcript, snapshot: CrmSnapshot) -> CallContext:
             continue
         people.setdefault(name.lower(), name)
         people.setdefault(name.split()[0].lower(), name)
-    units = [Unit(turn, s, i) for i, turn in enumerate(transcript.turns) for s in sentences(turn.text)
-             if not INJECTION.search(s)]
+    # a sentence can only be an injection where its turn matches the pattern, so most turns skip the per-sentence test
+    units = [Unit(turn, s, i) for i, turn in enumerate(transcript.turns)
+             for injected in (INJECTION.search(turn.text) is not None,) for s in sentences(turn.text)
+             if not (injected and INJECTION.search(s))]
     return CallContext(transcript=transcript, snapshot=snapshot, units=units, people=people)
 
 
@@ -145,6 +147,7 @@ class SentenceIndex:
             low = s.lower() + " "
             parts.append(low)
             pos += len(low) + 1
+        self._lows = parts
         self._text = "\0".join(parts)
         self._memo: dict[str, frozenset[int]] = {}
         self.size = len(sentences)
@@ -157,6 +160,9 @@ class SentenceIndex:
         if hit is None:
             out, text, starts, i = set(), self._text, self._starts, self._text.find(literal)
             while i >= 0:
+                if len(out) > 48:  # a common literal: testing each sentence is quicker than hopping
+                    out = {k for k, low in enumerate(self._lows) if literal in low}
+                    break
                 k = bisect.bisect_right(starts, i) - 1
                 out.add(k)
                 nxt = starts[k + 1] if k + 1 < len(starts) else len(text)

@@ -164,7 +164,7 @@ def _enough(hits, who) -> list:
 class _Said:
     unit: Unit
     buyer: bool
-    row: int = 0  # position in the call's clean sentences
+    row: int = 0  # position in the sentences of ``index``
 
 
 _LITERALS: dict[re.Pattern, frozenset[str] | None] = {}
@@ -187,8 +187,12 @@ class _Facts:
         self.dir = directory(ctx)
         self._vendorish: dict[str, bool] = {}
         units = clean_units(ctx)
-        self.said = [_Said(u, self._buyer(u), i) for i, u in enumerate(units)]
-        self.index = SentenceIndex([u.sentence for u in units])
+        row = {id(u): i for i, u in enumerate(self.dir.units)}  # clean units are some of the directory's units
+        self.said = [_Said(u, self._buyer(u), row.get(id(u), -1)) for u in units]
+        self.index = self.dir.index if all(s.row >= 0 for s in self.said) else SentenceIndex([u.sentence for u in units])
+        if self.index is not self.dir.index:
+            for i, s in enumerate(self.said):
+                s.row = i
 
     def may_match(self, rx: re.Pattern, said: list[_Said] | None = None) -> list[_Said]:
         """The sentences (of ``said``, default all, in call order) that contain a literal every match of ``rx``

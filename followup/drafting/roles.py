@@ -322,6 +322,7 @@ COLLEAGUE = re.compile(r"\b(?:my|our)\s+(?:colleague|co-?worker|teammate|SE|solu
 
 TITLE_PATTERNS = {"APPOSITIVE": APPOSITIVE, "TITLE_THEN_NAME": TITLE_THEN_NAME, "NEW_TITLE": NEW_TITLE, "THATS_NAME": THATS_NAME,
                   "FROM_DEPT": FROM_DEPT, "SELF_TITLE": SELF_TITLE}
+TITLE_LITERALS = {name: required_literals(rx) for name, rx in TITLE_PATTERNS.items()}
 
 
 SENTENCE = re.compile(r"(?:\b(?:Dr|Mr|Mrs|Ms|Prof|St|Mt|No|vs|approx|incl|e\.g|i\.e)\.|\d\.\d|[^.!?])+[.!?]*")
@@ -334,9 +335,10 @@ def call_units(ctx: CallContext) -> list[Unit]:
         return cached
     units = []
     for i, turn in enumerate(ctx.transcript.turns):
+        injected = INJECTION.search(turn.text) is not None  # a sentence can only match where its turn does
         for m in SENTENCE.finditer(turn.text):
             sentence = m.group(0).strip()
-            if sentence and not INJECTION.search(sentence):
+            if sentence and not (injected and INJECTION.search(sentence)):
                 units.append(Unit(turn, sentence, i))
     ctx._call_units = units
     return units
@@ -590,6 +592,7 @@ class _Reader:
         self.title_source: dict[str, str] = {}
         self.vetoed: set[str] = set()  # said "I don't sign / decide"
         self.title_people: dict[str, str] = {}  # folded title said on the call -> full name
+        self._title_rows: dict[str, frozenset[int] | None] = {}  # title pattern -> sentences it may match
 
     def add(self, full: str | None, role: str, strength: int, unit: Unit) -> None:
         if not full or self.dir.is_vendor(full) or has_contact_details(unit.sentence):
@@ -697,7 +700,7 @@ class _Reader:
     def read(self) -> None:
         units = self.dir.units
         index = self.dir.index
-        self._title_rows = {name: index.any_of(required_literals(rx)) for name, rx in TITLE_PATTERNS.items()}
+        self._title_rows = {name: index.any_of(TITLE_LITERALS[name]) for name in TITLE_PATTERNS}
         previous = None
         for k, u in enumerate(units):  # pass 1: titles said on the call, so a cue about "our CFO" finds its person
             self._titles(u, previous, k)
@@ -744,8 +747,10 @@ class _Reader:
 
     def _may(self, name: str, k: int | None) -> bool:
         """Whether title pattern ``name`` can match sentence ``k`` (its literal pre-filter)."""
-        rows = getattr(self, "_title_rows", {}).get(name)
-        return k is None or rows is None or k in rows
+        if k is None:
+            return True
+        rows = self._title_rows.get(name)
+        return rows is None or k in rows
 
     def _titles(self, u: Unit, previous: Unit | None, k: int | None = None) -> None:
         for name, rx in (("APPOSITIVE", APPOSITIVE), ("TITLE_THEN_NAME", TITLE_THEN_NAME), ("NEW_TITLE", NEW_TITLE)):
