@@ -225,7 +225,7 @@ ACCEPT_ONLY = re.compile(r"^\s*(?:(?:sure|yes|yeah|yep|ok(?:ay)?|of course|absol
 REFUSE = re.compile(r"^\s*(?:no\b(?![\s,]+(?:problem|worries|rush|doubt|question)\b)|nope|not (?:yet|now|right now|at the moment|needed|necessary)|maybe later|"
                     r"later|don['’]t|please don['’]t|no need|not for now|let['’]s not|that['’]s not necessary|"
                     r"I['’]d rather not|possibly|hold off)", re.I)
-REQUEST = re.compile(r"\b(?:can|could|would|will) you(?: please| also| just)?\s+(?P<verb>[a-z]+(?:-[a-z]+)?)\b"
+REQUEST = re.compile(r"\b(?:can|could|would|will) you(?: please| also| just)?(?: be able to)?\s+(?P<verb>[a-z]+(?:-[a-z]+)?)\b"
                      r"|\bplease(?: also| just)?\s+(?P<verb2>[a-z]+(?:-[a-z]+)?)\b"
                      r"|\b(?:I['’]d|we['’]d) (?:need|like|want) you to\s+(?P<verb3>[a-z]+(?:-[a-z]+)?)\b"
                      r"|\bif you (?:can|could)\s+(?P<verb4>[a-z]+(?:-[a-z]+)?)\b", re.I)
@@ -233,7 +233,8 @@ PRONOUN_OBJ = re.compile(r"^\w+(?:[- ](?:up|out|over|back|through|around|off))?\
                          r"(?:it|that|this|them|those|these|one|so|both|all of them|both of them)\b|(?:him|her|them)\b(?!\s+(?:the|a|an|our|my|your)\b))", re.I)
 FILLER = {"good", "know", "great", "thanks", "thank", "sure", "okay", "ok", "perfect", "fine", "right", "well", "fair",
           "enough", "got", "noted", "understood", "absolutely", "course", "yes", "yeah", "lovely", "brilliant", "think",
-          "guess", "suppose", "honestly", "actually", "happy", "glad", "delighted", "more"}
+          "guess", "suppose", "honestly", "actually", "happy", "glad", "delighted", "more", "yep", "yup", "alright",
+          "cool", "excellent", "wonderful", "fantastic", "definitely", "certainly", "no", "problem", "worries"}
 BARE_ORD = re.compile(r"(?:(?:by|on|until|till|before|for|from|after)\s+)?the\s+\S+", re.I)
 MONTH_WORDS = r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b"
 RETRACT = re.compile(r"^(?:no|actually|wait|sorry|hmm)\b.*\b(?:not promise|scratch that|forget (?:that|it)|ignore that|"
@@ -593,7 +594,7 @@ class _Extractor:
         before = re.sub(r"\b(?:let me|let us|happy to|glad to|(?:I|we) (?:need|have) to|(?:I|we)(?:['’]d| would) like to)\s*$",
                         "", before, flags=re.I).strip(" ,;")
         before = re.sub(r"\b(?:and|but|so|then)\s*$", "", before).strip(" ,;")
-        if _words(before) - FILLER and not _pii_spans(before):
+        if _words(before) - FILLER - self.first_names and not _pii_spans(before):
             return before
         earlier = [j for j in self.by_turn[u.turn_index] if j < idx]
         for j in reversed(earlier[-2:]):
@@ -942,6 +943,11 @@ class _Extractor:
             d, j = self.date_fragment_before(i)
             if d:
                 due, date_order = d, j
+        if due is None and pronoun and self.accepted_ask(u):
+            asked = [j for j in self.by_turn.get(u.turn_index - 1, []) if REQUEST.search(self.units[j].sentence)]
+            d = self.pick_date(self.units[asked[-1]].sentence) if asked else None
+            if d:  # "Tom, can you set up the sandbox by Friday?" - "I can do that."
+                due, date_order = d, asked[-1]
         if due is None and is_invite:
             due = self.date_before(i)
             date_order = i if due else -1
@@ -1080,10 +1086,13 @@ class _Extractor:
                 continue
             owner = self.owner_of(reply.turn.speaker)
             due = self.pick_date(reply_text) or self.pick_date(rest)
+            date_order = idxs[0] if due else -1
+            if due is None:  # "Of course. When do you need it?" - "By Thursday." - "Thursday it is."
+                due, date_order = self.date_after(idxs[0], owner)
             text = re.sub(r"[?.!]+$", "", rest).strip()
             text = self.make_text(text, i, owner)
             self.add(text, owner, due, bool(TENTATIVE.search(reply_text)), [u, reply], idxs[0],
-                     date_order=idxs[0] if due else -1)
+                     date_order=date_order)
 
     # --- dedup --------------------------------------------------------------------------------
     def same(self, a: _Step, b: _Step) -> bool:

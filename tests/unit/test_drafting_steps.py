@@ -396,3 +396,28 @@ def test_should_be_able_to_and_if_it_comes_up_are_tentative():
     found = steps("Ann: I should be able to send the usage data by Friday.\n"
                   "Tom: I'll deal with the firewall rules if it comes up.\n")
     assert only(found, "Ann Buyer").tentative and only(found, "Tom Techie").tentative
+
+
+def test_would_you_be_able_to_request_answered_with_a_day():
+    found = steps("Rita: Would you be able to send the firewall specs?\nTom: Yes, tomorrow.\n")
+    s = only(found, "Tom Techie")
+    assert s.due_date == dt.date(2026, 11, 18) and "firewall specs" in s.text
+
+
+def test_accepted_request_dated_in_the_turns_that_follow():
+    text = ("Ann: Can you send us a reference customer?\n"
+            "Rita: Of course. When do you need it?\n"
+            "Ann: By Thursday ideally.\n"
+            "Rita: Thursday it is.\n")
+    assert only(steps(text), REP).due_date == dt.date(2026, 11, 19)
+
+
+def test_i_can_do_that_takes_the_date_of_the_request():
+    s = only(steps("Ann: Tom, can you set up the sandbox by Friday?\nTom: I can do that.\n"), "Tom Techie")
+    assert s.due_date == FRIDAY and "sandbox" in s.text
+
+
+def test_a_vocative_is_not_the_object_of_the_step():
+    text = "Rita: So next steps. Ann, you'll review it with Tom by next Wednesday.\nAnn: Sounds good.\n"
+    s = only(steps(text), "Ann Buyer")
+    assert "(Ann)" not in s.text and s.due_date == dt.date(2026, 11, 25)
