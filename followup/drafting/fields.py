@@ -54,7 +54,8 @@ def has_pii(text: str) -> bool:
 NOT_DEAL_SENTENCE = re.compile(
     r"\b(anything (?:above|over|under|below)|above|below|typically|somewhere|depends on|range|between|up to|"
     r"free first year|they offered|offered (?:us|him|her|them|me)|compared to|list price|another (?:vendor|provider|supplier|tool)|"
-    r"competitor|quote from|came in at|quoted (?:us|me|him|her|them)|their (?:price|quote|offer|number|pricing)|came back (?:last \w+ )?with|threshold|approval limit|sign (?:off )?(?:myself|on my own)|tender|one-time|one off|one-off|"
+    r"competitor|quote from|came in at|the other (?:guys|vendors?|providers?|suppliers?|ones?|bidders?)|they(?:'re| are) (?:at|charging|offering)|they charge|"
+    r"quoted (?:us|me|him|her|them)|their (?:price|quote|offer|number|pricing)|came back (?:last \w+ )?with|threshold|approval limit|sign (?:off )?(?:myself|on my own)|tender|one-time|one off|one-off|"
     r"previous tool|last tool|current (?:provider|vendor|supplier|tool|solution|platform)|incumbent|usually|normally|on average|most (?:customers|clients)|(?:customers|companies) (?:like you|your size|of your size)|starts? at|starting (?:at|from)|entry[- ]level|smallest package|tier (?:is|costs|would be)|costs? us|we pay|we're paying|we are paying|we currently pay|budget freeze|budget|envelope|we paid|paid|spend|spent|spending|saving|savings|save|revenue|roi)\b", re.I)
 # Checked on the clause around the figure only: "45 a user a month for 120 users, so 64.8K a year".
 UNIT_OR_TOTAL = re.compile(
@@ -531,7 +532,8 @@ NOT_STAGE = re.compile(r"\b(not a quote|not in the proposal|if you (?:send|get)|
 STAGE_GATE = re.compile(r"sign|proposal|quote|offer|order form|pricing|contract|agreement|msa|legal|counsel|lawyer|redline|negotiat|"
                         r"counter|floor|can you|went|going|go with|chose|decided|selected|chosen|move|moving|docusign|meet|final", re.I)
 REQUEST = re.compile(r"^\W*(?:so\s+|and\s+)?(?:can|could|would|will) you\b", re.I)
-LATER = re.compile(r"\b(once|as soon as|unless|assuming|when (?:we|you|it|they)|after (?:we|you|the|our|your|it)|until|down the line|later on|eventually)\b", re.I)
+LATER = re.compile(r"\b(once|as soon as|unless|assuming|when (?:we|you|it|they)|after (?:we|you|the|our|your|it)|until|down the line|later on|eventually|"
+                   r"next (?:month|quarter|year)|in the new year)\b", re.I)
 GENERIC = re.compile(r"\b(any (?:contract|agreement|proposal|quote)|at some point|usually|typically|always|in general|normally|every (?:contract|vendor))\b", re.I)
 PENDING = re.compile(r"\b(once|as soon as|when|after|before|if|until|unless|assuming|by the time|ready)\b", re.I)
 # The quote, proposal or contract is someone else's: a competitor's, the incumbent's, the buyer's own internal case, a lease.
@@ -543,6 +545,9 @@ OTHER_DEAL = re.compile(r"\b(?:(?:their|competitor'?s?|incumbent'?s?|other vendo
 # Not a loss but a pause: "not moving forward with you this year", "we're pausing for now"
 PAUSE = re.compile(r"\b(?:for now|right now|at the moment|this (?:year|quarter|budget cycle)|at this (?:time|point|stage)|not now|not yet|revisit|"
                    r"paus\w+|on hold|next year|new year|later)\b", re.I)
+# A loss or a win that is only possible or expected, not done.
+MAYBE = re.compile(r"\b(?:otherwise|or else|we'd|we would|would|might|may|could|consider\w*|thinking (?:about|of)|looking at|threat\w*|unless|if|risk)\b", re.I)
+NOT_YET = re.compile(r"\b(?:hopefully|expect\w*|should|will|'ll|going to|next (?:week|month)|tomorrow|soon|by (?:the )?end|not yet)\b", re.I)
 # What "it" was: a signed NDA or DPA is not the deal.
 SIDE_DOC = re.compile(r"\b(?:nda|baa|dpa|questionnaire|sow|purchase order|po|pilot|trial|poc|letter)\b", re.I)
 DEAL_PAPER = re.compile(r"\b(?:order form|contract|agreement|msa|deal|quote|proposal|offer)\b", re.I)
@@ -586,10 +591,14 @@ def stage(ctx: CallContext) -> list[ExtractedField]:
                 if HYPOTHETICAL.search(s) or CONDITIONAL.search(s) or NOT_STAGE.search(s) or s.rstrip().endswith("?") and not request:
                     break
                 checked = True
-            if value == "Closed Won" and (OTHER_PARTY.search(s) or PENDING.search(s[:m.start()]) or _side_doc_signed(ctx, i, m.group(0))):
-                continue
-            if value == "Closed Lost" and (PAST_OR_OTHER.search(s) or PAUSE.search(s) or PAUSE.search(_next_in_turn(ctx, i))):
-                continue  # "not moving forward with you this year", "... We'll revisit in the spring": paused, not lost
+            if PAST_OR_OTHER.search(s):
+                continue  # "you sent us a proposal two years ago", "the last time we signed"
+            clause = next((c.group(0) for c in CLAUSE_SPLIT.finditer(s) if c.start() <= m.start() < c.end()), s)
+            if value == "Closed Won" and (OTHER_PARTY.search(s) or PENDING.search(s[:m.start()]) or NOT_YET.search(clause)
+                                          or _side_doc_signed(ctx, i, m.group(0))):
+                continue  # "hopefully it's signed next week"
+            if value == "Closed Lost" and (PAUSE.search(s) or PAUSE.search(_next_in_turn(ctx, i)) or MAYBE.search(clause)):
+                continue  # "not moving forward with you this year", "otherwise we'd go with another supplier"
             if value in ("Proposal/Price Quote", "Negotiation/Review") and (LATER.search(s) or GENERIC.search(s) or OTHER_DEAL.search(s) or _third_party(ctx, s)):
                 continue  # "a proposal once we've done the workshop", "legal will review any contract eventually", "they sent us a quote"
             if s.rstrip().endswith("?") and value != "Proposal/Price Quote":

@@ -380,3 +380,20 @@ def test_next_step_leaves_out_housekeeping_and_checks_and_ends_no_phrase_on_a_pr
     assert "Return security questionnaire (Owen, 2/22)" in got and "Revised proposal (Leo, 2/12)" in got
     lone = [steps[2]]
     assert "NextStep" not in fields(text, steps=lone)
+
+
+def test_a_possible_loss_an_expected_signature_or_past_paperwork_moves_no_stage():
+    for said in ("Otherwise we'd go with a different supplier.",
+                 "Honestly, we're considering going with another vendor.",
+                 "Hopefully it's signed next week.",
+                 "Last year the contract sat with our legal team for months.",
+                 "You sent us a proposal two years ago, before the merger.",
+                 "Procurement will negotiate the price with you next month."):
+        assert value(f"Priya Natarajan: {said}\n", "StageName") is None, said
+    assert value("Priya Natarajan: It's signed, and I'll send the PO tomorrow.\n", "StageName", stage="Negotiation/Review") == "Closed Won"
+    assert value("Priya Natarajan: We've decided to go with a different vendor, I'm sorry.\n", "StageName") == "Closed Lost"
+
+
+def test_the_other_bidders_price_is_not_the_amount():
+    assert value("Priya Natarajan: The other guys are at seventy thousand a year.\n", "Amount") is None
+    assert value("Priya Natarajan: They're at seventy thousand a year, just so you know.\n", "Amount") is None
