@@ -59,7 +59,7 @@ VERBS = {
     "double", "triple", "dig", "investigate", "find", "try", "see", "think", "keep", "leave", "hold", "believe",
     # work verbs of delivery and setup ("Fatima creates the service account", "Jordi exports the usage data")
     "create", "export", "build", "generate", "produce", "provision", "grant", "upload", "install", "migrate",
-    "load", "import", "collect", "gather", "plan", "host", "lead", "sign", "approve", "nominate", "assign",
+    "load", "import", "collect", "gather", "plan", "host", "lead", "nominate", "assign",
     "handle", "deal",
 }
 # Verbs that hand something over: enough on their own for someone not on the call or a "happy to".
@@ -69,6 +69,7 @@ DELIVERABLE = {"send", "share", "ship", "forward", "email", "mail", "post", "pro
                "organise", "organize", "introduce", "connect", "loop", "get", "put", "write", "confirm", "issue"}
 # Verbs that only make a step with the right complement.
 NEEDS = {
+    "check": re.compile(r"^check\b(?!\s+(?:my|our) (?:calendar|diary|schedule|notes|inbox|email|emails|availability)\b)", re.I),
     "make": re.compile(r"^make sure\b", re.I),
     "have": re.compile(r"^have\b.*\b(?:to you|over|ready|done|with you|back|for you|sent|tested|signed|finished|"
                        r"completed|reviewed|in your inbox|across)\b|^have (?:the|it|that|this|them|those|our|my|a|an)\b.*"
@@ -138,7 +139,6 @@ NEEDS = {
                      r"installation|onboarding|assessment|audit|review|scan|sandbox|load test|dry run|rollout)s?\b", re.I),
     "raise": re.compile(r"^raise (?:it|this|that|the|a)\b.*\bwith\b|^raise (?:the|a|an|our) (?:[\w-]+ ){0,2}"
                         r"(?:po|purchase order|order|requisition|request|ticket|invoice|case|change request)\b", re.I),
-    "sign": re.compile(r"^sign (?:it|the|that|this)\b(?! same\b)", re.I),
     "lead": re.compile(r"^lead (?:the|a|an) (?:[\w-]+ ){0,2}(?:session|workshop|kickoff|kick-off|call|review|training|demo)\b", re.I),
     "host": re.compile(r"^host (?:the|a|an|us)\b", re.I),
     "plan": re.compile(r"^plan (?:the|a|an) (?:[\w-]+ ){0,2}(?:session|workshop|kickoff|kick-off|call|meeting|review|"

@@ -421,3 +421,10 @@ def test_a_vocative_is_not_the_object_of_the_step():
     text = "Rita: So next steps. Ann, you'll review it with Tom by next Wednesday.\nAnn: Sounds good.\n"
     s = only(steps(text), "Ann Buyer")
     assert "(Ann)" not in s.text and s.due_date == dt.date(2026, 11, 25)
+
+
+def test_signing_approving_and_checking_a_calendar_are_not_next_steps():
+    found = steps("Ann: We'll sign the order form by Friday.\n"
+                  "Tom: I'll approve it once legal is happy.\n"
+                  "Rita: I'll check my calendar.\n")
+    assert found == []
