@@ -185,7 +185,6 @@ class _Facts:
     def __init__(self, ctx: CallContext):
         self.ctx = ctx
         self.dir = directory(ctx)
-        self._vendorish: dict[str, bool] = {}
         units = clean_units(ctx)
         row = {id(u): i for i, u in enumerate(self.dir.units)}  # clean units are some of the directory's units
         self.said = [_Said(u, self._buyer(u), row.get(id(u), -1)) for u in units]
@@ -212,17 +211,7 @@ class _Facts:
 
     def _sounds_vendor(self, name: str) -> bool:
         """A speaker outside CRM who talks about "our product/platform/connectors" as theirs is on the vendor side."""
-        if name not in self._vendorish:
-            self._vendorish[name] = self._count_vendor_voice(name)
-        return self._vendorish[name]
-
-    def _count_vendor_voice(self, name: str) -> bool:
-        turns = [t.text for t in self.ctx.transcript.turns if self.dir.speaker_names.get(t.speaker, t.speaker) == name]
-        text = " ".join(turns)
-        ours = len(re.findall(r"\b(?:our|we)\s+(?:connectors?|platform|product|agent|trust portal|support team|roadmap|"
-                              r"region|customers|library|SOC ?2|onboarding|pricing|engineers?|appliances?|sensors?|analysts?)\b",
-                              text, re.I))
-        return ours >= 2
+        return self.dir.sounds_vendor(name)
 
     def finding(self, kind: str, value: str, units: list[_Said], certainty: str = "explicit") -> Finding:
         first = units[0]

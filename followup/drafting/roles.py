@@ -88,6 +88,7 @@ BUSINESS = re.compile(r"\b(operations|operational|store|stores|shop|webshop|e-?c
                       r"production|warehouse|logistics|sales|marketing|customer service|scheduling|planning|practice manager|"
                       r"clinical|nursing|HR|human resources|people|office|front desk|reception|fleet|facilities|"
                       r"administration|admin|dispatch|depot|transport|service)\b", re.I)
+ANALYST = re.compile(r"\b(analyst|analytics|business intelligence|BI|data science|data scientist|insights?|reporting)\b", re.I)
 NON_SENIOR = re.compile(r"\b(manager|lead|supervisor|coordinator|planner|specialist|officer|administrator|analyst|"
                         r"representative|associate)\b", re.I)
 
@@ -106,6 +107,8 @@ def _prior(title: str | None) -> str | None:
         return "Technical Buyer"
     if FINANCE.search(title):
         return "Influencer"
+    if ANALYST.search(title) and not SENIOR.search(title):
+        return "Evaluator"
     if SENIOR.search(title):
         return "Decision Maker"
     if BUSINESS.search(title) and NON_SENIOR.search(title):
@@ -314,6 +317,8 @@ CO_SUBJECT = re.compile(rf"(?:^|[,;]\s*|\b(?i:and|but|so|because)\s+)(?P<a>(?i:h
                         rf"(?P<b>(?i:he|she|I)|{NAME})\s+(?:(?i:\w+ly|both|jointly|together|always|usually|will|'ll|would|"
                         rf"must|have to|need to|can)\s+)*$")
 SELF_TITLE = re.compile(rf"\bI(?:'m| am)\s+(?:the|our|a|an)\s+(?P<title>{TITLE_PHRASE})\b", re.I)
+OUR_VOICE = re.compile(r"\b(?:our|we)\s+(?:connectors?|platform|product|agent|trust portal|support team|roadmap|"
+                       r"region|customers|library|SOC ?2|onboarding|pricing|engineers?|appliances?|sensors?|analysts?)\b", re.I)
 COLLEAGUE = re.compile(r"\b(?:my|our)\s+(?:colleague|co-?worker|teammate|SE|solutions?\s+(?:engineer|architect|consultant)|"
                        r"sales\s+engineer|solution\s+engineer|pre-?sales|product\s+(?:manager|team|management)|deal\s+desk|"
                        r"customer\s+success|CSM|implementation\s+(?:lead|manager|team)|onboarding\s+team|legal\s+team|VP|boss|"
@@ -562,6 +567,15 @@ class Directory:
                 if not self._is_contact(spoke) and re.search(r"\b(?:I'm|I am|I work|here|this is)\b|^\W*(?:\w+\s){1,3}\w+,", s, re.I):
                     self.vendor.add(speaker_key)
 
+    def sounds_vendor(self, name: str) -> bool:
+        """A speaker who talks about "our product/platform/connectors/pricing" as theirs, twice or more, speaks for
+        the vendor (a colleague the rep did not introduce)."""
+        cache = self.__dict__.setdefault("_vendor_voice", {})
+        if name not in cache:
+            text = " ".join(t.text for t in self.ctx.transcript.turns if self.speaker_names.get(t.speaker, t.speaker) == name)
+            cache[name] = len(OUR_VOICE.findall(text)) >= 2
+        return cache[name]
+
     def _is_contact(self, name: str) -> bool:
         return any(fold(c.Name) == fold(name) for c in self.ctx.snapshot.Contacts)
 
@@ -597,6 +611,9 @@ class _Reader:
     def add(self, full: str | None, role: str, strength: int, unit: Unit) -> None:
         if not full or self.dir.is_vendor(full) or has_contact_details(unit.sentence):
             return
+        person = self.dir.people.get(fold(full))
+        if person and person.speaker and person.contact is None and self.dir.sounds_vendor(person.name):
+            return  # an unintroduced vendor colleague: "our platform", "our onboarding team"
         hedged = bool(HEDGE.search(unit.sentence)) and not re.search(r"\b(?:anything|everything|all)\b", unit.sentence, re.I)
         self.candidates.setdefault(fold(full), []).append(Candidate(role, strength, unit, hedged))
         self.dir.person(full)
@@ -831,7 +848,7 @@ def _lead_without_decision_maker(cands: dict[str, list[Candidate]], d: "Director
 
     def title(key: str) -> str | None:
         person = d.people.get(key)
-        return person.contact.Title if person and person.contact else reader.said_titles.get(key)
+        return (person.contact.Title if person and person.contact else None) or reader.said_titles.get(key)
 
     def spoke(key: str) -> bool:
         person = d.people.get(key)
@@ -868,7 +885,7 @@ def extract_roles(ctx: CallContext) -> list[ExtractedRole]:
         person = d.people.get(fold(c.Name))
         if person is None or d.is_vendor(c.Name) or not (person.speaker or person.mentions):
             continue
-        role = _title_role(c.Title, domain)
+        role = _title_role(c.Title or reader.said_titles.get(fold(c.Name)), domain)  # no CRM title: the one said on the call
         if role in {"Economic Buyer", "Decision Maker"} and fold(c.Name) in reader.vetoed:
             role = None
         unit = _evidence_unit(ctx, person, d)
@@ -909,7 +926,7 @@ def extract_roles(ctx: CallContext) -> list[ExtractedRole]:
         if key == keep:
             continue
         person = d.people.get(key)
-        title = person.contact.Title if person and person.contact else reader.said_titles.get(key)
+        title = (person.contact.Title if person and person.contact else None) or reader.said_titles.get(key)
         rest = [c for c in cands[key] if not (c.role == "Decision Maker" and c.strength == 1)]
         if title and BUSINESS.search(title):
             rest.append(Candidate("Business User", 1, cands[key][0].unit, False))
@@ -926,7 +943,7 @@ def extract_roles(ctx: CallContext) -> list[ExtractedRole]:
         best = _best(cs)
         same = [c for c in cs if c.role == best.role and (c.strength >= 2 or best.strength == 1)]
         agree = len({(c.unit.turn_index, c.unit.turn.speaker) for c in same}) > 1
-        prior = _title_role(contact.Title if contact else reader.said_titles.get(key), domain)
+        prior = _title_role((contact.Title if contact else None) or reader.said_titles.get(key), domain)
         certainty = "explicit" if best.strength >= 3 else "inferred"
         quotes, seen = [], set()
         for c in sorted(same, key=lambda c: (-c.strength, c.unit.turn_index)):

@@ -261,3 +261,24 @@ def test_procurement_buying_its_own_tool_is_not_a_gatekeeper():
     assert roles["Mira Holt"].role == "Decision Maker"
     roles, _ = _roles(text, contacts)  # an analytics deal: procurement is Other
     assert roles["Mira Holt"].role == "Other"
+
+
+def test_non_senior_analyst_title_is_an_evaluator_and_empty_crm_title_uses_the_title_said_on_the_call():
+    roles, _ = _roles(
+        "Alex Moreno: Thanks both for joining.\n"
+        "Lea Brandt: Happy to. I'll be the one pulling the numbers out of it.\n"
+        "Rui Costa: Hi. I'm the CFO, so I'll mostly listen today.\n",
+        [("Lea Brandt", "Reporting Analyst"), ("Rui Costa", None)])
+    assert roles["Lea Brandt"].role == "Evaluator" and roles["Lea Brandt"].certainty == "inferred"
+    assert roles["Rui Costa"].role == "Economic Buyer" and roles["Rui Costa"].title == "CFO"
+
+
+def test_unintroduced_speaker_who_talks_about_our_platform_gets_no_buyer_role():
+    roles, _ = _roles(
+        "Alex Moreno: Let's get into the pilot.\n"
+        "Sam Ortiz: Sure. Our platform handles that, and our onboarding team will run the pilot with you.\n"
+        "Sam Ortiz: I'll run the pilot setup myself, our engineers have done this many times.\n"
+        "Hana Mori: Good. I'm leading the evaluation on our side.\n",
+        [("Hana Mori", "Operations Lead")])
+    assert "Sam Ortiz" not in roles
+    assert roles["Hana Mori"].role == "Evaluator"
