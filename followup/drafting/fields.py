@@ -236,6 +236,7 @@ CLOSE_DATE_PATTERNS = [
     (re.compile(rf"\b(?:mid|middle\s+of)[\s-]+({MONTH})\b", re.I), "mid_month"),
     (re.compile(rf"\b({MONTH})\.?\s+(?:the\s+)?{DAY}\b", re.I), "month_day"),
     (re.compile(rf"\b(?:the\s+)?{DAY}\s+of\s+({MONTH})\b", re.I), "day_month"),
+    (re.compile(rf"\b(?:the\s+)?{DAY}\s+of\s+(this|next)\s+month\b", re.I), "day_rel_month"),
     (re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+({MONTH})\b", re.I), "num_month"),
     (re.compile(rf"\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday),?\s+the\s+{DAY}\b(?!\s+of\b)", re.I), "weekday_day"),
     (re.compile(rf"\bthe\s+{DAY}\b(?!\s+of\b)", re.I), "day_only"),
@@ -333,6 +334,12 @@ def close_dates(text: str, base: dt.date, month_hint: int | None = None, month_f
             elif kind == "day_month":
                 day = _day(m, 1, 2)
                 value = _month_date(base, MONTHS[m.group(3).lower()], day) if day else None
+            elif kind == "day_rel_month":
+                day = _day(m, 1, 2)
+                month, year = base.month, base.year
+                if m.group(3).lower() == "next":
+                    month, year = (1, year + 1) if month == 12 else (month + 1, year)
+                value = dt.date(year, month, day) if day and day <= calendar.monthrange(year, month)[1] else None
             elif kind == "num_month":
                 value = _month_date(base, MONTHS[m.group(2).lower()], int(m.group(1)))
             elif kind in ("day_only", "weekday_day"):

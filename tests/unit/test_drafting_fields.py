@@ -141,6 +141,8 @@ def test_close_date_phrases():
     assert [d for _, d, _, _ in close_dates("by the end of Q3", CALL)] == [dt.date(2027, 9, 30)]
     assert [d for _, d, _, _ in close_dates("June thirtieth", CALL)] == [dt.date(2027, 6, 30)]
     assert [d for _, d, _, _ in close_dates("the twenty-ninth", CALL, month_hint=5)] == [dt.date(2027, 5, 29)]
+    assert [d for _, d, _, _ in close_dates("the 27th of this month", CALL)] == [dt.date(2027, 2, 27)]
+    assert [d for _, d, _, _ in close_dates("the third of next month", CALL)] == [dt.date(2027, 3, 3)]
 
 
 # ---------------------------------------------------------------- StageName
