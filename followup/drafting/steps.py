@@ -251,6 +251,7 @@ REVISED_WITH = re.compile(r"\b(?:with|in|alongside) the (revised|updated|new|fin
 FUTURE = re.compile(r"\b(?:I|we|you|he|she|they)\s*(?:['’]ll|will|can|am|are|['’]m|['’]re)\b", re.I)
 RECORRECT = re.compile(r"^(?:actually|sorry|correction|no,? wait|wait|scratch that|oh)[,.!]?\s+(?:no,?\s+)?"
                        r"(?:make (?:that|it)|let['’]s (?:say|make it)|I mean|rather|not \w+,?)\b", re.I)
+NEED_TO = re.compile(r"\b(?:I|we)\s+(?:need|have|want|['’]ve got|got)\s+to\s+(?P<verb>[a-z]+)\b(?=\s+(?:the|a|an|our|your|my|some|all)\b)", re.I)
 MAKE_IT = re.compile(r"^(?:so |then )?(?:let['’]s (?:make it|say|do it|go for)|make it|make that)\b", re.I)
 LABEL = re.compile(r"(?:(?:call|meeting|my|our|rep|internal)\s+)?(?:notes?|next steps?|action items?|actions?|to-?dos?|"
                    r"summary|follow[- ]ups?|agenda|minutes|recap|outcomes?|decisions?)", re.I)
@@ -287,7 +288,8 @@ STOP = {"are", "was", "were", "been", "has", "had", "would", "could", "should", 
         "our", "their", "his", "her", "your", "my", "you", "we", "i", "it", "that", "this", "them", "those", "me",
         "us", "will", "can", "also", "just", "so", "then", "as", "send", "get", "over", "up", "all", "both", "too",
         "today", "tomorrow", "friday", "monday", "tuesday", "wednesday", "thursday", "week", "next", "end", "do",
-        "have", "make", "sure", "ll", "s", "re", "d", "t", "there", "what", "which", "one", "some", "any", "out"}
+        "have", "make", "sure", "ll", "s", "re", "d", "t", "there", "what", "which", "one", "some", "any", "out",
+        "after", "before", "until", "into", "about"}
 
 
 @dataclass
@@ -616,6 +618,19 @@ class _Extractor:
                 return max(pool, key=lambda s: len(_words(s)))
             break
         return ""
+
+    def need_before(self, idx: int) -> str:
+        """"On our side I need to raise the purchase order ..." just before "I'll have it raised by ...": what
+        "it" is, said as something the speaker has to do."""
+        u = self.units[idx]
+        j = idx - 1
+        if j < 0 or self.units[j].turn_index != u.turn_index or self.is_step_unit(self.units[j]):
+            return ""
+        m = NEED_TO.search(self.units[j].sentence)
+        if not m or not self.valid_verb(m.group("verb"), self.units[j].sentence[m.start("verb"):]) \
+                or _pii_spans(self.units[j].sentence):
+            return ""
+        return self.units[j].sentence[m.start("verb"):].rstrip(" .!")
 
     def earlier_offer(self, idx: int, verb: str) -> str:
         """"I can't promise, but I could ask one of our customers." ... "I'll ask." -> what the speaker said
@@ -1000,6 +1015,9 @@ class _Extractor:
                     st.units.append(u)
                     st.mentions += 1
                     return st
+        need = self.need_before(i) if pronoun and kind == "self" else None
+        if need:  # "I need to raise the PO. I'll have it raised by Thursday week." -> "Raise the PO"
+            body, pronoun = need, False
         if pronoun and not (_words(before) - FILLER - {"then", "and", "but", "sure", "also"}) and not self.accepted_ask(u):
             prev = self.recent(owner, u.turn_index)
             if prev is not None:
@@ -1167,6 +1185,16 @@ class _Extractor:
                 target.vague = False
             target.words |= st.words
             target.turn = max(target.turn, st.turn)
+        # a step dated only by a later mention meets its same-day restatements said before that mention
+        for st in list(out):
+            host = next((o for o in out if o is not st and o.order < st.order and o.owner == st.owner
+                         and o.due is not None and o.due == st.due and not (o.meeting or st.meeting)
+                         and o.date_order > st.order and self.same(o, st)), None)
+            if host is not None:
+                host.units.extend(x for x in st.units if x not in host.units)
+                host.mentions += 1
+                host.words |= st.words
+                out.remove(st)
         for st in [x for x in out if x.attach]:
             host = next((o for o in out if o is not st and o.owner == st.owner and o.words & st.attach
                          and (o.due is None or st.due is None or o.due == st.due)), None)

@@ -428,3 +428,23 @@ def test_signing_approving_and_checking_a_calendar_are_not_next_steps():
                   "Tom: I'll approve it once legal is happy.\n"
                   "Rita: I'll check my calendar.\n")
     assert found == []
+
+
+def test_it_refers_to_what_the_speaker_just_said_they_need_to_do():
+    text = ("Ann: The 24th works. I'll book the big meeting room.\n"
+            "Rita: Thanks.\n"
+            "Ann: On our side I need to raise the purchase order for the invoice. I'll have it raised by Thursday week.\n")
+    found = [s for s in steps(text) if s.owner == "Ann Buyer"]
+    po = [s for s in found if "purchase order" in s.text]
+    assert len(po) == 1 and po[0].due_date == dt.date(2026, 11, 26)
+    room = [s for s in found if "room" in s.text]
+    assert len(room) == 1 and room[0].due_date is None
+
+
+def test_same_day_restatement_said_before_the_date_was_given_is_one_step():
+    text = ("Tom: I'll run the whole pilot setup on our side, the connector and the first monitors.\n"
+            "Ann: Fine.\n"
+            "Tom: Then I can start the setup the week after next.\n"
+            "Rita: So to recap. Tom runs the pilot setup on Monday the 30th.\n")
+    found = [s for s in steps(text) if s.owner == "Tom Techie"]
+    assert len(found) == 1 and found[0].due_date == dt.date(2026, 11, 30), [(s.text, s.due_date) for s in found]
