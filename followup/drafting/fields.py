@@ -241,6 +241,8 @@ CLOSE_DATE_PATTERNS = [
     (re.compile(rf"\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday),?\s+the\s+{DAY}\b(?!\s+of\b)", re.I), "weekday_day"),
     (re.compile(rf"\bthe\s+{DAY}\b(?!\s+of\b)", re.I), "day_only"),
 ]
+# Cues that speak of the close only when signing was just discussed: "move it", "the paperwork", "get it done".
+WEAK_CUE = re.compile(r"move (?:it|the date|the target)|paperwork|get (?:it|this|the deal) (?:done|over the line)", re.I)
 CLOSE_CUE = re.compile(r"\b((?:counter)?sign(?:s|ed|ing|atures?)?(?! up\b| in\b| out\b| off\b(?! on (?:the|our|your) (?:contract|deal|agreement|order form)))|docusign|close date|closing date|target close|target date|target signature|"
                        r"close (?:it|this|the deal)|get (?:it|this|the deal) (?:done|over the line)|paperwork|"
                        r"move (?:it|the date|the close|the target)|(?:the )?close (?:moves|stays|is)|"
@@ -407,7 +409,11 @@ def _find_close_candidates(ctx: CallContext) -> list[tuple[Unit, dt.date, bool]]
             crm_close = None
     for idx, u in enumerate(units):
         s = u.sentence
-        cue = bool(CLOSE_CUE.search(s)) and not re.search(r"\b(nda|baa|dpa|questionnaire)\b", s, re.I)
+        m = CLOSE_CUE.search(s)
+        cue = bool(m) and not re.search(r"\b(nda|baa|dpa|questionnaire)\b", s, re.I)
+        if cue and WEAK_CUE.fullmatch(m.group(0)) and not any(WEAK_CUE.fullmatch(x.group(0)) is None for x in CLOSE_CUE.finditer(s)) \
+                and u.turn_index - last_cue_turn > 2:
+            cue = False  # "move it to Tuesday" is about the close only right after talk of signing
         if cue:
             last_cue_turn = u.turn_index
         in_window = u.turn_index - last_cue_turn <= 3

@@ -399,3 +399,13 @@ def test_a_possible_loss_an_expected_signature_or_past_paperwork_moves_no_stage(
 def test_the_other_bidders_price_is_not_the_amount():
     assert value("Priya Natarajan: The other guys are at seventy thousand a year.\n", "Amount") is None
     assert value("Priya Natarajan: They're at seventy thousand a year, just so you know.\n", "Amount") is None
+
+
+def test_move_it_and_get_it_done_speak_of_the_close_only_right_after_talk_of_signing():
+    meeting = ("Leo Brandt: About the demo on Thursday.\nPriya Natarajan: Can we move it to Tuesday the 16th?\n"
+               "Leo Brandt: Sure, I'll move it to Tuesday the 16th.\n")
+    assert value(meeting, "CloseDate") is None
+    assert value("Priya Natarajan: The questionnaire is long. We'll get it done by the 19th of February.\n", "CloseDate") is None
+    close = ("Leo Brandt: When do you expect to sign?\nPriya Natarajan: End of March is tight.\n"
+             "Leo Brandt: Then I'll move it to the 16th of April.\n")
+    assert value(close, "CloseDate") == dt.date(2027, 4, 16)
