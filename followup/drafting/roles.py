@@ -66,13 +66,15 @@ COMMON_FIRST_WORDS = {"will", "mark", "bill", "grant", "may", "june", "april", "
 
 # -- title priors (CRM title, or a title said on the call) -----------------------------------------------
 SENIOR = re.compile(r"\b(VP|SVP|EVP|vice president|head|director|directeur|directrice|directora?|direttore|direttrice|"
-                    r"leiter\w*|hoofd|chief|C[A-Z]O|president|responsable)\b", re.I)
+                    r"leiter\w*|hoofd|chief|C[A-Z]O|president|responsable|responsabile|jef[ea]|gerente|direktor\w*|"
+                    r"dyrektor\w*)\b", re.I)
 FINANCE_CHIEF = re.compile(r"\b(CFO|chief financial|finance director|director,? (?:of )?finance|head of finance|VP,? (?:of )?finance|"
                            r"vice president,? (?:of )?finance|finanzvorstand|kaufmännische\w*|directeur financier|"
                            r"directora? financier[oa]|direttore finanziario|treasurer|finance chief|group controller)\b", re.I)
 OWNER = re.compile(r"\b(CEO|chief executive|managing director|managing partner|senior partner|geschäftsführer\w*|owner|"
                    r"founder|co-founder|president|directeur général|director general|amministratore delegato|"
-                   r"general manager|commercial director)\b", re.I)
+                   r"general manager|commercial director|gerente general|direttore generale|directora? general|"
+                   r"prezes|toimitusjohtaja|administrateur délégué|directeur général|directrice générale)\b", re.I)
 OTHER = re.compile(r"\b(procurement|purchasing|purchaser|buyer|acheteu\w+|achats|compras|comprador\w*|einkauf\w*|acquisti|"
                    r"sourcing|vendor management|supplier management|inkoop\w*|inköp\w*|indkøb\w*|innkjøp\w*|hankinta\w*|"
                    r"zakup\w*|legal|counsel|lawyer|attorney|paralegal|"
@@ -87,6 +89,8 @@ BUSINESS = re.compile(r"\b(operations|operational|store|stores|shop|webshop|e-?c
                       r"customer success|support|service desk|content|site|field|branch|plant|"
                       r"production|warehouse|logistics|sales|marketing|customer service|scheduling|planning|practice manager|"
                       r"clinical|nursing|HR|human resources|people|office|front desk|reception|fleet|facilities|"
+                      r"ventas|ventes|vendite|vertrieb|opérations|operaciones|operazioni|logistique|logística|logistica|"
+                      r"formación|formation|formazione|training|learning|recursos humanos|ressources humaines|"
                       r"administration|admin|dispatch|depot|transport|service)\b", re.I)
 ANALYST = re.compile(r"\b(analyst|analytics|business intelligence|BI|data science|data scientist|insights?|reporting)\b", re.I)
 NON_SENIOR = re.compile(r"\b(manager|lead|supervisor|coordinator|planner|specialist|officer|administrator|analyst|"

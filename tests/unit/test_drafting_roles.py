@@ -282,3 +282,12 @@ def test_unintroduced_speaker_who_talks_about_our_platform_gets_no_buyer_role():
         [("Hana Mori", "Operations Lead")])
     assert "Sam Ortiz" not in roles
     assert roles["Hana Mori"].role == "Evaluator"
+
+
+def test_titles_in_other_languages_map_like_their_english_forms():
+    from followup.drafting.roles import _prior
+    assert _prior("Gerente General") == "Economic Buyer"
+    assert _prior("Jefe de Operaciones") == "Decision Maker"
+    assert _prior("Coordinadora de Ventas") is None  # no seniority and no staff title: the call has to say
+    assert _prior("Front Office Manager") == "Business User"
+    assert _prior("Reporting Analyst") == "Evaluator" and _prior("Head of Analytics") == "Decision Maker"
