@@ -45,6 +45,12 @@ PATTERNS: list[tuple[re.Pattern, str]] = [
     (re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b"), "iso"),
     (re.compile(rf"\b(?:EOD|COB|end of (?:the )?(?:day|business)|close of (?:play|business))\s+(?:on\s+)?({DAY_RE})\b", re.I), "day"),
     (re.compile(r"\b(?:EOD|COB|end of (?:the )?(?:day|business)|close of (?:play|business))\s+(?:on\s+)?tomorrow\b", re.I), "tomorrow"),
+    (re.compile(rf"\b(?:a|one) week (?:from|after) (today|tomorrow|{DAY_RE})\b", re.I), "week_from"),
+    (re.compile(r"\bthe day after tomorrow\b", re.I), "day_after_tomorrow"),
+    (re.compile(r"\bwithin (?:24|twenty-four) hours\b", re.I), "tomorrow"),
+    (re.compile(r"\b(?:within (?:48|forty-eight) hours|in (?:a couple of|two) days|in the next (?:day or two|couple of days))\b", re.I), "two_days"),
+    (re.compile(r"\bend of next month\b", re.I), "end_next_month"),
+    (re.compile(rf"\bend of play\s+(?:on\s+)?({DAY_RE})\b", re.I), "day"),
     (re.compile(rf"\b({MONTH_RE})\.?\s+(?:the\s+)?{DAY_ORD}(?![\w-])", re.I), "month_wordday"),
     (re.compile(rf"\b({MONTH_RE})\.?\s+(?:the\s+)?{ORD}\b(?!\s*(?:%|k\b|thousand|million))", re.I), "month_day"),
     (re.compile(rf"\b(?:the\s+)?{DAY_ORD}\s+(?:of\s+)?({MONTH_RE})\b", re.I), "wordday_month"),
@@ -70,7 +76,7 @@ PATTERNS: list[tuple[re.Pattern, str]] = [
     (re.compile(r"\b(?:in )?a fortnight\b|\bin two weeks\b", re.I), "fortnight"),
     (re.compile(r"\bin (a|one|two|three|four|\d) (days?|weeks?)(?:['’] time)?\b", re.I), "in_n"),
     (re.compile(r"\btomorrow\b(?!'s)", re.I), "tomorrow"),
-    (re.compile(r"\b(?:today|tonight|EOD|COB|end of (?:the )?(?:day|business)|close of (?:play|business)|this (?:afternoon|evening)|"
+    (re.compile(r"\b(?:today|tonight|EOD|COB|end of (?:the )?(?:day|business)|(?:close of (?:play|business)|end of play)(?:\s+today)?|this (?:afternoon|evening|arvo)|"
                 r"later today|(?:right |straight |directly )?after (?:this|the|our) call|in the next (?:few|couple of|\w+|\d+) (?:minutes|hours))\b(?!'s)", re.I), "today"),
     (re.compile(r"\bend of (?:the |this )?month\b", re.I), "end_month"),
     (re.compile(r"\bend of (?:the )?(?:quarter|Q([1-4]))\b", re.I), "end_quarter"),
@@ -144,7 +150,7 @@ def find_dates(text: str, call_date: dt.date) -> list[tuple[dt.date, str]]:
 
 # cheap pre-check: text with none of these cannot hold a date phrase
 DATE_HINT = re.compile(r"\d|day|week|month|tomorrow|tonight|eod|cob|close of|fortnight|quarter|mid|end of|call|minute|hour|"
-                       r"jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|first|second|third|th\b|afternoon|evening")
+                       r"jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|first|second|third|th\b|afternoon|evening|arvo")
 
 
 def find_date_spans(text: str, call_date: dt.date) -> list[tuple[int, int, dt.date, str]]:
@@ -226,6 +232,18 @@ def _resolve(kind: str, m: re.Match, base: dt.date) -> dt.date | None:
     if kind == "in_n":
         n = {"a": 1, "one": 1, "two": 2, "three": 3, "four": 4}.get(m.group(1).lower()) or int(m.group(1))
         return base + dt.timedelta(days=n * (7 if m.group(2).lower().startswith("week") else 1))
+    if kind == "week_from":
+        word = m.group(1).lower()
+        start = base if word == "today" else base + dt.timedelta(days=1) if word == "tomorrow" \
+            else _next_weekday(base, WEEKDAYS[word])
+        return start + dt.timedelta(days=7)
+    if kind == "day_after_tomorrow":
+        return base + dt.timedelta(days=2)
+    if kind == "two_days":
+        return base + dt.timedelta(days=2)
+    if kind == "end_next_month":
+        year, month = (base.year + 1, 1) if base.month == 12 else (base.year, base.month + 1)
+        return dt.date(year, month, calendar.monthrange(year, month)[1])
     if kind == "fortnight":
         return base + dt.timedelta(days=14)
     if kind == "tomorrow":

@@ -156,3 +156,21 @@ def test_ordinal_adjectives_before_a_noun_are_not_days_of_the_month():
     assert find_dates("after the second interview", TUE) == []
     assert first("by the first, please") == dt.date(2026, 12, 1)
     assert first("by the third of December") == dt.date(2026, 12, 3)
+
+
+@pytest.mark.parametrize("phrase, expected", [
+    ("a week from today", dt.date(2026, 11, 24)),
+    ("a week from Friday", dt.date(2026, 11, 27)),
+    ("the day after tomorrow", dt.date(2026, 11, 19)),
+    ("within 24 hours", dt.date(2026, 11, 18)),
+    ("in the next day or two", dt.date(2026, 11, 19)),
+    ("by the end of next month", dt.date(2026, 12, 31)),
+    ("this arvo", TUE),
+    ("end of play Thursday", dt.date(2026, 11, 19)),
+])
+def test_more_spoken_relative_dates(phrase, expected):
+    assert first(phrase) == expected
+
+
+def test_end_of_play_today_is_one_date_phrase():
+    assert len(find_dates("I'll send it by end of play today.", TUE)) == 1
