@@ -94,7 +94,10 @@ def required_literals(pattern: re.Pattern | str) -> frozenset[str] | None:
     except Exception:  # noqa: BLE001 - an unreadable pattern simply gets no pre-filter
         return None
     found = _required(list(tree))
-    return frozenset(found) if found and all(found) else None
+    if not found or not all(found):
+        return None
+    # "approved" adds nothing next to "approve": a sentence holding it holds "approve" too
+    return frozenset(x for x in found if not any(y != x and y in x for y in found))
 
 
 def _score(lits: frozenset[str] | None) -> tuple[int, int]:

@@ -231,28 +231,26 @@ class _Facts:
         account = {fold(w) for w in re.findall(r"[A-Za-z0-9]+", self.ctx.snapshot.Account.Name)}
         found: dict[str, list[_Said]] = {}
         names: dict[str, str] = {}
-        cues = {rx: {id(s) for s in self.may_match(rx)} for rx in COMPETITOR_CUES}
-        for s in self.said:
-            for rx in COMPETITOR_CUES:
-                if id(s) not in cues[rx]:
-                    continue
-                for m in rx.finditer(s.unit.sentence):
-                    name = m.group("name").strip()
-                    words = name.split()
-                    while words and (words[0] in NOT_NAMES or words[0] in NOT_COMPANIES):
-                        words = words[1:]
-                    while words and (words[-1] in NOT_NAMES or words[-1] in NOT_COMPANIES):
-                        words = words[:-1]
-                    if not words:
-                        continue
-                    name = " ".join(words)
-                    key = fold(name)
-                    if (key == vendor or key in account or any(fold(w) in account for w in words)
-                            or self.dir.resolve(name) or self.dir.resolve(words[0]) or name in NOT_COMPANIES
-                            or re.fullmatch(r"[A-Z]{2,3}", name)):
-                        continue
-                    found.setdefault(key, []).append(s)
-                    names.setdefault(key, name)
+        position = {id(s): i for i, s in enumerate(self.said)}
+        matches = sorted(((position[id(s)], c, n, s, m) for c, rx in enumerate(COMPETITOR_CUES) for s in self.may_match(rx)
+                          for n, m in enumerate(rx.finditer(s.unit.sentence))), key=lambda x: x[:3])
+        for _, _, _, s, m in matches:  # in call order, then cue order, as if every cue ran on every sentence
+            name = m.group("name").strip()
+            words = name.split()
+            while words and (words[0] in NOT_NAMES or words[0] in NOT_COMPANIES):
+                words = words[1:]
+            while words and (words[-1] in NOT_NAMES or words[-1] in NOT_COMPANIES):
+                words = words[:-1]
+            if not words:
+                continue
+            name = " ".join(words)
+            key = fold(name)
+            if (key == vendor or key in account or any(fold(w) in account for w in words)
+                    or self.dir.resolve(name) or self.dir.resolve(words[0]) or name in NOT_COMPANIES
+                    or re.fullmatch(r"[A-Z]{2,3}", name)):
+                continue
+            found.setdefault(key, []).append(s)
+            names.setdefault(key, name)
         return [self.finding("competitor", names[k], v) for k, v in found.items()]
 
     # -- objections
