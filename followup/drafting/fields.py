@@ -539,6 +539,7 @@ STAGE_CUES = [
                 r"formal (?:quote|offer|proposal)|revised proposal|updated quote|in the proposal)\b", re.I), "Proposal/Price Quote", "inferred"),
 ]
 NOT_STAGE = re.compile(r"\b(not a quote|not in the proposal|if you (?:send|get)|if we (?:send|get)|before the proposal|"
+                       r"before (?:any|a|an|the) (?:formal |written |official )?(?:proposal|quote|offer|contract)|not ready|too early|too soon|premature|no need for|"
                        r"don't|do not|won't|not (?:sending|going to send)|mark it as|if you mark)\b", re.I)
 
 
@@ -843,5 +844,9 @@ def extract_fields(ctx: CallContext, steps: list[ExtractedStep]) -> list[Extract
     deal = _deal_amount(ctx)
     closing = close_date(ctx)
     target = closing[0].value if closing else _stated_close(ctx)
-    fields = [*closing, *amount(ctx), *stage(ctx), *next_step_field(ctx, steps, deal[1] if deal else None, target)]
+    staged = stage(ctx)
+    lost = any(f.value == "Closed Lost" for f in staged) or ctx.snapshot.Opportunity.StageName == "Closed Lost"
+    # a lost deal has no next step to track, whatever courtesy items were said at the end of the call
+    nxt = [] if lost else next_step_field(ctx, steps, deal[1] if deal else None, target)
+    fields = [*closing, *amount(ctx), *staged, *nxt]
     return [f for f in fields if not (isinstance(f.value, str) and has_pii(f.value)) and not any(has_pii(e.quote) for e in f.evidence)]

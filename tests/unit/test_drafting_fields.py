@@ -409,3 +409,14 @@ def test_move_it_and_get_it_done_speak_of_the_close_only_right_after_talk_of_sig
     close = ("Leo Brandt: When do you expect to sign?\nPriya Natarajan: End of March is tight.\n"
              "Leo Brandt: Then I'll move it to the 16th of April.\n")
     assert value(close, "CloseDate") == dt.date(2027, 4, 16)
+
+
+def test_talk_before_any_quote_moves_no_stage_and_a_lost_deal_gets_no_next_step():
+    for said in ("Before any formal proposal, we need the pilot results.", "We're not ready for a formal quote."):
+        assert value(f"Priya Natarajan: {said}\n", "StageName") is None, said
+    text = ("Owen Hart: We have decided to go with another provider.\n"
+            "Leo Brandt: Understood. I'll send you the offboarding checklist by Friday and call you on Monday.\n")
+    steps = [step("Send the offboarding checklist", "Leo Brandt", dt.date(2027, 2, 12), "Understood. I'll send you the offboarding checklist by Friday and call you on Monday."),
+             step("Call Owen", "Leo Brandt", dt.date(2027, 2, 15), "Understood. I'll send you the offboarding checklist by Friday and call you on Monday.")]
+    got = fields(text, steps=steps)
+    assert got["StageName"].value == "Closed Lost" and "NextStep" not in got
