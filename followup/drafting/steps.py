@@ -225,6 +225,9 @@ ACCEPT_ONLY = re.compile(r"^\s*(?:(?:sure|yes|yeah|yep|ok(?:ay)?|of course|absol
 REFUSE = re.compile(r"^\s*(?:no\b(?![\s,]+(?:problem|worries|rush|doubt|question)\b)|nope|not (?:yet|now|right now|at the moment|needed|necessary)|maybe later|"
                     r"later|don['’]t|please don['’]t|no need|not for now|let['’]s not|that['’]s not necessary|"
                     r"I['’]d rather not|possibly|hold off)", re.I)
+ASK_GET = re.compile(r"\b(?:can|could) (?:we|I) (?:please |also |just )?(?:get|have|see|receive)\b(?=\s+(?:the|a|an|your|some|those|these)\b)", re.I)
+ASK_WHEN = re.compile(r"\bwhen (?:can|could|will|should|do|might) (?:we|I) (?:expect|get|have|see|receive)\b", re.I)
+ASK_WHO = re.compile(r"\bwho(?:['’]s| is| will be| will| can|['’]ll)\s+(?:going to\s+|gonna\s+)?(?P<verb>[a-z]+)\b", re.I)
 REQUEST = re.compile(r"\b(?:can|could|would|will) you(?: please| also| just)?(?: be able to)?\s+(?P<verb>[a-z]+(?:-[a-z]+)?)\b"
                      r"|\bplease(?: also| just)?\s+(?P<verb2>[a-z]+(?:-[a-z]+)?)\b"
                      r"|\b(?:I['’]d|we['’]d) (?:need|like|want) you to\s+(?P<verb3>[a-z]+(?:-[a-z]+)?)\b"
@@ -234,7 +237,7 @@ PRONOUN_OBJ = re.compile(r"^\w+(?:[- ](?:up|out|over|back|through|around|off))?\
 FILLER = {"good", "know", "great", "thanks", "thank", "sure", "okay", "ok", "perfect", "fine", "right", "well", "fair",
           "enough", "got", "noted", "understood", "absolutely", "course", "yes", "yeah", "lovely", "brilliant", "think",
           "guess", "suppose", "honestly", "actually", "happy", "glad", "delighted", "more", "yep", "yup", "alright",
-          "cool", "excellent", "wonderful", "fantastic", "definitely", "certainly", "no", "problem", "worries"}
+          "cool", "excellent", "wonderful", "fantastic", "definitely", "certainly", "no", "problem", "worries", "thing"}
 BARE_ORD = re.compile(r"(?:(?:by|on|until|till|before|for|from|after)\s+)?the\s+\S+", re.I)
 MONTH_WORDS = r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b"
 RETRACT = re.compile(r"^(?:no|actually|wait|sorry|hmm)\b.*\b(?:not promise|scratch that|forget (?:that|it)|ignore that|"
@@ -1069,6 +1072,27 @@ class _Extractor:
         return any(REQUEST.search(self.units[j].sentence) or re.search(r"\bplease\b", self.units[j].sentence, re.I)
                    for j in prev)
 
+    def asked_for(self, s: str) -> str:
+        """Requests without "can you": "Can we get the security docs by Friday?" -> "send the security docs by
+        Friday"; "The export, when can we expect it?" -> "send the export"; "Who's sending the agenda?" ->
+        "send the agenda"."""
+        if not QUESTION_END.search(s):
+            return ""
+        m = ASK_GET.search(s)
+        if m:
+            return "send " + s[m.end():].rstrip(" ?")
+        m = ASK_WHEN.search(s)
+        if m:
+            obj = s[m.end():].rstrip(" ?").strip()
+            if not obj or re.fullmatch(r"(?:it|that|this|them|those)", obj, re.I):
+                obj = re.sub(r"^(?:and|so|okay|ok|now|then)\b[, ]*", "", s[:m.start()].strip(" ,"), flags=re.I)
+            give = re.search(r"\b(?:decision|answer|feedback|response|go-ahead|verdict|sign-off)\b", obj, re.I)
+            return f"{'give' if give else 'send'} {obj}" if _words(obj) and len(obj.split()) <= 8 else ""
+        m = ASK_WHO.search(s)
+        if m and _base(m.group("verb")):
+            return _base(m.group("verb")) + s[m.end():].rstrip(" ?")
+        return ""
+
     def refused(self, u: Unit) -> bool:
         t = u.turn_index
         if t + 1 < len(self.turns) and self.turns[t + 1].speaker != u.turn.speaker:
@@ -1079,10 +1103,16 @@ class _Extractor:
         """"Can you send me X?" - "Will do." / "Sure, by Thursday." -> the one who accepts owns X."""
         for i, u in enumerate(self.units):
             m = REQUEST.search(u.sentence)
-            if not m or PAST.search(u.sentence):
+            if PAST.search(u.sentence):
                 continue
-            verb = next(g for g in (m.group("verb"), m.group("verb2"), m.group("verb3"), m.group("verb4")) if g)
-            rest = u.sentence[m.end() - len(verb):]
+            if m:
+                verb = next(g for g in (m.group("verb"), m.group("verb2"), m.group("verb3"), m.group("verb4")) if g)
+                rest = u.sentence[m.end() - len(verb):]
+            else:
+                rest = self.asked_for(u.sentence)
+                if not rest:
+                    continue
+                verb = rest.split()[0]
             if not self.valid_verb(verb, rest):
                 continue
             t = u.turn_index

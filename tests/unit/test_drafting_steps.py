@@ -448,3 +448,19 @@ def test_same_day_restatement_said_before_the_date_was_given_is_one_step():
             "Rita: So to recap. Tom runs the pilot setup on Monday the 30th.\n")
     found = [s for s in steps(text) if s.owner == "Tom Techie"]
     assert len(found) == 1 and found[0].due_date == dt.date(2026, 11, 30), [(s.text, s.due_date) for s in found]
+
+
+def test_requests_without_can_you_answered_by_the_owner():
+    found = steps("Ann: Can we get the security docs by Friday?\nRita: Yes, you'll have them.\n")
+    s = only(found, REP)
+    assert s.due_date == FRIDAY and "security docs" in s.text
+    found = steps("Rita: And the data export, when can we expect it?\nTom: End of next week.\n")
+    s = only(found, "Tom Techie")
+    assert s.due_date == dt.date(2026, 11, 27) and "data export" in s.text
+    found = steps("Ann: Who's sending the agenda?\nRita: I will, tomorrow.\n")
+    assert only(found, REP).due_date == dt.date(2026, 11, 18)
+
+
+def test_a_question_answered_without_a_yes_or_a_date_is_not_a_step():
+    found = steps("Rita: When can we expect a decision?\nAnn: Honestly, it depends on the board.\n")
+    assert found == []
