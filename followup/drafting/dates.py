@@ -77,7 +77,7 @@ PATTERNS: list[tuple[re.Pattern, str]] = [
     (re.compile(r"\bin (a|one|two|three|four|\d) (days?|weeks?)(?:['’] time)?\b", re.I), "in_n"),
     (re.compile(r"\btomorrow\b(?!'s)", re.I), "tomorrow"),
     (re.compile(r"\b(?:today|tonight|EOD|COB|end of (?:the )?(?:day|business)|(?:close of (?:play|business)|end of play)(?:\s+today)?|this (?:afternoon|evening|arvo)|"
-                r"later today|(?:right |straight |directly )?after (?:this|the|our) call|in the next (?:few|couple of|\w+|\d+) (?:minutes|hours))\b(?!'s)", re.I), "today"),
+                r"later today|within the hour|in the next hour|in an hour(?:['’]s time)?|(?:right |straight |directly )?after (?:this|the|our) call|in the next (?:few|couple of|\w+|\d+) (?:minutes|hours))\b(?!'s)", re.I), "today"),
     (re.compile(r"\bend of (?:the |this )?month\b", re.I), "end_month"),
     (re.compile(r"\bend of (?:the )?(?:quarter|Q([1-4]))\b", re.I), "end_quarter"),
 ]

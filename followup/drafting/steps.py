@@ -232,7 +232,7 @@ REQUEST = re.compile(r"\b(?:can|could|would|will) you(?: please| also| just)?(?:
                      r"|\bplease(?: also| just)?\s+(?P<verb2>[a-z]+(?:-[a-z]+)?)\b"
                      r"|\b(?:I['’]d|we['’]d) (?:need|like|want) you to\s+(?P<verb3>[a-z]+(?:-[a-z]+)?)\b"
                      r"|\bif you (?:can|could)\s+(?P<verb4>[a-z]+(?:-[a-z]+)?)\b", re.I)
-PRONOUN_OBJ = re.compile(r"^\w+(?:[- ](?:up|out|over|back|through|around|off))?\s+(?:(?:you |him |her |them |us |me )?"
+PRONOUN_OBJ = re.compile(r"^\w+(?:[- ](?:up|out|over|back|through|around|off|with|to|about))?\s+(?:(?:you |him |her |them |us |me )?"
                          r"(?:it|that|this|them|those|these|one|so|both|all of them|both of them)\b|(?:him|her|them)\b(?!\s+(?:the|a|an|our|my|your)\b))", re.I)
 FILLER = {"good", "know", "great", "thanks", "thank", "sure", "okay", "ok", "perfect", "fine", "right", "well", "fair",
           "enough", "got", "noted", "understood", "absolutely", "course", "yes", "yeah", "lovely", "brilliant", "think",
@@ -1024,7 +1024,7 @@ class _Extractor:
         if pronoun and not (_words(before) - FILLER - {"then", "and", "but", "sure", "also"}) and not self.accepted_ask(u):
             prev = self.recent(owner, u.turn_index)
             if prev is not None:
-                if due and (prev.due is None or prev.turn == u.turn_index):
+                if due and (prev.due is None or prev.turn == u.turn_index or due < prev.due):
                     prev.due, prev.date_order = due, date_order
                 prev.units.append(u)
                 prev.mentions += 1

@@ -464,3 +464,16 @@ def test_requests_without_can_you_answered_by_the_owner():
 def test_a_question_answered_without_a_yes_or_a_date_is_not_a_step():
     found = steps("Rita: When can we expect a decision?\nAnn: Honestly, it depends on the board.\n")
     assert found == []
+
+
+def test_restating_a_promise_with_a_preposition_and_a_pronoun_is_one_step():
+    text = ("Ann: I'll talk to procurement this week.\n"
+            "Rita: Great, thanks.\n"
+            "Ann: I'll speak with them on Thursday and let you know.\n")
+    s = only(steps(text), "Ann Buyer")
+    assert s.due_date == dt.date(2026, 11, 19)
+
+
+def test_within_the_hour_is_today():
+    s = only(steps("Rita: I'll send you the deck. You'll have it within the hour.\n"), REP)
+    assert s.due_date == CALL
