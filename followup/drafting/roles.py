@@ -92,6 +92,7 @@ BUSINESS = re.compile(r"\b(operations|operational|store|stores|shop|webshop|e-?c
                       r"ventas|ventes|vendite|vertrieb|opérations|operaciones|operazioni|logistique|logística|logistica|"
                       r"formación|formation|formazione|training|learning|recursos humanos|ressources humaines|"
                       r"administration|admin|dispatch|depot|transport|service)\b", re.I)
+LEAD_TITLE = re.compile(r"\b(manager|lead|supervisor|head|owner|superintendent|gerente|responsable|jef[ea])\b", re.I)
 ANALYST = re.compile(r"\b(analyst|analytics|business intelligence|BI|data science|data scientist|insights?|reporting)\b", re.I)
 NON_SENIOR = re.compile(r"\b(manager|lead|supervisor|coordinator|planner|specialist|officer|administrator|analyst|"
                         r"representative|associate)\b", re.I)
@@ -147,6 +148,8 @@ TITLE_ALIASES = [
 # -- cues ---------------------------------------------------------------------------------------------
 WHO = (rf"(?P<who>(?:(?:our|the|my|their|your)\s{TITLE_PHRASE},?\s)?{NAME}|(?:our|the|my|their|your)\s{TITLE_PHRASE}|"
        rf"him|her|me|myself)")
+PAIR = (rf"(?:^|(?<=[,;:]\s)|(?<=\b[Aa]nd\s)|(?<=\b[Bb]ut\s)|(?<=\b[Ss]o\s)|(?<=\b[Tt]hat\s))(?P<a>(?i:I|me|he|she)|{NAME})\s+(?i:and)\s+"
+        rf"(?P<b>(?i:I|me|he|she)|{NAME})\s+")
 MONEY_OBJECT = (r"(?:this|it|that|the (?:contract|deal|order form|agreement|po|purchase order|paperwork|budget|spend|purchase|"
                 r"investment|cheque|check|invoice|renewal|offer|proposal)|anything|everything|all (?:contracts|purchases|spend)|"
                 r"contracts|deals|purchases|spend|(?:it )?myself|off on (?:anything|everything|the budget|spend|purchases|it|this)|"
@@ -213,7 +216,12 @@ CUES = [
     _c(r"(?i:\bthe\s+(?:final\s+)?decision[- ]?maker\s+(?:is|will be|would be))\s+" + WHO, "Decision Maker", kind="who"),
     _c(WHO + r"(?:'s|’s)(?i:\s+(?:call|decision|final say))\b", "Decision Maker", kind="who"),
     _c(r"\b(?:decides|decide on|decides on)\b", "Decision Maker"),
-    _c(r"(?<=\bI )(?:(?:\w+ly|both|jointly|together|always|usually)\s+)?decide\b", "Decision Maker"),
+    _c(r"(?<=\bI )(?:(?:\w+ly|both|jointly|together|always|usually|will|would|can)\s+)?decide\b", "Decision Maker"),
+    _c(r"(?<=\bI'll )decide\b|(?<=\bI’ll )decide\b", "Decision Maker"),
+    _c(PAIR + r"(?i:(?:will|'ll|would|can|must|have to|need to|both|jointly|together|always|usually|\w+ly)\s+)*"
+       r"(?i:decide|make the (?:final\s+)?(?:decision|call))\b", "Decision Maker", kind="pair"),
+    _c(PAIR + r"(?i:(?:will|'ll|would|can|must|have to|need to|both|jointly|together|always|usually|\w+ly)\s+)*"
+       r"(?i:sign(?: off)?|approve|hold the budget|own the budget)\b", "Economic Buyer", kind="pair"),
     _c(r"\b(?:own|owns)\s+the\s+(?:\w+\s)?(?:selection|decision)\b", "Decision Maker"),
     _c(r"\b(?:that|it|this)(?:'s| is)\s+(?P<who>my|his|her)\s+(?:decision|call)\b", "Decision Maker", kind="possessive"),
     _c(r"\bis\s+(?P<who>my|his|her)\s+(?:decision|call)\b", "Decision Maker", kind="possessive"),
@@ -305,6 +313,8 @@ def _cue_runs(index: SentenceIndex) -> dict[int, list[Cue]]:
 
 
 INTRO = re.compile(r"\b(?:I've got|I have got|I have|I've brought|I brought|joined by|I'm here with|is (?:here |also )?with me|"
+                   r"joining me|with me (?:today |here |on the call )?(?:is|are)|let me introduce|(?:I'd|I would) like to introduce|"
+                   r"this is my|"
                    r"are (?:here |also )?with me|is joining|will join|has joined|just joined)\b", re.I)
 NEGATION = re.compile(r"\b(?:not|never|no longer|no one|nobody|cannot)\b|n't\b", re.I)
 CLAUSE_SPLIT = re.compile(r"[,;:—–]|\b(?:but|because|although|though|while|whereas|so that)\b", re.I)
@@ -326,7 +336,9 @@ OUR_VOICE = re.compile(r"\b(?:our|we)\s+(?:connectors?|platform|product|agent|tr
 COLLEAGUE = re.compile(r"\b(?:my|our)\s+(?:colleague|co-?worker|teammate|SE|solutions?\s+(?:engineer|architect|consultant)|"
                        r"sales\s+engineer|solution\s+engineer|pre-?sales|product\s+(?:manager|team|management)|deal\s+desk|"
                        r"customer\s+success|CSM|implementation\s+(?:lead|manager|team)|onboarding\s+team|legal\s+team|VP|boss|"
-                       r"manager|engineering\s+team|security\s+team|support\s+team)\b", re.I)
+                       r"manager|engineering\s+team|security\s+team|support\s+team)\b|"
+                       r"\b(?:from|in|on|at)\s+our\s+(?:\w+\s+){0,2}(?:team|side|end|office)\b|"
+                       r"\b(?:leads?|runs?|heads?|handles?|manages?|does)\s+(?:\w+\s+){0,2}for us\b", re.I)
 
 
 TITLE_PATTERNS = {"APPOSITIVE": APPOSITIVE, "TITLE_THEN_NAME": TITLE_THEN_NAME, "NEW_TITLE": NEW_TITLE, "THATS_NAME": THATS_NAME,
@@ -706,6 +718,13 @@ class _Reader:
                 return full, negated
         return None, negated
 
+    def _pair_member(self, said: str, unit: Unit) -> str | None:
+        low = said.lower()
+        if low in {"i", "me", "he", "she"}:
+            return self.who(low, unit)
+        word = clean_name(said)
+        return (self.who(word, unit) or self._new_name(word)) if word else None
+
     def co_subject(self, unit: Unit, start: int, full: str | None) -> str | None:
         """The other half of a compound subject right before a cue: "She and I decide", "Amira and I sign"."""
         m = CO_SUBJECT.search(unit.sentence[:start])
@@ -740,6 +759,12 @@ class _Reader:
                         self.add(self.co_subject(u, m.start(), full), cue.role, cue.strength, u)
                     elif cue.kind == "possessive":
                         full = self.who(m.group("who"), u)
+                    elif cue.kind == "pair":  # "Sara and I decide", "Me and Sara sign": both of them
+                        if NEGATION.search(m.group(0)):
+                            continue
+                        pair = [self._pair_member(m.group(g), u) for g in ("a", "b")]
+                        self.add(pair[0], cue.role, cue.strength, u)
+                        full = pair[1]
                     else:
                         if cue.kind == "who_threshold" and not THRESHOLD.search(u.sentence[:m.start()]):
                             continue
@@ -861,9 +886,11 @@ def _lead_without_decision_maker(cands: dict[str, list[Candidate]], d: "Director
     eb = [k for k, b in best.items() if b.role == "Economic Buyer"]
     finance_signs = eb and all((FINANCE_CHIEF.search(title(k) or "") or FINANCE.search(title(k) or ""))
                                and not OWNER.search(title(k) or "") for k in eb)
-    if finance_signs:
+    buyer_words = sum(n for k, n in words.items() if k in d.people and d.people[k].speaker and not d.is_vendor(k))
+    if finance_signs:  # a lead is a manager-level business title who carries a real share of the buyer side's talk
         users = [k for k, b in best.items() if b.role == "Business User" and b.strength == 1 and spoke(k)
-                 and BUSINESS.search(title(k) or "")]
+                 and BUSINESS.search(title(k) or "") and LEAD_TITLE.search(title(k) or "")
+                 and words.get(k, 0) >= max(40, 0.25 * buyer_words)]
         if users:
             lead = max(users, key=lambda k: words.get(k, 0))
             cands[lead].append(Candidate("Decision Maker", 1, best[lead].unit, False))

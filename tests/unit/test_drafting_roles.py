@@ -231,7 +231,9 @@ def test_plain_business_staff_title_speaking_is_a_business_user_with_inferred_co
 def test_business_lead_decides_when_finance_signs_and_nobody_else_decides():
     text = ("Alex Moreno: Are we still on for the end of the month?\n"
             "Ivy Marsh: Yes. It's my budget, I sign once legal is done.\n"
-            "Oscar Penn: And my crews are ready for the rollout, I'll send the site list on Friday.\n")
+            "Oscar Penn: And my crews are ready for the rollout. I'll send the site list on Friday, with the depot hours "
+            "and the gate codes, so the installers know where to go. The drivers want the paper logbooks gone before "
+            "the winter schedule starts, so the sooner the better for us.\n")
     roles, _ = _roles(text, [("Ivy Marsh", "Finance Manager"), ("Oscar Penn", "Warehouse Operations Manager")])
     assert roles["Ivy Marsh"].role == "Economic Buyer"
     assert roles["Oscar Penn"].role == "Decision Maker" and roles["Oscar Penn"].certainty == "inferred"
@@ -291,3 +293,34 @@ def test_titles_in_other_languages_map_like_their_english_forms():
     assert _prior("Coordinadora de Ventas") is None  # no seniority and no staff title: the call has to say
     assert _prior("Front Office Manager") == "Business User"
     assert _prior("Reporting Analyst") == "Evaluator" and _prior("Head of Analytics") == "Decision Maker"
+
+
+def test_two_people_named_together_as_deciding_or_signing_both_get_the_role():
+    roles, _ = _roles(
+        "Alex Moreno: Who makes the call on this?\n"
+        "Jon Berg: Sara and I will decide by Friday.\n"
+        "Jon Berg: And Tomas Ruiz and I sign off anything over a hundred thousand.\n",
+        [("Jon Berg", "Operations Manager"), ("Sara Lind", "Warehouse Lead")])
+    assert roles["Sara Lind"].role == "Decision Maker" and roles["Sara Lind"].certainty == "explicit"
+    assert roles["Jon Berg"].role == "Economic Buyer"  # signing outranks deciding
+    assert roles["Tomas Ruiz"].role == "Economic Buyer" and roles["Tomas Ruiz"].contact_id is None
+
+
+def test_business_lead_needs_a_real_share_of_the_talk_to_be_promoted():
+    roles, _ = _roles(
+        "Alex Moreno: Hi Jon.\n"
+        "Jon Berg: Hi. Kate Moss from operations is on too. The budget is mine, I own the budget, and I sign.\n"
+        "Kate Moss: Hi.\n",
+        [("Jon Berg", "Finance Manager"), ("Kate Moss", "Operations Manager")])
+    assert roles["Jon Berg"].role == "Economic Buyer" and roles["Kate Moss"].role == "Business User"
+
+
+def test_colleague_the_rep_introduces_as_working_for_the_vendor_gets_no_buyer_role():
+    for intro in ("This is Priya Nair, she leads implementation for us.", "Joining me is Priya Nair from our solutions team."):
+        roles, ctx = _roles(
+            f"Alex Moreno: Hi all. {intro}\n"
+            "Priya Nair: Hi! I'll run the pilot with your team.\n"
+            "Jon Berg: Great, I'm the one signing this.\n",
+            [("Jon Berg", "Finance Director")])
+        assert "Priya Nair" not in roles and "priya nair" in vendor_side(ctx)
+        assert roles["Jon Berg"].role == "Economic Buyer"
