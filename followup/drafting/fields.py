@@ -691,7 +691,7 @@ def _compact(text: str, symbol: str, max_words: int = 11, deal_value: float | No
         text = re.sub(r"\b(?:by|on|for|until|before)?\s*" + pattern.pattern, " ", text, flags=re.I)
     text = DATE_WORDS.sub(" ", text)
     text = BARE_DAY.sub(" ", text)  # "return it by the twenty-first": the date is appended
-    text = DANGLING.sub("", text.strip())
+    text = DANGLING.sub("", FILLER_TAIL.sub("", DANGLING.sub("", text.strip())))
     text = MEET_AGAIN.sub("Follow-up call", text.strip())
     m = SEND_LEAD.match(text.strip())
     if m and len(text.strip()[m.end():].split()) >= 2 and text.strip()[m.end():].split()[0].lower().strip(",") not in PRONOUNS:
@@ -704,6 +704,10 @@ def _compact(text: str, symbol: str, max_words: int = 11, deal_value: float | No
     text = re.sub(r"(?<=\S)\s+(?:the|a|an|our|your|their)\s+(?=\S)", " ", text, flags=re.I)  # terse CRM style
     text = re.sub(r"\s+([,.;:])", r"\1", re.sub(r"\s{2,}", " ", text))
     text = re.sub(r"([,;:])(?:\s*[,;:])+", r"\1", text).strip(" ,;:-")
+    tail = SECOND_CLAUSE.search(text)
+    if tail and len(text[:tail.start()].split()) >= 2:
+        text = text[:tail.start()]  # "Take it to the committee, and we target signature": one step, one clause
+    text = FILLER_TAIL.sub("", text.strip(" ,;-"))
     words = text.split()
     if len(words) > max_words:
         head = " ".join(words[:max_words])
@@ -738,6 +742,9 @@ def _meeting(st: ExtractedStep, call_date: dt.date) -> tuple[str, dt.date, str] 
     return name[:1].upper() + name[1:], later[0], clock
 
 
+SECOND_CLAUSE = re.compile(r",?\s+(?:so|so that|because|and then)\s+|,\s*and\s+(?:we|I|you|they|he|she|(?-i:[A-Z][a-z]+))\s|"
+                           r",\s*(?:it|which|that|this)(?:'s|\s+(?:has|is|was|includes|covers))\b", re.I)
+FILLER_TAIL = re.compile(r"(?:,?\s+(?:this (?:arvo|morning|afternoon|evening|week)|anyway|(?:the )?same day|right after (?:this|the) call|as well|too|then))+$", re.I)
 BARE_DAY = re.compile(rf"\b(?:by|on|until|before|for)\s+(?:the\s+)?(?:{ORD_WORD}|\d{{1,2}}(?:st|nd|rd|th))\b(?!\s+of\b)", re.I)
 DANGLING = re.compile(r"(?:\s+(?:by|on|for|until|before|from|at|the|to|and|with))+\s*$", re.I)
 # Housekeeping around a meeting or a document is not the opportunity's next step.

@@ -8,7 +8,7 @@ import datetime as dt
 from followup.domain.proposal import Evidence
 from followup.domain.snapshot import parse_snapshot
 from followup.drafting.context import build_context
-from followup.drafting.fields import close_dates, extract_fields
+from followup.drafting.fields import _compact, close_dates, extract_fields
 from followup.drafting.model import ExtractedStep
 from followup.drafting.transcript import parse_transcript
 
@@ -420,3 +420,11 @@ def test_talk_before_any_quote_moves_no_stage_and_a_lost_deal_gets_no_next_step(
              step("Call Owen", "Leo Brandt", dt.date(2027, 2, 15), "Understood. I'll send you the offboarding checklist by Friday and call you on Monday.")]
     got = fields(text, steps=steps)
     assert got["StageName"].value == "Closed Lost" and "NextStep" not in got
+
+
+def test_a_next_step_phrase_keeps_one_clause_without_filler():
+    assert _compact("Take it to the capex committee on August fifth, and we target signature by August twenty-eighth", "$") \
+        == "Take it to capex committee"
+    assert _compact("Send Hugo the field mapping document and the API spec so your team can check it", "$") == "Field mapping document and API spec"
+    assert _compact("Send the updated schedule with the install date this arvo", "$") == "Updated schedule with install date"
+    assert _compact("Return the questionnaire by the twenty-first", "$") == "Return questionnaire"
