@@ -525,7 +525,9 @@ STAGE_CUES = [
     (re.compile(r"\b(decided (?:to go )?with (?:another|a different|an other)|(?:went|going|go) with (?:another|a different) (?:vendor|provider|supplier|solution|tool|platform)|"
                 r"signed (?:\w+ ){0,3}?with (?:another|a different|the other|an other|a competing) (?:vendor|provider|supplier|company|solution|tool|platform)|"
                 r"chose (?:another|a different) (?:vendor|provider|supplier|solution)|not (?:going to )?(?:move|moving) forward with (?:you|your)|"
-                r"(?:we've|we have) (?:selected|chosen) (?:another|a different))\b", re.I), "Closed Lost", "explicit"),
+                r"(?:we've|we have) (?:selected|chosen) (?:another|a different)|"
+                r"we(?:'ve| have|'re| are)? (?:went|gone|decided to go|chose|chosen|picked|selected|signed|going) with (?P<rival>(?-i:[A-Z][a-zA-Z]+)))\b", re.I),
+     "Closed Lost", "explicit"),
     (re.compile(r"\b(redlines?|redlined|legal review|review (?:of )?(?:the|your) (?:msa|contract|agreement)|(?:revised|updated|new|draft|our|your) msa|"
                 r"(?:comments|markup|mark-up|changes) (?:on|to) (?:the|your|our) (?:msa|contract|agreement)|"
                 r"negotiat\w+ (?:on |over |the |a |our |your )*(?:price|pricing|terms|discount|contract|agreement|deal|rate|order form|msa)|(?:price|pricing|commercial|contract) negotiation|"
@@ -566,6 +568,16 @@ NOT_YET = re.compile(r"\b(?:hopefully|expect\w*|should|will|'ll|going to|next (?
 SIDE_DOC = re.compile(r"\b(?:nda|baa|dpa|questionnaire|sow|purchase order|po|pilot|trial|poc|letter)\b", re.I)
 DEAL_PAPER = re.compile(r"\b(?:order form|contract|agreement|msa|deal|quote|proposal|offer)\b", re.I)
 PAST_OR_OTHER = re.compile(r"\b(last (?:year|time|month|round)|previous(?:ly)?|in the past|ago|used to|back then|for (?:the|our) (?:old|previous|last))\b", re.I)
+
+
+def _rival(ctx: CallContext, name: str, sentence: str) -> bool:
+    low = name.lower()
+    if low in COMMON_CAPS or ctx.person(low):
+        return False
+    account = (getattr(ctx.snapshot.Account, "Name", "") or "").lower()
+    email = (getattr(ctx.snapshot.call.rep, "email", None) or "").lower()
+    vendor = email.split("@")[-1].split(".")[0] if "@" in email else ""
+    return low not in re.findall(r"[a-z]+", account) and not (vendor and (low in vendor or vendor in low))
 
 
 def _next_in_turn(ctx: CallContext, i: int) -> str:
@@ -611,6 +623,8 @@ def stage(ctx: CallContext) -> list[ExtractedField]:
             if value == "Closed Won" and (OTHER_PARTY.search(s) or PENDING.search(s[:m.start()]) or NOT_YET.search(clause)
                                           or _side_doc_signed(ctx, i, m.group(0))):
                 continue  # "hopefully it's signed next week"
+            if value == "Closed Lost" and m.group("rival") and not _rival(ctx, m.group("rival"), s):
+                continue  # "we went with Fleetly" is a loss only when Fleetly is not us, the account or someone on the call
             if value == "Closed Lost" and (PAUSE.search(s) or PAUSE.search(_next_in_turn(ctx, i)) or MAYBE.search(clause)):
                 continue  # "not moving forward with you this year", "otherwise we'd go with another supplier"
             if value in ("Proposal/Price Quote", "Negotiation/Review") and (LATER.search(s) or GENERIC.search(s) or OTHER_DEAL.search(s) or _third_party(ctx, s)):

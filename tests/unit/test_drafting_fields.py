@@ -428,3 +428,12 @@ def test_a_next_step_phrase_keeps_one_clause_without_filler():
     assert _compact("Send Hugo the field mapping document and the API spec so your team can check it", "$") == "Field mapping document and API spec"
     assert _compact("Send the updated schedule with the install date this arvo", "$") == "Updated schedule with install date"
     assert _compact("Return the questionnaire by the twenty-first", "$") == "Return questionnaire"
+
+
+def test_we_went_with_a_named_rival_is_closed_lost_but_not_the_account_a_person_or_long_ago():
+    assert value("Owen Hart: We went with Corvex. They signed last week.\n", "StageName") == "Closed Lost"
+    for said in ("We went with Acme because of the price, and we're happy.",
+                 "We went with Priya on this one, she knows the system.",
+                 "We went with Corvex two years ago and regret it.",
+                 "If the price stays, we're going with Corvex."):
+        assert value(f"Owen Hart: {said}\n", "StageName") is None, said
