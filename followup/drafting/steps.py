@@ -255,6 +255,12 @@ FUTURE = re.compile(r"\b(?:I|we|you|he|she|they)\s*(?:['’]ll|will|can|am|are|[
 RECORRECT = re.compile(r"^(?:actually|sorry|correction|no,? wait|wait|scratch that|oh)[,.!]?\s+(?:no,?\s+)?"
                        r"(?:make (?:that|it)|let['’]s (?:say|make it)|I mean|rather|not \w+,?)\b", re.I)
 NEED_TO = re.compile(r"\b(?:I|we)\s+(?:need|have|want|['’]ve got|got)\s+to\s+(?P<verb>[a-z]+)\b(?=\s+(?:the|a|an|our|your|my|some|all)\b)", re.I)
+IN_CALL = re.compile(r"\b(?:in a (?:minute|moment|second|sec|bit)|in just a (?:minute|moment|second)|later (?:in|on) (?:the|this|our) "
+                     r"(?:call|meeting|session|demo)|(?:on|during|in) (?:this|the) call|before we (?:finish|wrap|end|hang up|close)|"
+                     r"at the end of (?:this|the) (?:call|meeting|session)|be right back|while we['’]re (?:talking|on))\b", re.I)
+AGENDA = re.compile(r"(?:introduce (?:myself|ourselves|us)|cover (?:that|this|it|pricing|the (?:\w+ )?(?:agenda|slides?|basics|roadmap|"
+                    r"demo|questions?))|present (?:our|my|the) (?:\w+ )?(?:architecture|company|team|platform|product|"
+                    r"agenda|slides?|roadmap|overview)|answer (?:your|that|this|the) question)\b", re.I)
 MAKE_IT = re.compile(r"^(?:so |then )?(?:let['’]s (?:make it|say|do it|go for)|make it|make that)\b", re.I)
 LABEL = re.compile(r"(?:(?:call|meeting|my|our|rep|internal)\s+)?(?:notes?|next steps?|action items?|actions?|to-?dos?|"
                    r"summary|follow[- ]ups?|agenda|minutes|recap|outcomes?|decisions?)", re.I)
@@ -268,7 +274,8 @@ NOT_SURNAME = {"and", "or", "the", "a", "an", "i", "we", "you", "is", "was", "wi
 PRECEDER = re.compile(r"\b(?:if|when|whenever|once|unless|whether|until|because|since|as|so|so that|in case|before|sure|"
                       r"after|where|what|how|who|that|than)\s*$", re.I)
 RECAP = re.compile(r"\b(?:recap|summari[sz]e|sum up|to confirm|so to sum|next steps|wrap up|let me make sure|"
-                   r"what I have|action items|to-dos?)\b", re.I)
+                   r"what I have|action items|to-dos?|play (?:it|that|this|those) back|wrapping up|in summary|"
+                   r"run through (?:the )?(?:actions|next steps)|(?:the )?actions (?:are|then)|who does what)\b", re.I)
 STRONG_ACCEPT = re.compile(r"^\s*(?:(?:yes|yeah|oh)[,!]?\s+)?(?:please(?: do)?|yes please|that would be (?:great|helpful|"
                            r"really helpful|useful|very useful|perfect|amazing|good|ideal)|that['’]d be (?:great|helpful|useful|"
                            r"perfect|good)|(?:that )?would help|great,? thanks|perfect,? thanks|thank you,? that)", re.I)
@@ -995,6 +1002,8 @@ class _Extractor:
             return None
         if due is None and re.search(r"\b(?:right )?now\b", body) and not re.match(r"(?:send|email|forward|share)\b", body.strip(), re.I):
             return None  # "I'll walk you through it now": done on the call, not after it
+        if due is None and not in_recap and (IN_CALL.search(body) or AGENDA.match(body.strip())):
+            return None  # "We'll cover pricing later in the call", "I'll answer your question first": the call's agenda
         if re.match(r"(?:join|attend)\b", body.strip(), re.I) and due is None:
             return None  # "Felix will also join": only a step when it names the meeting's date
         # "I'll put it in the offer", "in the same email", "with the rest": part of a step already said

@@ -477,3 +477,19 @@ def test_restating_a_promise_with_a_preposition_and_a_pronoun_is_one_step():
 def test_within_the_hour_is_today():
     s = only(steps("Rita: I'll send you the deck. You'll have it within the hour.\n"), REP)
     assert s.due_date == CALL
+
+
+def test_the_calls_own_agenda_is_not_a_next_step():
+    found = steps("Rita: We'll cover pricing later in the call.\n"
+                  "Tom: I'll present our architecture first, then you can ask questions.\n"
+                  "Rita: I'll introduce myself quickly, I'm the AE for the Nordics.\n"
+                  "Ann: I'll get a coffee and be right back.\n")
+    assert found == []
+    s = only(steps("Rita: I'll answer your question on hosting in writing by Friday.\n"), REP)
+    assert s.due_date == FRIDAY
+
+
+def test_play_it_back_starts_a_recap():
+    text = ("Rita: Our onboarding lead, Priya Nair, will help.\n"
+            "Rita: Let me play that back. Priya Nair imports the user list on Monday the 23rd.\n")
+    assert only(steps(text), "Priya Nair").due_date == dt.date(2026, 11, 23)
