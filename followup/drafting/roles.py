@@ -390,7 +390,7 @@ def has_contact_details(text: str) -> bool:
 def clean_name(word: str) -> str | None:
     """"And Samantha" -> "Samantha": drop leading sentence words a name pattern picked up."""
     parts = word.split()
-    while parts and parts[0] in NOT_NAMES:
+    while parts and (parts[0] in NOT_NAMES or re.split(r"['’]", parts[0])[0] in NOT_NAMES):  # "It's Maria" -> "Maria"
         parts = parts[1:]
     return " ".join(parts) or None
 
@@ -668,7 +668,8 @@ class _Reader:
                 return None  # the other side's CFO
             title = m.group("title")
             return self.title_people.get(fold(title)) or self.dir.contact_for_title(title)
-        return self.dir.resolve(said) or None
+        cleaned = clean_name(said)
+        return self.dir.resolve(said) or (self.dir.resolve(cleaned) if cleaned and cleaned != said else None)
 
     def _new_name(self, said: str, single: bool = False) -> str | None:
         """Someone not in CRM named on the call; a lone first name only next to a title ("Renée, our CFO")."""

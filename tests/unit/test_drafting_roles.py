@@ -324,3 +324,11 @@ def test_colleague_the_rep_introduces_as_working_for_the_vendor_gets_no_buyer_ro
             [("Jon Berg", "Finance Director")])
         assert "Priya Nair" not in roles and "priya nair" in vendor_side(ctx)
         assert roles["Jon Berg"].role == "Economic Buyer"
+
+
+def test_a_contraction_before_a_name_is_not_part_of_the_name():
+    roles, _ = _roles(
+        "Alex Moreno: Who holds the money?\n"
+        "Anna Weber: It's Maria's budget, so she signs.\n",
+        [("Anna Weber", "Head of Operations"), ("Maria Lopez", "Finance Director")])
+    assert roles["Maria Lopez"].role == "Economic Buyer" and roles["Maria Lopez"].certainty == "explicit"
