@@ -570,14 +570,20 @@ DEAL_PAPER = re.compile(r"\b(?:order form|contract|agreement|msa|deal|quote|prop
 PAST_OR_OTHER = re.compile(r"\b(last (?:year|time|month|round)|previous(?:ly)?|in the past|ago|used to|back then|for (?:the|our) (?:old|previous|last))\b", re.I)
 
 
-def _rival(ctx: CallContext, name: str, sentence: str) -> bool:
+def _rival(ctx: CallContext, name: str, i: int) -> bool:
     low = name.lower()
     if low in COMMON_CAPS or ctx.person(low):
         return False
     account = (getattr(ctx.snapshot.Account, "Name", "") or "").lower()
     email = (getattr(ctx.snapshot.call.rep, "email", None) or "").lower()
     vendor = email.split("@")[-1].split(".")[0] if "@" in email else ""
-    return low not in re.findall(r"[a-z]+", account) and not (vendor and (low in vendor or vendor in low))
+    if low in re.findall(r"[a-z]+", account) or vendor and (low in vendor or vendor in low):
+        return False
+    # a rival is spoken of as one somewhere on the call: its price, quote, contract, signature
+    return bool(RIVAL_TALK.search(_next_in_turn(ctx, i))) or any(name in u.sentence and RIVAL_TALK.search(u.sentence) for u in ctx.units)
+
+
+RIVAL_TALK = re.compile(r"\b(?:quote\w*|pric\w+|offer\w*|proposal|cheaper|vendor|provider|supplier|competitor|sign\w*|contract|deal|instead)\b", re.I)
 
 
 def _next_in_turn(ctx: CallContext, i: int) -> str:
@@ -623,7 +629,7 @@ def stage(ctx: CallContext) -> list[ExtractedField]:
             if value == "Closed Won" and (OTHER_PARTY.search(s) or PENDING.search(s[:m.start()]) or NOT_YET.search(clause)
                                           or _side_doc_signed(ctx, i, m.group(0))):
                 continue  # "hopefully it's signed next week"
-            if value == "Closed Lost" and m.group("rival") and not _rival(ctx, m.group("rival"), s):
+            if value == "Closed Lost" and m.group("rival") and not _rival(ctx, m.group("rival"), i):
                 continue  # "we went with Fleetly" is a loss only when Fleetly is not us, the account or someone on the call
             if value == "Closed Lost" and (PAUSE.search(s) or PAUSE.search(_next_in_turn(ctx, i)) or MAYBE.search(clause)):
                 continue  # "not moving forward with you this year", "otherwise we'd go with another supplier"

@@ -437,3 +437,5 @@ def test_we_went_with_a_named_rival_is_closed_lost_but_not_the_account_a_person_
                  "We went with Corvex two years ago and regret it.",
                  "If the price stays, we're going with Corvex."):
         assert value(f"Owen Hart: {said}\n", "StageName") is None, said
+    assert value("Owen Hart: We're going with Corvex for the ERP connector.\n", "StageName") is None
+    assert value("Owen Hart: We're going with Corvex instead.\n", "StageName") == "Closed Lost"
