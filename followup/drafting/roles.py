@@ -864,6 +864,30 @@ def _best(cands: list[Candidate]) -> Candidate:
     return max(cands, key=lambda c: (c.strength, -PRIORITY.index(c.role)))
 
 
+TECH_TALK = re.compile(r"\b(?:API|APIs|integrat\w+|SSO|single sign-on|connectors?|schema|data model|database|architecture|"
+                       r"migrat\w+|sandbox|ERP|webhooks?|endpoints?|server|cloud|on-prem\w*|latency|encryption|Active Directory|"
+                       r"Azure|AWS|SAP|Salesforce|NetSuite|Snowflake|export|import|CSV|interface|firewall|VPN)\b", re.I)
+USE_TALK = re.compile(r"\b(?:every day|daily|day[- ]to[- ]day|by hand|manually|spreadsheets?|my team|our team|the team|"
+                      r"on the floor|on site|in the stores?|in the field|the drivers|the nurses|the technicians|our process|"
+                      r"workflow|rota|rosters?|shifts?|timesheets?|schedul\w+)\b", re.I)
+
+
+def _participation_role(d: "Directory", name: str) -> str | None:
+    """A contact whose title suggests nothing and who gets no cue, but who speaks: a default from how they take
+    part, title-level (inferred) confidence. Several technical questions or remarks make a Technical Buyer;
+    talk about the daily work the product touches makes a Business User; anything else (scheduling, small
+    talk) gives no role."""
+    text = " ".join(u.sentence for u in d.units if fold(d.spoke(u)) == fold(name))
+    if len(text.split()) < 30:
+        return None
+    tech, use = len(TECH_TALK.findall(text)), len(USE_TALK.findall(text))
+    if tech >= 3 and tech > use:
+        return "Technical Buyer"
+    if use >= 3 and use > tech:
+        return "Business User"
+    return None
+
+
 def _lead_without_decision_maker(cands: dict[str, list[Candidate]], d: "Directory", reader: "_Reader",
                                  words: dict[str, int]) -> None:
     """When nobody on the call decides, the buyer side's lead does, from their title and part in the call:
@@ -920,6 +944,8 @@ def extract_roles(ctx: CallContext) -> list[ExtractedRole]:
         role = _title_role(c.Title or reader.said_titles.get(fold(c.Name)), domain)  # no CRM title: the one said on the call
         if role in {"Economic Buyer", "Decision Maker"} and fold(c.Name) in reader.vetoed:
             role = None
+        if role is None and not cands.get(fold(c.Name)) and person.speaker:
+            role = _participation_role(d, c.Name)
         unit = _evidence_unit(ctx, person, d)
         if role and unit is not None:
             cands.setdefault(fold(c.Name), []).append(Candidate(role, 1, unit, False))

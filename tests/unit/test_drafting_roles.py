@@ -332,3 +332,19 @@ def test_a_contraction_before_a_name_is_not_part_of_the_name():
         "Anna Weber: It's Maria's budget, so she signs.\n",
         [("Anna Weber", "Head of Operations"), ("Maria Lopez", "Finance Director")])
     assert roles["Maria Lopez"].role == "Economic Buyer" and roles["Maria Lopez"].certainty == "explicit"
+
+
+def test_speaking_contact_with_an_uninformative_title_gets_a_default_from_how_they_take_part():
+    tech = ("Li Wei: Yes, a few. Does the API support webhooks, and can we keep the database on-prem? "
+            "We also need SSO with Active Directory and a nightly export to SAP, so the integration matters more than the UI to me.\n")
+    use = ("Li Wei: Today my team does the rota by hand in spreadsheets every week, and the shifts change daily, "
+           "so anything that helps the schedule is welcome for the people on the floor.\n")
+    chat = ("Li Wei: Thursday at two works for me, I will move my other meeting and send the invite to everyone "
+            "in the office today, thanks a lot for sorting that out so quickly.\n")
+    contacts = [("Li Wei", "Project Coordinator")]
+    roles, _ = _roles("Alex Moreno: Any questions?\n" + tech, contacts)
+    assert roles["Li Wei"].role == "Technical Buyer" and roles["Li Wei"].certainty == "inferred"
+    roles, _ = _roles("Alex Moreno: How do you work today?\n" + use, contacts)
+    assert roles["Li Wei"].role == "Business User"
+    roles, _ = _roles("Alex Moreno: Does Thursday work?\n" + chat, contacts)
+    assert "Li Wei" not in roles  # scheduling and small talk say nothing about a role
