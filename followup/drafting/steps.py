@@ -606,13 +606,13 @@ class _Extractor:
         before = re.sub(r"\b(?:let me|let us|happy to|glad to|(?:I|we) (?:need|have) to|(?:I|we)(?:['’]d| would) like to)\s*$",
                         "", before, flags=re.I).strip(" ,;")
         before = re.sub(r"\b(?:and|but|so|then)\s*$", "", before).strip(" ,;")
-        if _words(before) - FILLER - self.first_names and not _pii_spans(before):
+        if _words(before) - FILLER - self.first_names and not _private(before):
             return before
         earlier = [j for j in self.by_turn[u.turn_index] if j < idx]
         for j in reversed(earlier[-2:]):
             s = self.units[j].sentence
             if len(_words(s) - FILLER) >= 3 and not QUESTION_END.search(s) and not self.is_step_unit(self.units[j]) \
-                    and not _pii_spans(s):
+                    and not _private(s):
                 return s
         t = u.turn_index
         for k in range(t - 1, max(-1, t - 3), -1):
@@ -620,7 +620,7 @@ class _Extractor:
                 continue
             idxs = self.by_turn.get(k, [])
             # a request that carries a phone number or address is still the context, without them
-            cands = [c for c in (_scrub(self.units[j].sentence) for j in idxs) if len(_words(c)) >= 2]
+            cands = [c for c in (_scrub(self.units[j].sentence) for j in idxs) if len(_words(c)) >= 2 and not _private(c)]
             req = [s for s in cands if REQUEST.search(s) or QUESTION_END.search(s)
                    or _base(s.split()[0].strip(",")) in VERBS and s.split()[0][:1].isupper()]
             pool = req or cands
@@ -638,7 +638,7 @@ class _Extractor:
             return ""
         m = NEED_TO.search(self.units[j].sentence)
         if not m or not self.valid_verb(m.group("verb"), self.units[j].sentence[m.start("verb"):]) \
-                or _pii_spans(self.units[j].sentence):
+                or _private(self.units[j].sentence):
             return ""
         return self.units[j].sentence[m.start("verb"):].rstrip(" .!")
 
@@ -651,7 +651,7 @@ class _Extractor:
             v = self.units[j]
             if v.turn_index < u.turn_index - 3:
                 break
-            if v.turn.speaker != u.turn.speaker or _pii_spans(v.sentence):
+            if v.turn.speaker != u.turn.speaker or _private(v.sentence):
                 continue
             m = rx.search(v.sentence)
             if m:
@@ -1067,7 +1067,7 @@ class _Extractor:
                 or self.vocative(frag, u.turn.speaker) or re.search(r"\b(?:I|we|you|he|she|they)\b", frag) \
                 or frag.split()[0].strip(",").lower() in self.canon:
             return text
-        if len(_words(frag)) < 3 or len(frag.split()) > 30 or not _content(frag, self.ctx.call_date):
+        if len(_words(frag)) < 3 or len(frag.split()) > 30 or not _content(frag, self.ctx.call_date) or _private(frag):
             return text
         joined = f"{text}: {frag.rstrip('.!')}"
         return joined if len(joined) <= 220 else text
@@ -1270,6 +1270,20 @@ def _pii_spans(text: str) -> tuple:
     return tuple(detect(text, entities=("EMAIL", "PHONE", "ADDRESS")))
 
 
+# an address read out or back, in forms the PII detector may miss: "14 Ashgrove Lawn, Ennis, V95 X2K7"
+ADDRESS_LIKE = re.compile(
+    r"\b\d{1,5}[A-Za-z]?,?\s+(?:[A-Z][\w'’-]+\s+){1,4}(?:Street|St|Road|Rd|Avenue|Ave|Lane|Ln|Drive|Lawn|Terrace|Court|"
+    r"Close|Place|Way|Crescent|Park|Grove|Gardens|Square|Row|Hill|View|Boulevard|Blvd|Parade|Mews|Walk|Strasse|Straße|"
+    r"Weg|Gasse|Platz|Laan|Straat|Gracht|Kade|Vej|Gatan|Gata)\b|\b\d{1,5},?\s+(?:[Rr]ue|[Aa]venue|[Bb]oulevard|[Cc]alle|"
+    r"[Vv]ia|[Vv]iale|[Rr]ua|[Aa]venida|[Pp]laza|[Pp]iazza|[Cc]hemin)(?:\s+[\w'’-]+){1,4}|"
+    r"\b(?:[Rr]ue|[Cc]alle|[Vv]ia|[Rr]ua|[Aa]venida|[Pp]laza|[Pp]iazza) (?:[A-Z][\w'’-]+ ){1,4}\d{1,4}\b|"
+    r"\b[AC-FHKNPRTV-Y]\d{2}\s?[AC-FHKNPRTV-Y0-9]{4}\b|\b[A-Z]{1,2}\d[A-Z\d]?\s\d[A-Z]{2}\b")
+
+
+def _private(text: str) -> bool:
+    return bool(_pii_spans(text) or ADDRESS_LIKE.search(text))
+
+
 def _scrub(text: str) -> str:
     spans = _pii_spans(text)
     for span in reversed(spans):
@@ -1279,16 +1293,17 @@ def _scrub(text: str) -> str:
 
 def _clean_quote(sentence: str) -> str:
     """The sentence as evidence, or its longest part without personal data ("0412 887 305, I'll pass that on")."""
-    spans = _pii_spans(sentence)
+    spans = sorted([(x.start, x.end) for x in _pii_spans(sentence)]
+                   + [(m.start(), m.end()) for m in ADDRESS_LIKE.finditer(sentence)])
     if not spans:
         return sentence
     cuts, start = [], 0
-    for span in spans:
-        cuts.append(sentence[start:span.start])
-        start = span.end
+    for a, b in spans:
+        cuts.append(sentence[start:max(a, start)])
+        start = max(start, b)
     cuts.append(sentence[start:])
     best = max((c.strip(" ,;:-") for c in cuts), key=len)
-    return best if len(best.split()) >= 3 and not _pii_spans(best) else ""
+    return best if len(best.split()) >= 3 and not _private(best) else ""
 
 
 def extract_steps(ctx: CallContext) -> list[ExtractedStep]:
@@ -1304,9 +1319,10 @@ def extract_steps(ctx: CallContext) -> list[ExtractedStep]:
                 ev.append(evidence(u.turn, quote))
         if not ev:
             continue
-        text = st.text
+        text = re.sub(r" \([^()]*\)", lambda m: "" if ADDRESS_LIKE.search(m.group(0)) else m.group(0), st.text)
         for span in reversed(_pii_spans(text)):
             text = text[:span.start] + text[span.end:]
+        text = ADDRESS_LIKE.sub("", text)
         text = re.sub(r"\(\s*[,.]?\s*\)", "", re.sub(r"\s+", " ", text)).strip(" ,")
         speakers = {u.turn.speaker for u in st.units}
         valid = st.due is not None and st.due >= ctx.call_date

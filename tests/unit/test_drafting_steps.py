@@ -493,3 +493,13 @@ def test_play_it_back_starts_a_recap():
     text = ("Rita: Our onboarding lead, Priya Nair, will help.\n"
             "Rita: Let me play that back. Priya Nair imports the user list on Monday the 23rd.\n")
     assert only(steps(text), "Priya Nair").due_date == dt.date(2026, 11, 23)
+
+
+def test_an_address_read_back_never_enters_a_steps_text_or_evidence():
+    text = ("Rita: Where should the welcome pack go?\n"
+            "Ann: Send it to my home, I work from home Fridays. 14 Ashgrove Lawn, Ennis, V95 X2K7.\n"
+            "Rita: 14 Ashgrove Lawn, Ennis, V95 X2K7. It'll go out Friday.\n")
+    s = only(steps(text), REP)
+    assert s.due_date == FRIDAY
+    assert "Ashgrove" not in s.text and "V95" not in s.text
+    assert all("Ashgrove" not in e.quote and "V95" not in e.quote for e in s.evidence)
