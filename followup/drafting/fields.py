@@ -256,7 +256,7 @@ NOT_CLOSE = re.compile(r"\b(board|committee|meeting|meet|demo|call|workshop|deep
                        r"ask|asks|check|checks|confirm|confirms|talk|speak|tell|agreed|discussed|talked|spoke|met|said)\b", re.I)
 # Signing as the condition of something else: "Once it's signed, Ravi shares the report by Wednesday the eighth."
 AFTER_SIGNING = re.compile(r"\b(?:once|when|after|as soon as|until|the day)\b[^,.;]{0,40}\b(?:counter)?sign", re.I)
-STRONG_HEDGE = re.compile(r"\b(?:maybe|might|perhaps|no promises|hold me to|can't promise|cannot promise|hopefully|fingers crossed|best case|could)\b", re.I)
+STRONG_HEDGE = re.compile(r"\b(?:maybe|might|perhaps|no promises|hold me to|can't promise|cannot promise|hopefully|fingers crossed|best case)\b", re.I)
 # A date read out from the record or an earlier plan ("In our forecast we had the end of March", "the close date in my
 # system is the 9th") is the old value, not a new one, unless the sentence also changes it.
 RECORDED = re.compile(r"\b(?:in|on|into) (?:my|our|the|your) (?:system|crm|salesforce|forecast|pipeline|records?|notes)\b|"
@@ -561,6 +561,8 @@ OTHER_DEAL = re.compile(r"\b(?:(?:their|competitor'?s?|incumbent'?s?|other vendo
 # Not a loss but a pause: "not moving forward with you this year", "we're pausing for now"
 PAUSE = re.compile(r"\b(?:for now|right now|at the moment|this (?:year|quarter|budget cycle)|at this (?:time|point|stage)|not now|not yet|revisit|"
                    r"paus\w+|on hold|next year|new year|later)\b", re.I)
+# "the contract would then go through our legal team": how things would go, not where they are
+WOULD = re.compile(r"\b(?:would|we'd|they'd|it'd|he'd|she'd)\b", re.I)
 # A loss or a win that is only possible or expected, not done.
 MAYBE = re.compile(r"\b(?:otherwise|or else|we'd|we would|would|might|may|could|consider\w*|thinking (?:about|of)|looking at|threat\w*|unless|if|risk)\b", re.I)
 NOT_YET = re.compile(r"\b(?:hopefully|expect\w*|should|will|'ll|going to|next (?:week|month)|tomorrow|soon|by (?:the )?end|not yet)\b", re.I)
@@ -633,7 +635,7 @@ def stage(ctx: CallContext) -> list[ExtractedField]:
                 continue  # "we went with Fleetly" is a loss only when Fleetly is not us, the account or someone on the call
             if value == "Closed Lost" and (PAUSE.search(s) or PAUSE.search(_next_in_turn(ctx, i)) or MAYBE.search(clause)):
                 continue  # "not moving forward with you this year", "otherwise we'd go with another supplier"
-            if value in ("Proposal/Price Quote", "Negotiation/Review") and (LATER.search(s) or GENERIC.search(s) or OTHER_DEAL.search(s) or _third_party(ctx, s)):
+            if value in ("Proposal/Price Quote", "Negotiation/Review") and (LATER.search(s) or GENERIC.search(s) or OTHER_DEAL.search(s) or WOULD.search(s) or _third_party(ctx, s)):
                 continue  # "a proposal once we've done the workshop", "legal will review any contract eventually", "they sent us a quote"
             if s.rstrip().endswith("?") and value != "Proposal/Price Quote":
                 continue
@@ -725,7 +727,7 @@ def _compact(text: str, symbol: str, max_words: int = 11, deal_value: float | No
     text = re.sub(r"\s+([,.;:])", r"\1", re.sub(r"\s{2,}", " ", text))
     text = re.sub(r"([,;:])(?:\s*[,;:])+", r"\1", text).strip(" ,;:-")
     tail = SECOND_CLAUSE.search(text)
-    if tail and len(text[:tail.start()].split()) >= 2:
+    if tail and text[:tail.start()].split():
         text = text[:tail.start()]  # "Take it to the committee, and we target signature": one step, one clause
     text = FILLER_TAIL.sub("", text.strip(" ,;-"))
     words = text.split()
@@ -763,6 +765,7 @@ def _meeting(st: ExtractedStep, call_date: dt.date) -> tuple[str, dt.date, str] 
 
 
 SECOND_CLAUSE = re.compile(r",?\s+(?:so|so that|because|and then)\s+|,\s*and\s+(?:we|I|you|they|he|she|(?-i:[A-Z][a-z]+))\s|"
+                           r",\s*and\s+(?:[\w'-]+\s+){1,4}(?:will|'ll|would|can|should|must|is going to)\s|"
                            r",\s*(?:it|which|that|this)(?:'s|\s+(?:has|is|was|includes|covers))\b", re.I)
 FILLER_TAIL = re.compile(r"(?:,?\s+(?:this (?:arvo|morning|afternoon|evening|week)|anyway|(?:the )?same day|right after (?:this|the) call|as well|too|then))+$", re.I)
 BARE_DAY = re.compile(rf"\b(?:by|on|until|before|for)\s+(?:the\s+)?(?:{ORD_WORD}|\d{{1,2}}(?:st|nd|rd|th))\b(?!\s+of\b)", re.I)

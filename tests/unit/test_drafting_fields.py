@@ -439,3 +439,9 @@ def test_we_went_with_a_named_rival_is_closed_lost_but_not_the_account_a_person_
         assert value(f"Owen Hart: {said}\n", "StageName") is None, said
     assert value("Owen Hart: We're going with Corvex for the ERP connector.\n", "StageName") is None
     assert value("Owen Hart: We're going with Corvex instead.\n", "StageName") == "Closed Lost"
+
+
+def test_how_the_contract_would_go_later_is_no_stage_and_a_second_subject_is_cut_from_a_step():
+    said = "Priya Natarajan: We hope to decide by the end of Q2, and the contract would then go through our legal team.\n"
+    assert value(said, "StageName") is None and value(said, "CloseDate") is None
+    assert _compact("Countersign today, and our onboarding lead Mia will run the kickoff on Tuesday the 8th of June", "$") == "Countersign"
