@@ -583,6 +583,17 @@ class Directory:
                 if not self._is_contact(spoke) and re.search(r"\b(?:I'm|I am|I work|here|this is)\b|^\W*(?:\w+\s){1,3}\w+,", s, re.I):
                     self.vendor.add(speaker_key)
 
+    def spoken_by(self, key: str, units: list[Unit]) -> list[Unit]:
+        """The sentences of ``units`` said by the person with folded name ``key``, grouped once per unit list."""
+        cache = self.__dict__.setdefault("_spoken", {})
+        groups = cache.get(id(units))
+        if groups is None or groups[0] is not units:
+            by: dict[str, list[Unit]] = {}
+            for u in units:
+                by.setdefault(fold(self.spoke(u)), []).append(u)
+            groups = cache[id(units)] = (units, by)
+        return groups[1].get(key, [])
+
     def sounds_vendor(self, name: str) -> bool:
         """A speaker who talks about "our product/platform/connectors/pricing" as theirs, twice or more, speaks for
         the vendor (a colleague the rep did not introduce)."""
@@ -846,17 +857,24 @@ class _Reader:
         return self.said_titles.get(fold(full))
 
 
+INTRODUCING = re.compile(r"\b(?:I'm|I am|my name|this is|here)\b", re.I)
+
+
 def _evidence_unit(ctx: CallContext, person: Person, d: Directory) -> Unit | None:
     """A sentence that shows the person on the call: their introduction, a mention, or their first turn."""
     first = fold(person.name.split()[0])
     units = clean_units(ctx)
-    intro = [u for u in units if fold(d.spoke(u)) == fold(person.name) and
-             re.search(r"\b(?:I'm|I am|my name|this is|here)\b", u.sentence, re.I) and len(u.sentence.split()) >= 4]
-    said = [u for u in person.mentions if fold(d.spoke(u)) != fold(person.name) and not has_contact_details(u.sentence)]
-    own = [u for u in units if fold(d.spoke(u)) == fold(person.name) and len(u.sentence.split()) >= 5]
-    for group in (intro, said, own):
-        if group:
-            return group[0]
+    mine = d.spoken_by(fold(person.name), units)
+    intro = next((u for u in mine if INTRODUCING.search(u.sentence) and len(u.sentence.split()) >= 4), None)
+    if intro is not None:
+        return intro
+    said = next((u for u in person.mentions if fold(d.spoke(u)) != fold(person.name) and not has_contact_details(u.sentence)),
+                None)
+    if said is not None:
+        return said
+    own = next((u for u in mine if len(u.sentence.split()) >= 5), None)
+    if own is not None:
+        return own
     return next((u for u in units if first in fold(u.sentence)), None)
 
 
@@ -877,7 +895,7 @@ def _participation_role(d: "Directory", name: str) -> str | None:
     part, title-level (inferred) confidence. Several technical questions or remarks make a Technical Buyer;
     talk about the daily work the product touches makes a Business User; anything else (scheduling, small
     talk) gives no role."""
-    text = " ".join(u.sentence for u in d.units if fold(d.spoke(u)) == fold(name))
+    text = " ".join(u.sentence for u in d.spoken_by(fold(name), d.units))
     if len(text.split()) < 30:
         return None
     tech, use = len(TECH_TALK.findall(text)), len(USE_TALK.findall(text))
