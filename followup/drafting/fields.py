@@ -635,7 +635,7 @@ def stage(ctx: CallContext) -> list[ExtractedField]:
                 continue  # "we went with Fleetly" is a loss only when Fleetly is not us, the account or someone on the call
             if value == "Closed Lost" and (PAUSE.search(s) or PAUSE.search(_next_in_turn(ctx, i)) or MAYBE.search(clause)):
                 continue  # "not moving forward with you this year", "otherwise we'd go with another supplier"
-            if value in ("Proposal/Price Quote", "Negotiation/Review") and (LATER.search(s) or GENERIC.search(s) or OTHER_DEAL.search(s) or WOULD.search(s) or _third_party(ctx, s)):
+            if value in ("Proposal/Price Quote", "Negotiation/Review") and (LATER.search(s) or GENERIC.search(s) or OTHER_DEAL.search(s) or WOULD.search(s) and not REQUEST.match(s) or _third_party(ctx, s)):
                 continue  # "a proposal once we've done the workshop", "legal will review any contract eventually", "they sent us a quote"
             if s.rstrip().endswith("?") and value != "Proposal/Price Quote":
                 continue

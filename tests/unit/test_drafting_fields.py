@@ -445,3 +445,4 @@ def test_how_the_contract_would_go_later_is_no_stage_and_a_second_subject_is_cut
     said = "Priya Natarajan: We hope to decide by the end of Q2, and the contract would then go through our legal team.\n"
     assert value(said, "StageName") is None and value(said, "CloseDate") is None
     assert _compact("Countersign today, and our onboarding lead Mia will run the kickoff on Tuesday the 8th of June", "$") == "Countersign"
+    assert value("Priya Natarajan: Would you send us a formal quote by Friday?\n", "StageName") == "Proposal/Price Quote"
