@@ -60,7 +60,7 @@ VERBS = {
     # work verbs of delivery and setup ("Fatima creates the service account", "Jordi exports the usage data")
     "create", "export", "build", "generate", "produce", "provision", "grant", "upload", "install", "migrate",
     "load", "import", "collect", "gather", "plan", "host", "lead", "nominate", "assign",
-    "handle", "deal",
+    "handle", "deal", "rework", "redo", "amend", "adjust", "tweak", "redraft", "recalculate", "modify", "refresh",
 }
 # Verbs that hand something over: enough on their own for someone not on the call or a "happy to".
 DELIVERABLE = {"send", "share", "ship", "forward", "email", "mail", "post", "provide", "prepare", "draft", "return",
@@ -187,7 +187,7 @@ COLLEAGUE_CUE = re.compile(r"\b(?:I['’]ve brought|I have brought|brought along
 MEET_AGAIN = re.compile(r"\b(?:we|We)(?:['’]ll| will)?\s+(?:meet|talk|speak|reconvene|regroup|reconnect|sync|catch up|check in|"
                         r"touch base)\b(?:\s+again)?|\b(?:we|We)(?:['’]ll| will|(?= do\b))\s+(?:(?:do|have|hold|run) (?:the|a|our) (?:[\w-]+ ){0,2}(?:workshop|meeting|call|session|demo|"
                         r"review|kickoff|kick-off|check-in|catch-up|deep dive|walkthrough|training))\b(?:\s+again)?")
-MEETING_WORDS = re.compile(r"\b(?:meet|meeting|call|session|catch[- ]up|check[- ]in|demo|workshop|diary|calendar|"
+MEETING_WORDS = re.compile(r"\b(?:meet|meeting|call|session|catch[- ]up|check[- ]in|demo|workshop|diary|calendar|follow-up|"
                            r"invite|slot|deep dive|review|walkthrough|sync|touch base|reconvene|regroup)\b", re.I)
 INVITE = re.compile(r"\b(?:invite|invitation|calendar|diary|meeting request|teams link|zoom link)\b", re.I)
 
@@ -261,6 +261,8 @@ IN_CALL = re.compile(r"\b(?:in a (?:minute|moment|second|sec|bit)|in just a (?:m
 AGENDA = re.compile(r"(?:introduce (?:myself|ourselves|us)|cover (?:that|this|it|pricing|the (?:\w+ )?(?:agenda|slides?|basics|roadmap|"
                     r"demo|questions?))|present (?:our|my|the) (?:\w+ )?(?:architecture|company|team|platform|product|"
                     r"agenda|slides?|roadmap|overview)|answer (?:your|that|this|the) question)\b", re.I)
+DATED_LIST = re.compile(r",\s+(?:and\s+)?(?=(?:the|a|an|our|my|your)\s+[\w-]+(?:\s+[\w-]+){0,3}\s+(?:by|on|before|today|tomorrow|"
+                        r"this|next|end of|close of|monday|tuesday|wednesday|thursday|friday)\b)", re.I)
 MAKE_IT = re.compile(r"^(?:so |then )?(?:let['’]s (?:make it|say|do it|go for)|make it|make that)\b", re.I)
 LABEL = re.compile(r"(?:(?:call|meeting|my|our|rep|internal)\s+)?(?:notes?|next steps?|action items?|actions?|to-?dos?|"
                    r"summary|follow[- ]ups?|agenda|minutes|recap|outcomes?|decisions?)", re.I)
@@ -520,7 +522,7 @@ class _Extractor:
                 or (nxt.split()[0].strip(",").lower() in self.canon)
             if (len(nxt.split()) <= 10 and not has_subject
                     or re.match(r"^(?:by|on|before|let['’]s say|say|latest|probably|so|that['’]s|hopefully|ideally)\b", nxt, re.I)) \
-                    and not FUTURE.search(nxt) and not imperative and not GIVE_ME.search(nxt):
+                    and not FUTURE.search(nxt) and not imperative and not GIVE_ME.search(nxt) and not RECAP.search(nxt):
                 d = self.pick_date(nxt)
                 if d:
                     return d, j
@@ -542,7 +544,8 @@ class _Extractor:
                 near = idxs[:2] if len(idxs) > 3 else idxs
                 qs = [self.units[j] for j in near if QUESTION_END.search(self.units[j].sentence)]
                 q_date = next(((self.pick_date(q.sentence), j) for j, q in zip(near, self.units[near[0]:near[-1] + 1])
-                               if QUESTION_END.search(q.sentence) and self.pick_date(q.sentence)), None)
+                               if QUESTION_END.search(q.sentence) and self.pick_date(q.sentence)
+                               and not (MEETING_WORDS.search(q.sentence) and not MEETING_WORDS.search(u.sentence))), None)
                 if q_date:
                     proposed = q_date
                     continue
@@ -864,6 +867,8 @@ class _Extractor:
             cont = re.search(r",?\s+and\s+(?:then\s+)?(?=([a-z]+s)\b)", clause)
             if cont and kind == "named" and _base(cont.group(1)):
                 parts = [clause[:cont.start()], clause[cont.end():]]
+            if len(parts) == 1 and self.dated_items(clause):
+                parts = self.dated_items(clause)
             inherited = None
             for pn, part in enumerate(parts):
                 hedge_text = s[:end] if n == 0 else s[start:end]
@@ -871,6 +876,18 @@ class _Extractor:
                                  in_recap, n, hedge_text)
                 if pn == 0:
                     inherited = st.due if st is not None else None
+
+    def dated_items(self, clause: str) -> list[str]:
+        """"send the pen test summary today, the two-year quote by Thursday": two items, each with its date,
+        the second taking the first one's verb."""
+        m = DATED_LIST.search(clause)
+        if not m or len(self.dates_in(clause)) < 2:
+            return []
+        first, second = clause[:m.start()], clause[m.start() + 1:].strip()
+        if not self.dates_in(first) or not self.dates_in(second):
+            return []
+        verb = first.split()[0]
+        return [first, f"{verb} {second}"]
 
     def correction(self, i: int, u: Unit) -> None:
         """"Actually, make that Thursday." moves the date of the step this speaker just promised."""

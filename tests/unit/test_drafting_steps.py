@@ -503,3 +503,27 @@ def test_an_address_read_back_never_enters_a_steps_text_or_evidence():
     assert s.due_date == FRIDAY
     assert "Ashgrove" not in s.text and "V95" not in s.text
     assert all("Ashgrove" not in e.quote and "V95" not in e.quote for e in s.evidence)
+
+
+def test_rework_and_send_is_a_step():
+    s = only(steps("Rita: I'll rework the quote with a two-year term and send it over by Thursday.\n"), REP)
+    assert s.due_date == dt.date(2026, 11, 19) and "two-year" in s.text
+
+
+def test_a_recap_list_of_items_with_their_own_dates_is_split():
+    text = ("Rita: So just to confirm: I send the pen test summary today, the two-year quote by Thursday.\n"
+            "Ann: Yes.\n")
+    found = steps(text)
+    assert sorted(s.due_date for s in found) == [CALL, dt.date(2026, 11, 19)]
+    assert any("quote" in s.text for s in found if s.due_date == dt.date(2026, 11, 19))
+
+
+def test_a_recap_after_a_promise_does_not_date_it_and_a_meeting_proposal_does_not_date_an_ask():
+    text = ("Ann: Maybe, let me ask her first.\n"
+            "Rita: Sure. Should we pencil in a follow-up for Tuesday the 1st?\n"
+            "Ann: Yes, let's do Tuesday the 1st at two.\n"
+            "Rita: Perfect, I'll send an invite. So just to confirm: I send the quote by Thursday.\n")
+    found = steps(text)
+    assert not [s for s in found if s.owner == "Ann Buyer" and s.due_date]
+    invite = [s for s in found if "invite" in s.text.lower()]
+    assert invite and invite[0].due_date == dt.date(2026, 12, 1)
