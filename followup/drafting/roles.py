@@ -498,7 +498,7 @@ class Directory:
         """Full names said on the call ("our CFO, Paola Marino") so that a later "Paola" resolves to her."""
         pair = re.compile(rf"\b(?P<first>{NAME_TOKEN})\s(?:{PARTICLE}\s)?(?P<last>{NAME_TOKEN})\b")
         for u in self.units:
-            person_context = bool(APPOSITIVE.search(u.sentence) or TITLE_THEN_NAME.search(u.sentence))
+            person_context = None  # read only when a pair of names needs it
             for m in pair.finditer(u.sentence):
                 first, last, full = m.group("first"), m.group("last"), m.group(0)
                 if first in NOT_NAMES or last in NOT_NAMES or first.isupper() or last.isupper():
@@ -508,8 +508,10 @@ class Directory:
                     continue  # a known person, or a known first name followed by some other word
                 if bare:
                     self.alias[fold(first)] = full
-                alone = re.search(rf"\b{re.escape(first)}\b(?!\s(?:{PARTICLE}\s)?{re.escape(last)})", self._all_text)
-                if not (person_context or alone):
+                if person_context is None:
+                    person_context = bool(APPOSITIVE.search(u.sentence) or TITLE_THEN_NAME.search(u.sentence))
+                if not person_context and not re.search(rf"\b{re.escape(first)}\b(?!\s(?:{PARTICLE}\s)?{re.escape(last)})",
+                                                        self._all_text):
                     continue
                 self.alias.setdefault(fold(full), full)
                 self.alias.setdefault(fold(first), full)
@@ -563,6 +565,7 @@ class Directory:
 
     def _learn_vendor_side(self) -> None:
         speakers = {fold(x) for x in self.speaker_names.values()}
+        at_vendor = re.compile(rf"\b(?:at|from|with|of|for)\s+{re.escape(self.vendor_word)}\b") if self.vendor_word else None
         for u in self.units:
             s = u.sentence
             spoke = self.spoke(u)
@@ -578,7 +581,7 @@ class Directory:
                     for full in self._names_in(s):
                         if not self._is_contact(full) and fold(full) in speakers and fold(full) != fold(spoke):
                             self.vendor.add(fold(full))
-            if self.vendor_word and re.search(rf"\b(?:at|from|with|of|for)\s+{re.escape(self.vendor_word)}\b", fold(s)):
+            if at_vendor is not None and (self.vendor_word in s.lower() or not s.isascii()) and at_vendor.search(fold(s)):
                 speaker_key = fold(spoke)
                 if not self._is_contact(spoke) and re.search(r"\b(?:I'm|I am|I work|here|this is)\b|^\W*(?:\w+\s){1,3}\w+,", s, re.I):
                     self.vendor.add(speaker_key)
