@@ -263,6 +263,7 @@ AGENDA = re.compile(r"(?:introduce (?:myself|ourselves|us)|cover (?:that|this|it
                     r"agenda|slides?|roadmap|overview)|answer (?:your|that|this|the) question)\b", re.I)
 DATED_LIST = re.compile(r",\s+(?:and\s+)?(?=(?:the|a|an|our|my|your)\s+[\w-]+(?:\s+[\w-]+){0,3}\s+(?:by|on|before|today|tomorrow|"
                         r"this|next|end of|close of|monday|tuesday|wednesday|thursday|friday)\b)", re.I)
+AND_VERB = re.compile(r"[a-z-]+(?:\s+(?!and\b)[\w'’-]+){0,5}?,?\s+and\s+(?:then\s+)?(?P<v>[a-z]+)\b")
 MAKE_IT = re.compile(r"^(?:so |then )?(?:let['’]s (?:make it|say|do it|go for)|make it|make that)\b", re.I)
 LABEL = re.compile(r"(?:(?:call|meeting|my|our|rep|internal)\s+)?(?:notes?|next steps?|action items?|actions?|to-?dos?|"
                    r"summary|follow[- ]ups?|agenda|minutes|recap|outcomes?|decisions?)", re.I)
@@ -760,6 +761,14 @@ class _Extractor:
             base = self.valid_verb(verb, rest)
             if not base and YOU_HAVE.match(m.group(0)) and self.dates_in(rest):
                 base = "have"  # "You'll have their comments Thursday week": the speaker delivers by then
+            shift = 0
+            if not base and modal:
+                # "I'll think it over and send you feedback by Friday": the action is the second verb
+                alt = AND_VERB.match(rest)
+                if alt and self.valid_verb(alt.group("v"), rest[alt.start("v"):]) and alt.group("v") == _base(alt.group("v")):
+                    shift, verb = alt.start("v"), alt.group("v")
+                    rest = rest[shift:]
+                    base = self.valid_verb(verb, rest)
             if not base:
                 continue
             if PRECEDER.search(s[max(0, m.start() - 24):m.start()]):
@@ -818,7 +827,7 @@ class _Extractor:
             seen_verbs.add(m.start("verb"))
             if re.search(r"\bbe$", m.group("adv")):
                 modal_l = "is"  # "I'll be sending my kids to camp": an activity, a step only with its date
-            hits.append((m.start("subj"), m.start("verb") - (len(m.group("adv")) if re.search(r"bench|load|smoke", m.group("adv")) else 0),
+            hits.append((m.start("subj"), m.start("verb") + shift - (len(m.group("adv")) if re.search(r"bench|load|smoke", m.group("adv")) else 0),
                          owner, strong, kind, "" if not modal and kind != "named" else modal_l or "present"))
         if self.is_label(u.turn.speaker) and not question:
             # notes: an imperative line ("Follow up with legal on the DPA") is the rep's step

@@ -527,3 +527,11 @@ def test_a_recap_after_a_promise_does_not_date_it_and_a_meeting_proposal_does_no
     assert not [s for s in found if s.owner == "Ann Buyer" and s.due_date]
     invite = [s for s in found if "invite" in s.text.lower()]
     assert invite and invite[0].due_date == dt.date(2026, 12, 1)
+
+
+def test_a_thinking_verb_joined_to_an_action_keeps_the_action():
+    found = steps("Ann: I'll think it over and send you feedback by Friday.\n"
+                  "Rita: I'll crunch the numbers and share a revised quote tomorrow.\n")
+    assert only(found, "Ann Buyer").due_date == FRIDAY and "feedback" in only(found, "Ann Buyer").text
+    assert only(found, REP).due_date == dt.date(2026, 11, 18)
+    assert steps("Rita: I'll keep it short and walk you through the pricing now.\n") == []
