@@ -6,17 +6,29 @@ Who gets a role:
   CRM contacts whose email domain is the rep's. CRM Contacts are the account's side.
 - a CRM contact who speaks or is named on the call: the role from what the call says about them, else
   a prior from their CRM title (CFO → Economic Buyer, procurement/legal → Other, security → Evaluator,
-  architect/engineering/IT → Technical Buyer, VP/Head/Director → Decision Maker, ...).
+  architect/engineering/IT → Technical Buyer, VP/Head/Director → Decision Maker, analyst/BI → Evaluator,
+  office/operations/fleet staff → Business User, ...; no CRM title: the title said on the call). Procurement
+  or legal buying a tool for its own function (their department named in the opportunity) is its Decision
+  Maker / Business User, not "Other". A contact whose title suggests nothing but who speaks gets a default
+  from how they take part: several technical questions → Technical Buyer, talk about the daily work →
+  Business User, scheduling or small talk → nothing.
 - someone named on the call who is not a contact ("in_crm" false): only on an explicit cue ("the final
-  signature is with our CFO, Paola Marino", "I'll need Matthias to approve the budget").
+  signature is with our CFO, Paola Marino", "I'll need Matthias to approve the budget"). "Dr. Amira Haddad"
+  is Amira Haddad; "It's Maria's budget" is about Maria.
+- an unintroduced speaker who talks about "our platform/onboarding/engineers" is vendor side.
 
 Cues are read per sentence with the person they are about: the speaker ("I own the budget"), a name or
 a title said in the sentence ("Renée, our CFO, signs off anything over 50k", "Keisha's team ran the
-trial"), or he/she/him/her for the person named last in the recent turns. Negated cues ("I don't sign
+trial"), or he/she/him/her for the person named last in the recent turns; a compound subject ("She and I
+decide", "Sara and I will sign off") gives both people the cue. Negated cues ("I don't sign
 contracts of this size") do not count; "I can argue for it but I don't sign" marks an Influencer.
 Strength: explicit cue 3, weaker cue 2, title prior 1; the strongest wins, then the picklist priority.
 A named budget holder outranks a CFO title elsewhere on the call; at most one Decision Maker comes from
 a title alone (none when the call names one), the others with a business title become Business Users.
+When nobody decides: if the finance side signs (finance-titled Economic Buyer, not an owner/CEO), the
+manager-level business contact carrying a real share of the buyer side's talk is the Decision Maker; a
+senior technical head with their own engineer on the call is the Decision Maker and the engineer the
+Technical Buyer. These defaults are title-level (inferred, lower confidence).
 Questions are not cues. Confidence follows ``followup.drafting.context.confidence``: explicit for an
 explicit cue, else inferred; the validator is the CRM title agreeing with a cue; agreement is a second
 turn saying the same; hedged when the sentence is.
@@ -42,6 +54,7 @@ NAME_TOKEN = rf"[{UP}][\w'’\-]+"
 PARTICLE = r"(?:van der|van den|van de|van|von|de la|de|del|della|da|di|du|dos|le|la|ter|ten|bin|al|o')"
 HONORIFIC = r"(?:Dr|Mr|Mrs|Ms|Prof|Herr|Frau)\.?"
 NAME = rf"(?:{HONORIFIC}\s{NAME_TOKEN}(?:\s(?:{PARTICLE}\s)?{NAME_TOKEN})?|{NAME_TOKEN}(?:\s{PARTICLE})?(?:\s{NAME_TOKEN})?)"
+NAME_RX = re.compile(NAME)
 TITLE_CORE = (r"(?:CFO|CEO|COO|CTO|CIO|CISO|CDO|CRO|CMO|CPO|DPO|VP|SVP|EVP|GM|MD|boss|manager|director|head|lead|officer|"
               r"architect|engineer|controller|counsel|lawyer|attorney|analyst|president|chair|owner|founder|treasurer|"
               r"buyer|partner|administrator|specialist|chief|secretary|supervisor|principal)")
@@ -556,7 +569,7 @@ class Directory:
     # -- sides
     def _names_in(self, text: str) -> list[str]:
         out = []
-        for m in re.finditer(NAME, text):
+        for m in NAME_RX.finditer(text):
             word = clean_name(m.group(0))
             full = self.resolve(word) if word else None
             if full:
@@ -840,7 +853,7 @@ class _Reader:
             self._said_title(self.dir.spoke(u), m.group("title"), "self")
 
     def _mentions(self, u: Unit) -> None:
-        for m in re.finditer(NAME, u.sentence):
+        for m in NAME_RX.finditer(u.sentence):
             word = clean_name(m.group(0))
             if not word:
                 continue
