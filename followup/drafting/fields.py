@@ -63,7 +63,7 @@ UNIT_OR_TOTAL = re.compile(
     r"over (?:the )?(?:two|three|four|five|2|3|4|5)[ -]years?|(?:two|three|four|five|2|3|4|5)[ -]year (?:total|value)|for the (?:two|three|four|five) years|"
     r"in subscription|multi-year (?:total|value|commitment value)|year one|first year|first-year|per (?:seat|user|employee|endpoint|device|unit|month|site|connector|licen[cs]e|head|vessel|bed)|"
     r"an? (?:user|seat|employee|endpoint|device|month)|a month|monthly|list)\b", re.I)
-CLAUSE_SPLIT = re.compile(r"[^,;:—–]+")
+CLAUSE_SPLIT = re.compile(r"(?:[^,;:—–]|(?<=\d)[,.](?=\d{3}))+")  # "72,000" is one figure, not two clauses
 OLD_FIGURE = re.compile(r"\b(?:old|previous|original(?:ly)?|initial|first|last year's|current|existing) (?:price|number|quote|figure|offer|proposal|contract|amount|renewal|deal)\b|"
                         r"\bused to (?:be|pay|cost)\b|\bwas (?:originally|initially)\b|\bin (?:my|our|the|your) (?:system|crm|forecast)\b", re.I)
 # Exported for rules.py / llm_extractor.py, which check one evidence quote: every cue above, on the whole quote.

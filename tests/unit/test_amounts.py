@@ -40,3 +40,10 @@ def test_a_shorthand_followed_by_a_digit_needs_a_yearly_word():
 ])
 def test_phones_codes_years_and_small_numbers_are_not_money(text):
     assert find_amounts(text) == []
+
+
+def test_a_figure_followed_by_a_plural_noun_counts_things_not_money():
+    assert find_amounts("We process two hundred thousand claims a year.") == []
+    assert find_amounts("We ship 120,000 parcels and have 40k users.") == []
+    assert [v for v, _ in find_amounts("Ninety thousand euros a year for fifty thousand employees.")] == [90000]
+    assert [v for v, _ in find_amounts("It is $40k seats? No, $40k a year.")] == [40000, 40000]

@@ -446,3 +446,8 @@ def test_how_the_contract_would_go_later_is_no_stage_and_a_second_subject_is_cut
     assert value(said, "StageName") is None and value(said, "CloseDate") is None
     assert _compact("Countersign today, and our onboarding lead Mia will run the kickoff on Tuesday the 8th of June", "$") == "Countersign"
     assert value("Priya Natarajan: Would you send us a formal quote by Friday?\n", "StageName") == "Proposal/Price Quote"
+
+
+def test_a_figure_with_a_thousands_comma_keeps_its_yearly_words():
+    assert value("Priya Natarajan: We agreed $72,000 a year, billed annually.\n", "Amount", amount=None) == 72000
+    assert value("Priya Natarajan: We process two hundred thousand claims a year.\n", "Amount", amount=None) is None
