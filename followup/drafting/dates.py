@@ -273,6 +273,8 @@ def holidays_mentioned(sentences: list[str], call_date: dt.date) -> set[dt.date]
     nearest before the holiday word is the holiday; "That's ..." points back to the sentence before."""
     days: set[dt.date] = set()
     previous = ""
+    if not HOLIDAY.search(" \n ".join(sentences)):
+        return days  # one scan of the call: most calls name no holiday
     for s in sentences:
         found = list(HOLIDAY.finditer(s))
         if not found:

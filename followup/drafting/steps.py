@@ -347,6 +347,8 @@ def _base(verb: str) -> str:
 class _Extractor:
     def __init__(self, ctx: CallContext):
         self.ctx = ctx
+        self._labels: dict[str, bool] = {}
+        self._owners: dict[str, str] = {}
         self.units = ctx.units
         self.turns = ctx.transcript.turns
         self.speakers_on_call = set(ctx.transcript.speakers)
@@ -419,9 +421,18 @@ class _Extractor:
 
     def is_label(self, speaker: str) -> bool:
         """"Notes", "Next steps", "Action items": a heading in free-form notes, not a person."""
-        return speaker == "Notes" or bool(LABEL.fullmatch(speaker.strip()))
+        found = self._labels.get(speaker)
+        if found is None:
+            found = self._labels[speaker] = speaker == "Notes" or bool(LABEL.fullmatch(speaker.strip()))
+        return found
 
     def owner_of(self, speaker: str) -> str:
+        found = self._owners.get(speaker)
+        if found is None:
+            found = self._owners[speaker] = self._owner_of(speaker)
+        return found
+
+    def _owner_of(self, speaker: str) -> str:
         if self.is_label(speaker):
             return self.rep
         key = TITLE.sub("", speaker).strip()
