@@ -56,13 +56,14 @@ NOT_DEAL_SENTENCE = re.compile(
     r"free first year|they offered|offered (?:us|him|her|them|me)|compared to|list price|another (?:vendor|provider|supplier|tool)|"
     r"competitor|quote from|came in at|the other (?:guys|vendors?|providers?|suppliers?|ones?|bidders?)|they(?:'re| are) (?:at|charging|offering)|they charge|"
     r"quoted (?:us|me|him|her|them)|their (?:price|quote|offer|number|pricing)|came back (?:last \w+ )?with|threshold|approval limit|sign (?:off )?(?:myself|on my own)|tender|one-time|one off|one-off|"
-    r"previous tool|last tool|current (?:provider|vendor|supplier|tool|solution|platform)|incumbent|usually|normally|on average|most (?:customers|clients)|(?:customers|companies) (?:like you|your size|of your size)|starts? at|starting (?:at|from)|entry[- ]level|smallest package|tier (?:is|costs|would be)|costs? us|we pay|we're paying|we are paying|we currently pay|budget freeze|budget|envelope|we paid|paid|spend|spent|spending|saving|savings|save|revenue|roi)\b", re.I)
+    r"previous tool|last tool|current (?:provider|vendor|supplier|tool|solution|platform)|incumbent|usually|normally|on average|most (?:customers|clients)|(?:customers|companies) (?:like you|your size|of your size)|starts? at|starting (?:at|from)|entry[- ]level|smallest package|tier (?:is|costs|would be)|costs? us|we pay|we're paying|we are paying|we currently pay|budget freeze|budget\w*|envelope|we paid|paid|spend|spent|spending|saving|savings|save|revenue|roi)\b", re.I)
 # Checked on the clause around the figure only: "45 a user a month for 120 users, so 64.8K a year".
 UNIT_OR_TOTAL = re.compile(
     r"\b(one-time|one time|one off|one-off|setup|set-up|(?:implementation|integration|onboarding|services|setup|set-up|installation) fee|(?:with|plus|including|incl\.?) (?:the )?onboarding|total|in total|"
     r"over (?:the )?(?:two|three|four|five|2|3|4|5)[ -]years?|(?:two|three|four|five|2|3|4|5)[ -]year (?:total|value)|for the (?:two|three|four|five) years|"
     r"in subscription|multi-year (?:total|value|commitment value)|year one|first year|first-year|per (?:seat|user|employee|endpoint|device|unit|month|site|connector|licen[cs]e|head|vessel|bed)|"
-    r"an? (?:user|seat|employee|endpoint|device|month)|a month|monthly|list)\b", re.I)
+    r"an? (?:user|seat|employee|endpoint|device|month)|a month|monthly|list|each (?!year\b|annum\b)[a-z]+|"
+    r"on top|an extra|extra|additional|alone|adds|phase (?:two|three|2|3)|second phase|next year)\b", re.I)
 CLAUSE_SPLIT = re.compile(r"(?:[^,;:—–]|(?<=\d)[,.](?=\d{3}))+")  # "72,000" is one figure, not two clauses
 OLD_FIGURE = re.compile(r"\b(?:old|previous|original(?:ly)?|initial|first|last year's|current|existing) (?:price|number|quote|figure|offer|proposal|contract|amount|renewal|deal)\b|"
                         r"\bused to (?:be|pay|cost)\b|\bwas (?:originally|initially)\b|\bin (?:my|our|the|your) (?:system|crm|forecast)\b", re.I)

@@ -451,3 +451,11 @@ def test_how_the_contract_would_go_later_is_no_stage_and_a_second_subject_is_cut
 def test_a_figure_with_a_thousands_comma_keeps_its_yearly_words():
     assert value("Priya Natarajan: We agreed $72,000 a year, billed annually.\n", "Amount", amount=None) == 72000
     assert value("Priya Natarajan: We process two hundred thousand claims a year.\n", "Amount", amount=None) is None
+
+
+def test_a_budget_a_per_site_price_or_an_extra_component_is_not_the_amount():
+    for said in ("We budgeted eighty thousand a year for this.", "Each site pays twenty thousand a year.",
+                 "The maintenance for the hardware is fifteen thousand a year on top.", "Support is an extra twelve thousand a year."):
+        assert value(f"Priya Natarajan: {said}\n", "Amount", amount=None) is None, said
+    total = "Priya Natarajan: The add-on alone is twenty thousand a year, so the total subscription is ninety-two thousand a year.\n"
+    assert value(total, "Amount", amount=None) == 92000
