@@ -74,6 +74,27 @@ NOT_NAMES = {
     "First", "Second", "Third", "Group", "Board", "Team", "Legal", "Finance", "Procurement", "Security", "IT", "Engineering",
     "Enterprise", "Business", "Premium", "Standard", "Director", "Head", "VP", "Chief", "Manager", "Officer",
 }
+# Short forms of first names -> the formal first names they stand for (folded).
+NICKNAMES = {
+    "tom": ("thomas",), "tommy": ("thomas",), "bill": ("william",), "will": ("william",), "liam": ("william",),
+    "bob": ("robert",), "rob": ("robert",), "bobby": ("robert",), "bert": ("robert", "albert", "herbert"),
+    "liz": ("elizabeth",), "beth": ("elizabeth", "bethany"), "betty": ("elizabeth",), "lisa": ("elizabeth",),
+    "jim": ("james",), "jimmy": ("james",), "jamie": ("james",), "mike": ("michael",), "mick": ("michael",),
+    "dave": ("david",), "davy": ("david",), "tony": ("anthony", "antonio"), "kate": ("katherine", "kathryn", "catherine"),
+    "katie": ("katherine", "kathryn", "catherine"), "cathy": ("catherine",), "kathy": ("katherine", "kathryn"),
+    "meg": ("margaret", "megan"), "maggie": ("margaret",), "peggy": ("margaret",), "sue": ("susan", "suzanne"),
+    "andy": ("andrew",), "drew": ("andrew",), "steve": ("stephen", "steven"), "joe": ("joseph",), "ted": ("edward",),
+    "ed": ("edward", "edmund"), "eddie": ("edward",), "jack": ("john",), "johnny": ("john",), "dick": ("richard",),
+    "rick": ("richard",), "rich": ("richard",), "chuck": ("charles",), "charlie": ("charles",), "sam": ("samuel", "samantha"),
+    "matt": ("matthew",), "dan": ("daniel",), "danny": ("daniel",), "chris": ("christopher", "christine", "christina"),
+    "alex": ("alexander", "alexandra", "alejandro"), "nick": ("nicholas", "nikolaus"), "ben": ("benjamin",),
+    "tim": ("timothy",), "greg": ("gregory",), "jon": ("jonathan",), "jen": ("jennifer",), "jenny": ("jennifer",),
+    "pat": ("patrick", "patricia"), "patty": ("patricia",), "fred": ("frederick", "alfred"), "jeff": ("jeffrey",),
+    "nate": ("nathan", "nathaniel"), "pete": ("peter",), "phil": ("philip", "phillip"), "ron": ("ronald",),
+    "don": ("donald",), "ken": ("kenneth",), "larry": ("lawrence",), "gerry": ("gerald", "gerard"), "abby": ("abigail",),
+    "vicky": ("victoria",), "tori": ("victoria",), "becky": ("rebecca",), "mandy": ("amanda",), "manny": ("manuel",),
+    "pepe": ("jose",), "paco": ("francisco",), "nacho": ("ignacio",), "fran": ("francisco", "francesca", "frances"),
+}
 COMMON_FIRST_WORDS = {"will", "mark", "bill", "grant", "may", "june", "april", "august", "rose", "faith", "hope", "joy",
                       "sue", "pat", "art", "guy", "don", "ray", "jack", "frank", "dean", "gene", "summer", "autumn"}
 
@@ -484,7 +505,21 @@ class Directory:
         for form in (raw, self._strip(raw)):
             if fold(form) in self.alias:
                 return self.alias[fold(form)]
-        return None
+        return self._nickname(self._strip(raw))
+
+    def _nickname(self, said: str) -> str | None:
+        """A short form of exactly one contact's first name ("Tom" for Thomas Reed, "Liz Ward" for Elizabeth
+        Ward), used only when the name itself is nobody's."""
+        parts = said.split()
+        if not parts or len(parts) > 2:
+            return None
+        hits = set()
+        for formal in NICKNAMES.get(fold(parts[0]), ()):
+            for c in self.ctx.snapshot.Contacts:
+                names = fold(c.Name).split()
+                if names and names[0] == formal and (len(parts) == 1 or names[-1] == fold(parts[-1])):
+                    hits.add(c.Name)
+        return hits.pop() if len(hits) == 1 else None
 
     def spoke(self, unit: Unit) -> str:
         """The full name of who said a sentence ("Lotte" -> "Lotte Claes", "Dr. Martina Hofer" -> "Martina Hofer")."""
@@ -549,7 +584,9 @@ class Directory:
             rest = honor.group("surname")
             return self.alias.get(fold(rest)) if len(rest.split()) > 1 and fold(rest) in self.alias else \
                 self.alias.get(fold(rest.split()[-1]) + "#surname", rest if len(rest.split()) > 1 else said)
-        return None
+        if fold(said.split()[0]) in COMMON_FIRST_WORDS | {"rich", "dick", "chuck", "joe", "ted"}:
+            return None  # "Will do", "Bill me": a word before a name
+        return self._nickname(said)
 
     def person(self, full: str) -> Person:
         key = fold(full)

@@ -348,3 +348,13 @@ def test_speaking_contact_with_an_uninformative_title_gets_a_default_from_how_th
     assert roles["Li Wei"].role == "Business User"
     roles, _ = _roles("Alex Moreno: Does Thursday work?\n" + chat, contacts)
     assert "Li Wei" not in roles  # scheduling and small talk say nothing about a role
+
+
+def test_short_forms_of_a_contacts_first_name_resolve_to_the_contact():
+    roles, _ = _roles(
+        "Alex Moreno: Hi Tom, hi Liz.\n"
+        "Tom: Hi Alex. Liz signs off anything over fifty thousand, so she is the one to convince.\n"
+        "Liz: That's right, the budget is mine.\n",
+        [("Thomas Reed", "Operations Manager"), ("Elizabeth Ward", "Finance Director")])
+    assert roles["Elizabeth Ward"].role == "Economic Buyer" and roles["Elizabeth Ward"].contact_id == "0031"
+    assert "Liz" not in roles and "Tom" not in roles and "Thomas Reed" in roles
