@@ -264,6 +264,8 @@ AGENDA = re.compile(r"(?:introduce (?:myself|ourselves|us)|cover (?:that|this|it
 DATED_LIST = re.compile(r",\s+(?:and\s+)?(?=(?:the|a|an|our|my|your)\s+[\w-]+(?:\s+[\w-]+){0,3}\s+(?:by|on|before|today|tomorrow|"
                         r"this|next|end of|close of|monday|tuesday|wednesday|thursday|friday)\b)", re.I)
 AND_VERB = re.compile(r"[a-z-]+(?:\s+(?!and\b)[\w'’-]+){0,5}?,?\s+and\s+(?:then\s+)?(?P<v>[a-z]+)\b")
+BACK_TO_YOU = re.compile(r"\b(?:get|come|circle) back to (?:you|them|him|her|everyone)\b|\blet you know\b|\bfollow up with you\b|"
+                         r"\brevert (?:to you|back)\b", re.I)
 MAKE_IT = re.compile(r"^(?:so |then )?(?:let['’]s (?:make it|say|do it|go for)|make it|make that)\b", re.I)
 LABEL = re.compile(r"(?:(?:call|meeting|my|our|rep|internal)\s+)?(?:notes?|next steps?|action items?|actions?|to-?dos?|"
                    r"summary|follow[- ]ups?|agenda|minutes|recap|outcomes?|decisions?)", re.I)
@@ -1025,8 +1027,8 @@ class _Extractor:
             return None
         if modal in ("'m", "'re", "am", "are", "is", "'s") and not (in_recap or self.pick_date(date_text)):
             return None  # "I'm testing every vendor": an activity, not a promise, unless a date is given
-        if modal == "let" and due is None:
-            return None
+        if modal == "let" and due is None and not BACK_TO_YOU.search(body):
+            return None  # "let me check" is often done on the call; "... and get back to you" is a promise
         if modal == "can" and (due is None or re.search(r",?\s+or\s+(?:we|you|I)\b", body)) \
                 and not self.accepted(u, strong=not strong) and not (due is None and self.accepted_ask(u) and re.match(r"do (?:it|that|this)\b", body.strip(), re.I)):
             return None  # an offer nobody took up

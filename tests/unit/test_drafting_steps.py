@@ -535,3 +535,10 @@ def test_a_thinking_verb_joined_to_an_action_keeps_the_action():
     assert only(found, "Ann Buyer").due_date == FRIDAY and "feedback" in only(found, "Ann Buyer").text
     assert only(found, REP).due_date == dt.date(2026, 11, 18)
     assert steps("Rita: I'll keep it short and walk you through the pricing now.\n") == []
+
+
+def test_let_me_check_and_get_back_to_you_is_a_promise_but_let_me_check_alone_is_not():
+    found = steps("Ann: Does the platform support SCIM?\n"
+                  "Rita: Let me check with our product team and get back to you.\nAnn: Thanks.\n")
+    assert "product team" in only(found, REP).text
+    assert steps("Ann: What's the uptime SLA?\nRita: Let me check. It's 99.9.\n") == []
