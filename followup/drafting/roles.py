@@ -243,6 +243,8 @@ CUES = [
     _c(r"\b(?:the|an|our|your)\s+(?:executive\s+)?sponsor\b", "Executive Sponsor"),
     _c(r"\bsponsor(?:ing|s)?\s+(?:this|it|the\s+(?:project|initiative|programme|program|deal|business case))\b",
        "Executive Sponsor"),
+    _c(r"(?i:\b(?:the|our|an|my)\s+(?:executive\s+)?sponsor\s+(?:(?:for|of|on)\s+(?:this|it|the\s+\w+)\s+)?(?:is|will be|would be))\s+"
+       + WHO, "Executive Sponsor", kind="who"),
     # Decision Maker
     _c(r"\b(?:make|makes|making|take|takes)\s+the\s+(?:final\s+)?(?:decision|call)\b", "Decision Maker"),
     _c(r"\b(?:have|has)\s+(?:the\s+)?(?:final|last)\s+(?:say|word|call|decision)\b", "Decision Maker"),
@@ -270,6 +272,8 @@ CUES = [
        r"(?:the\s+)?(?:architecture|technical|integration|design|infrastructure|network|platform|data model)\b", "Technical Buyer"),
     _c(r"(?i:\bnothing goes\s+(?:on|into|onto|in|to)\b[^.]*\bwithout)\s+" + WHO, "Technical Buyer", kind="who"),
     _c(r"\btechnical\s+(?:evaluation|review|validation|assessment|sign-?off)\b", "Technical Buyer", strength=2),
+    _c(r"(?i:\b(?:the|our)\s+(?:main\s+)?(?:technical|IT|tech)\s+(?:lead|contact|owner|point of contact|decision[- ]?maker)"
+       r"(?:\s+(?:on|for)\s+(?:this|our side|it))?\s+(?:is|will be|would be))\s+" + WHO, "Technical Buyer", kind="who"),
     _c(r"\b(?:is|'s|am|'m)\s+(?:the|our|your)\s+(?:main\s+|lead\s+)?(?:technical|IT|tech)\s+(?:contact|lead|owner|point of contact|"
        r"decision[- ]?maker|buyer)\b", "Technical Buyer"),
     _c(WHO + r"(?:'s|’s)(?i:\s+team\s+(?:has\s+|have\s+)?(?:reviewed|validated|approved|signed off)\s+the\s+(?:architecture|design|integration))",

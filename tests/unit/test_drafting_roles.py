@@ -358,3 +358,12 @@ def test_short_forms_of_a_contacts_first_name_resolve_to_the_contact():
         [("Thomas Reed", "Operations Manager"), ("Elizabeth Ward", "Finance Director")])
     assert roles["Elizabeth Ward"].role == "Economic Buyer" and roles["Elizabeth Ward"].contact_id == "0031"
     assert "Liz" not in roles and "Tom" not in roles and "Thomas Reed" in roles
+
+
+def test_role_named_first_then_the_person():
+    roles, _ = _roles(
+        "Alex Moreno: Who should we keep in the loop?\n"
+        "Anna Weber: Our executive sponsor is Maria, she pushed for this. The technical lead on our side is Kevin Murphy.\n",
+        [("Anna Weber", "Head of Operations"), ("Kevin Murphy", "IT Manager"), ("Maria Lopez", "Finance Director")])
+    assert roles["Maria Lopez"].role == "Executive Sponsor" and roles["Maria Lopez"].certainty == "explicit"
+    assert roles["Kevin Murphy"].role == "Technical Buyer" and roles["Kevin Murphy"].certainty == "explicit"
