@@ -194,6 +194,10 @@ INVITE = re.compile(r"\b(?:invite|invitation|calendar|diary|meeting request|team
 YOU_HAVE = re.compile(r"(?:you|You)(?:['’]ll| will)\s+(?:\w+\s+)?(?:have|get|receive)$")
 QUESTION_END = re.compile(r"\?\s*$")
 WHEN_Q = re.compile(r"\b(?:by when|when|what date|which day|how soon|how long)\b", re.I)
+TIMING_Q = re.compile(r"\b(?:by when|when|what date|which day|how soon|how long|timing|timeline|time ?frame|timescales?|ETA)\b", re.I)
+# the other side naming the day they want: "Monday would be ideal", "Friday at the latest, if possible"
+PROPOSE = re.compile(r"\b(?:would be (?:ideal|great|good|perfect|best|helpful)|would work|ideally|if possible|if you can|"
+                     r"preferably|at the latest|works (?:for|best for) (?:us|me))\b", re.I)
 PAST = re.compile(r"\b(?:already|last (?:week|month|time|year)|yesterday|earlier today|ago)\b", re.I)
 TENTATIVE = re.compile(
     r"\b(?:maybe|might|perhaps|possibly|pencil(?:led|ed)?|no promises|can['’]?t promise|cannot promise|not promising|"
@@ -540,11 +544,11 @@ class _Extractor:
                 d = self.pick_date(nxt)
                 if d:
                     return d, j
-            later_q = any(WHEN_Q.search(self.units[k].sentence) and QUESTION_END.search(self.units[k].sentence)
+            later_q = any(TIMING_Q.search(self.units[k].sentence) and QUESTION_END.search(self.units[k].sentence)
                           for k in same_turn)
             if not (QUESTION_END.search(u.sentence) or later_q):
                 return None, -1
-        asked = any(WHEN_Q.search(self.units[j].sentence) and QUESTION_END.search(self.units[j].sentence)
+        asked = any(TIMING_Q.search(self.units[j].sentence) and QUESTION_END.search(self.units[j].sentence)
                     for j in [idx, *same_turn])
         proposed = None
         t = u.turn_index
@@ -563,7 +567,12 @@ class _Extractor:
                 if q_date:
                     proposed = q_date
                     continue
-                if qs and any(WHEN_Q.search(q.sentence) for q in qs):
+                wish = next(((self.pick_date(self.units[j].sentence), j) for j in near
+                             if PROPOSE.search(self.units[j].sentence) and self.pick_date(self.units[j].sentence)), None)
+                if wish and k == t + 1:
+                    proposed = wish
+                    continue
+                if qs and any(TIMING_Q.search(q.sentence) for q in qs):
                     asked = True
                     continue
                 if asked or proposed:

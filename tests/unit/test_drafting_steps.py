@@ -542,3 +542,12 @@ def test_let_me_check_and_get_back_to_you_is_a_promise_but_let_me_check_alone_is
                   "Rita: Let me check with our product team and get back to you.\nAnn: Thanks.\n")
     assert "product team" in only(found, REP).text
     assert steps("Ann: What's the uptime SLA?\nRita: Let me check. It's 99.9.\n") == []
+
+
+def test_dates_agreed_in_the_turns_after_a_promise():
+    found = steps("Ann: I'll send the signed NDA.\nRita: Great, and timing?\nAnn: Early next week, say Tuesday.\n")
+    assert only(found, "Ann Buyer").due_date == dt.date(2026, 11, 24)
+    found = steps("Rita: I'll send the draft contract next week.\nAnn: Monday would be ideal.\nRita: Monday it is.\n")
+    assert only(found, REP).due_date == dt.date(2026, 11, 23)
+    found = steps("Ann: I'll review the MSA with legal.\nRita: Any idea on timing?\nAnn: Not really, they're swamped.\n")
+    assert only(found, "Ann Buyer").due_date is None
