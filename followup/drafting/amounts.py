@@ -72,16 +72,19 @@ def find_amount_spans(text: str) -> list[tuple[int, float, str]]:
 
 # "two hundred thousand claims a year", "120,000 parcels": a figure followed by a plural noun counts things, not money
 NEXT_WORD = re.compile(r"[\s-]*([a-z]+)\b", re.I)
+IRREGULAR_COUNTS = {"people", "staff", "personnel", "children", "men", "women"}
 NOT_COUNT = {"euros", "dollars", "pounds", "francs", "bucks", "quid", "is", "was", "has", "as", "plus", "less", "its", "this", "thus", "us",
              "yes", "across", "unless", "always", "perhaps", "towards", "besides", "regardless", "afterwards", "minus", "tops", "thanks"}
 
 
-def _counts_things(text: str, end: int) -> bool:
+def counts_things(text: str, end: int) -> bool:
+    """True when the figure ending at ``end`` is followed by a plural noun ("200,000 claims", "40k users"): a count, not money.
+    ``find_amounts`` still returns such figures (other callers read spoken numbers with it); the deal amount skips them."""
     m = NEXT_WORD.match(text, end)
     if not m:
         return False
     word = m.group(1).lower()
-    return len(word) > 3 and word.endswith("s") and not word.endswith("ss") and word not in NOT_COUNT
+    return word in IRREGULAR_COUNTS or len(word) > 3 and word.endswith("s") and not word.endswith("ss") and word not in NOT_COUNT
 
 
 @lru_cache(maxsize=4096)
@@ -94,9 +97,6 @@ def _spans(text: str) -> tuple[tuple[int, float, str], ...]:
 
     for m in WORDS.finditer(text):
         base = words_value(m.group(1))
-        if base and free(m.start(), m.end()) and _counts_things(text, m.end()):
-            taken.append((m.start(), m.end()))
-            continue
         if base and free(m.start(), m.end()):
             rest = words_value(m.group(3)) if m.group(3) else 0
             out.append((m.start(), float(base * SCALE[m.group(2).lower()] + (rest or 0)), m.group(0)))
@@ -119,8 +119,6 @@ def _spans(text: str) -> tuple[tuple[int, float, str], ...]:
             continue
         if m.start() > 0 and (text[m.start() - 1].isalnum() or text[m.start() - 1] in "-/:"):
             continue  # part of a code, an id, a phone number or a time
-        if not m.group(1) and _counts_things(text, m.end()):
-            continue  # "120,000 parcels", "40k users"
         digits, currency, scale = m.group(2), m.group(1), (m.group(3) or "").lower()
         raw = digits.replace(",", "")
         if re.fullmatch(r"\d{1,3}(\.\d{3})+", digits):

@@ -12,7 +12,7 @@ import datetime as dt
 import re
 from dataclasses import replace as dc_replace
 
-from followup.drafting.amounts import SUB100, SUB1000, TENS, find_amount_spans, words_value
+from followup.drafting.amounts import SUB100, SUB1000, TENS, counts_things, find_amount_spans, words_value
 from followup.drafting.context import HEDGE, HYPOTHETICAL, INJECTION, STAGES, CallContext, Unit, confidence, evidence
 from followup.drafting.dates import MONTHS, find_dates
 from followup.drafting.model import ExtractedField, ExtractedStep
@@ -154,8 +154,8 @@ def _amount_mentions(ctx: CallContext) -> list[tuple[Unit, float, bool, bool]]:
         if SUPERSEDED.search(s):
             superseded.update(v for _, v, _ in spans)
         for start, value, phrase in spans:
-            if value < 1000:
-                continue
+            if value < 1000 or counts_things(s, start + len(phrase)) and not re.match(r"[$€£]|(?:USD|EUR|GBP|CAD|AUD|CHF)\b", phrase):
+                continue  # "two hundred thousand claims a year" counts things
             clause = next((c.group(0) for c in CLAUSE_SPLIT.finditer(s) if c.start() <= start < c.end()), s)
             if OLD_FIGURE.search(clause):
                 continue  # "the original proposal was 120K a year, the revised one is 110K a year"
@@ -589,6 +589,16 @@ def _rival(ctx: CallContext, name: str, i: int) -> bool:
 RIVAL_TALK = re.compile(r"\b(?:quote\w*|pric\w+|offer\w*|proposal|cheaper|vendor|provider|supplier|competitor|sign\w*|contract|deal|instead)\b", re.I)
 
 
+HOLD_OFF = re.compile(r"^\W*(?:no\b|nope|not yet|please don't|don't|hold off|let's not|not now|wait)|\b(?:hold off|not yet|don't send)\b", re.I)
+
+
+def _turned_down(ctx: CallContext, i: int) -> bool:
+    u = ctx.units[i]
+    reply = next((x for x in ctx.units[i + 1:] if x.turn_index > u.turn_index), None)
+    return reply is not None and reply.turn.speaker != u.turn.speaker and reply.turn_index == u.turn_index + 1 \
+        and bool(HOLD_OFF.search(reply.sentence))
+
+
 def _next_in_turn(ctx: CallContext, i: int) -> str:
     units = ctx.units
     return units[i + 1].sentence if i + 1 < len(units) and units[i + 1].turn_index == units[i].turn_index else ""
@@ -636,6 +646,8 @@ def stage(ctx: CallContext) -> list[ExtractedField]:
                 continue  # "we went with Fleetly" is a loss only when Fleetly is not us, the account or someone on the call
             if value == "Closed Lost" and (PAUSE.search(s) or PAUSE.search(_next_in_turn(ctx, i)) or MAYBE.search(clause)):
                 continue  # "not moving forward with you this year", "otherwise we'd go with another supplier"
+            if value == "Proposal/Price Quote" and _turned_down(ctx, i):
+                continue  # "I'll send you a proposal by Friday." - "Please hold off, not yet."
             if value in ("Proposal/Price Quote", "Negotiation/Review") and (LATER.search(s) or GENERIC.search(s) or OTHER_DEAL.search(s) or WOULD.search(s) and not REQUEST.match(s) or _third_party(ctx, s)):
                 continue  # "a proposal once we've done the workshop", "legal will review any contract eventually", "they sent us a quote"
             if s.rstrip().endswith("?") and value != "Proposal/Price Quote":

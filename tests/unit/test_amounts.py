@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from followup.drafting.amounts import find_amounts
+from followup.drafting.amounts import counts_things, find_amount_spans, find_amounts
 
 
 @pytest.mark.parametrize("phrase, expected", [
@@ -43,7 +43,9 @@ def test_phones_codes_years_and_small_numbers_are_not_money(text):
 
 
 def test_a_figure_followed_by_a_plural_noun_counts_things_not_money():
-    assert find_amounts("We process two hundred thousand claims a year.") == []
-    assert find_amounts("We ship 120,000 parcels and have 40k users.") == []
-    assert [v for v, _ in find_amounts("Ninety thousand euros a year for fifty thousand employees.")] == [90000]
-    assert [v for v, _ in find_amounts("It is $40k seats? No, $40k a year.")] == [40000, 40000]
+    def counted(text):
+        return [counts_things(text, pos + len(phrase)) for pos, _, phrase in find_amount_spans(text)]
+    assert counted("We process two hundred thousand claims a year.") == [True]
+    assert counted("We ship 120,000 parcels and have twelve thousand people.") == [True, True]
+    assert counted("Ninety thousand euros a year for fifty thousand employees.") == [False, True]
+    assert counted("It is $40k a year, that is 88,000 annually.") == [False, False]

@@ -459,3 +459,10 @@ def test_a_budget_a_per_site_price_or_an_extra_component_is_not_the_amount():
         assert value(f"Priya Natarajan: {said}\n", "Amount", amount=None) is None, said
     total = "Priya Natarajan: The add-on alone is twenty thousand a year, so the total subscription is ninety-two thousand a year.\n"
     assert value(total, "Amount", amount=None) == 92000
+
+
+def test_a_proposal_the_buyer_asks_to_hold_off_moves_no_stage():
+    held = "Leo Brandt: I'll send you a proposal by Friday.\nPriya Natarajan: Please hold off, not yet, we need the workshop first.\n"
+    assert value(held, "StageName") is None
+    ok = "Leo Brandt: I'll send you a proposal by Friday.\nPriya Natarajan: Great, thanks.\n"
+    assert value(ok, "StageName") == "Proposal/Price Quote"
