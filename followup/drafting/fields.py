@@ -232,7 +232,8 @@ CLOSE_DATE_PATTERNS = [
     (re.compile(rf"\b(?:the\s+)?(?:end|close)\s+of\s+(?:the\s+)?(?:q([1-4])|(first|second|third|fourth)\s+quarter)\b", re.I), "end_q"),
     (re.compile(rf"\b(?:the\s+)?(?:end|close)\s+of\s+(?:the\s+)?(?:year|calendar year)\b|\byear[- ]end\b", re.I), "end_year"),
     (re.compile(rf"\b(?:the\s+)?(?:very\s+)?end\s+of\s+({MONTH})\b", re.I), "end_month"),
-    (re.compile(r"\b(?:the\s+)?end\s+of\s+(this|next)\s+month\b", re.I), "end_rel_month"),
+    (re.compile(r"\b(?:the\s+)?end\s+of\s+(this|next)\s+month\b|\b(this|next)?\s*month[- ]end\b", re.I), "end_rel_month"),
+    (re.compile(r"\b(?:the\s+)?(?:end|close)\s+of\s+(?:the|this|(next))\s+quarter\b|\b(?:this\s+|(next)\s+)?quarter[- ]end\b", re.I), "end_rel_q"),
     (re.compile(r"(?<![\d/.])(\d{1,2})(?:/(\d{1,2})(?:/(\d{4}|\d{2}))?|\.(\d{1,2})\.(\d{4}|\d{2}))(?![\d/]|\.\d)", re.I), "numeric"),
     (re.compile(rf"\b(?:mid|middle\s+of)[\s-]+({MONTH})\b", re.I), "mid_month"),
     (re.compile(rf"\b({MONTH})\.?\s+(?:the\s+)?{DAY}\b", re.I), "month_day"),
@@ -312,9 +313,14 @@ def close_dates(text: str, base: dt.date, month_hint: int | None = None, month_f
                 value = dt.date(base.year, 12, 31)
             elif kind == "end_month":
                 value = _month_date(base, MONTHS[m.group(1).lower()], None)
+            elif kind == "end_rel_q":
+                q_month, year = ((base.month - 1) // 3 + 1) * 3, base.year
+                if m.group(1) or m.group(2):
+                    q_month, year = (3, year + 1) if q_month == 12 else (q_month + 3, year)
+                value = dt.date(year, q_month, calendar.monthrange(year, q_month)[1])
             elif kind == "end_rel_month":
                 month, year = base.month, base.year
-                if m.group(1).lower() == "next":
+                if (m.group(1) or m.group(2) or "").lower() == "next":
                     month, year = (1, year + 1) if month == 12 else (month + 1, year)
                 value = dt.date(year, month, calendar.monthrange(year, month)[1])
             elif kind == "numeric":
@@ -452,7 +458,7 @@ def _find_close_candidates(ctx: CallContext) -> list[tuple[Unit, dt.date, bool]]
                 continue
             if kind not in ("day_only", "weekday_day"):
                 month_hint = value.month
-            if kind in ("end_month", "end_rel_month", "end_q", "end_year") and crm_close is not None \
+            if kind in ("end_month", "end_rel_month", "end_q", "end_rel_q", "end_year") and crm_close is not None \
                     and (crm_close.year, crm_close.month) == (value.year, value.month) and 0 <= (value - crm_close).days <= 6:
                 value = crm_close  # "end of October" for a CRM date of Friday the 30th confirms it
             out.append((u, value, bool(HEDGE.search(clause)) or bool(re.search(r"\bI'd say\b|\bprobably\b", clause, re.I))))

@@ -466,3 +466,10 @@ def test_a_proposal_the_buyer_asks_to_hold_off_moves_no_stage():
     assert value(held, "StageName") is None
     ok = "Leo Brandt: I'll send you a proposal by Friday.\nPriya Natarajan: Great, thanks.\n"
     assert value(ok, "StageName") == "Proposal/Price Quote"
+
+
+def test_end_of_the_quarter_and_month_end_are_close_dates():
+    assert value("Priya Natarajan: We aim to sign by the end of the quarter.\n", "CloseDate", close="2027-05-31") == dt.date(2027, 3, 31)
+    assert value("Priya Natarajan: We sign at the end of next quarter.\n", "CloseDate") == dt.date(2027, 6, 30)
+    assert value("Priya Natarajan: We should sign by month end.\n", "CloseDate") == dt.date(2027, 2, 28)
+    assert value("Priya Natarajan: Quarter-end is our target for signature.\n", "CloseDate", close="2027-05-31") == dt.date(2027, 3, 31)
