@@ -1036,6 +1036,9 @@ class _Extractor:
             return None
         if modal in ("'m", "'re", "am", "are", "is", "'s") and not (in_recap or self.pick_date(date_text)):
             return None  # "I'm testing every vendor": an activity, not a promise, unless a date is given
+        if modal in ("'m", "'re", "am", "are", "is", "'s") and not in_recap \
+                and _base(body.split()[0]) not in DELIVERABLE and not {"it", "this", "that", "them", "you", "your"} & set(re.findall(r"[a-z]+", _undated(body, self.ctx.call_date).lower())):
+            return None  # "I'm presenting at the summit on Thursday": the speaker's own diary, not a promise to the call
         if modal == "let" and due is None and not BACK_TO_YOU.search(body):
             return None  # "let me check" is often done on the call; "... and get back to you" is a promise
         if modal == "can" and (due is None or re.search(r",?\s+or\s+(?:we|you|I)\b", body)) \
@@ -1306,11 +1309,15 @@ def _related(a: set[str], b: set[str]) -> bool:
     return bool({KIN.get(w, w) for w in a} & {KIN.get(w, w) for w in b})
 
 
-def _content(text: str, call_date: dt.date) -> set[str]:
-    """Content words of a step's text, without the words of its date phrases."""
+def _undated(text: str, call_date: dt.date) -> str:
     for s, e, _, _ in reversed(find_date_spans(text, call_date)):
         text = text[:s] + " " + text[e:]
-    return _words(text)
+    return text
+
+
+def _content(text: str, call_date: dt.date) -> set[str]:
+    """Content words of a step's text, without the words of its date phrases."""
+    return _words(_undated(text, call_date))
 
 
 @lru_cache(maxsize=4096)

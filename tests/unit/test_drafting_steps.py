@@ -551,3 +551,12 @@ def test_dates_agreed_in_the_turns_after_a_promise():
     assert only(found, REP).due_date == dt.date(2026, 11, 23)
     found = steps("Ann: I'll review the MSA with legal.\nRita: Any idea on timing?\nAnn: Not really, they're swamped.\n")
     assert only(found, "Ann Buyer").due_date is None
+
+
+def test_the_speakers_own_diary_is_not_a_next_step():
+    found = steps("Rita: I'm presenting at the summit on Thursday, so I'm a bit distracted.\n"
+                  "Tom: I'm testing three vendors this week.\n"
+                  "Ann: I'm flying to Berlin tomorrow for the trade fair.\n")
+    assert found == []
+    s = only(steps("Ann: I'm presenting it to the board on Thursday.\n"), "Ann Buyer")
+    assert s.due_date == dt.date(2026, 11, 19)
