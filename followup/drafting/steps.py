@@ -241,7 +241,8 @@ PRONOUN_OBJ = re.compile(r"^\w+(?:[- ](?:up|out|over|back|through|around|off|wit
 FILLER = {"good", "know", "great", "thanks", "thank", "sure", "okay", "ok", "perfect", "fine", "right", "well", "fair",
           "enough", "got", "noted", "understood", "absolutely", "course", "yes", "yeah", "lovely", "brilliant", "think",
           "guess", "suppose", "honestly", "actually", "happy", "glad", "delighted", "more", "yep", "yup", "alright",
-          "cool", "excellent", "wonderful", "fantastic", "definitely", "certainly", "no", "problem", "worries", "thing"}
+          "cool", "excellent", "wonderful", "fantastic", "definitely", "certainly", "no", "problem", "worries", "thing",
+          "try", "maybe", "perhaps", "probably", "hopefully"}
 BARE_ORD = re.compile(r"(?:(?:by|on|until|till|before|for|from|after)\s+)?the\s+\S+", re.I)
 MONTH_WORDS = r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b"
 RETRACT = re.compile(r"^(?:no|actually|wait|sorry|hmm)\b.*\b(?:not promise|scratch that|forget (?:that|it)|ignore that|"

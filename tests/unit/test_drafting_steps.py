@@ -560,3 +560,10 @@ def test_the_speakers_own_diary_is_not_a_next_step():
     assert found == []
     s = only(steps("Ann: I'm presenting it to the board on Thursday.\n"), "Ann Buyer")
     assert s.due_date == dt.date(2026, 11, 19)
+
+
+def test_a_hedge_is_not_the_object_of_a_pronoun_step():
+    text = ("Rita: Would it make sense to have your COO on our next call?\n"
+            "Ann: Maybe. I can try to bring him next Tuesday, but I can't promise.\n")
+    s = only(steps(text), "Ann Buyer")
+    assert s.tentative and "COO" in s.text and "(I can try to)" not in s.text
