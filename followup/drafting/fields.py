@@ -526,8 +526,8 @@ def close_date(ctx: CallContext) -> list[ExtractedField]:
 OTHER_PARTY = re.compile(r"\b(nda|baa|dpa|framework|another|other (?:vendor|provider)|competitor|with (?:them|[A-Z][a-zA-Z]+)\b)", re.I)
 STAGE_CUES = [
     (re.compile(r"\b((?:i|we)(?:'ve| have)? (?:just |now |already )?signed (?:it|the (?:order form|contract|agreement|quote|proposal|offer)|your (?:order form|contract|agreement|quote|proposal|offer))|"
-                r"you(?:'ve| have) signed|"
-                r"(?:it's|it is|it has been|the (?:order form|contract|agreement) (?:is|has been|was)) (?:now )?(?:counter)?signed|"
+                r"you(?:'ve| have) signed(?! off| up)|"
+                r"(?:it's|it is|it has been|the (?:order form|contract|agreement) (?:is|has been|was)) (?:now )?(?:counter)?signed(?! off| up)|"
                 r"(?:we've|we have|i've|i have) countersigned|docusign (?:is )?(?:complete|done|signed))\b", re.I), "Closed Won", "explicit"),
     (re.compile(r"\b(decided (?:to go )?with (?:another|a different|an other)|(?:went|going|go) with (?:another|a different) (?:vendor|provider|supplier|solution|tool|platform)|"
                 r"signed (?:\w+ ){0,3}?with (?:another|a different|the other|an other|a competing) (?:vendor|provider|supplier|company|solution|tool|platform)|"

@@ -473,3 +473,9 @@ def test_end_of_the_quarter_and_month_end_are_close_dates():
     assert value("Priya Natarajan: We sign at the end of next quarter.\n", "CloseDate") == dt.date(2027, 6, 30)
     assert value("Priya Natarajan: We should sign by month end.\n", "CloseDate") == dt.date(2027, 2, 28)
     assert value("Priya Natarajan: Quarter-end is our target for signature.\n", "CloseDate", close="2027-05-31") == dt.date(2027, 3, 31)
+
+
+def test_a_legal_or_budget_sign_off_is_no_win():
+    for said in ("It's signed off by legal, the contract goes to procurement next.", "The contract is signed off internally, now it goes to the CFO."):
+        assert value(f"Priya Natarajan: {said}\n", "StageName", stage="Negotiation/Review") is None, said
+    assert value("Leo Brandt: So you've signed off on the budget, great.\n", "StageName", stage="Negotiation/Review") is None
