@@ -369,6 +369,11 @@ CO_SUBJECT = re.compile(rf"(?:^|[,;]\s*|\b(?i:and|but|so|because)\s+)(?P<a>(?i:h
                         rf"(?P<b>(?i:he|she|I)|{NAME})\s+(?:(?i:\w+ly|both|jointly|together|always|usually|will|'ll|would|"
                         rf"must|have to|need to|can)\s+)*$")
 SELF_TITLE = re.compile(rf"\bI(?:'m| am)\s+(?:the|our|a|an)\s+(?P<title>{TITLE_PHRASE})\b", re.I)
+SELF_DEPT = re.compile(r"\bI\s+(?:run|head(?: up)?|look after|manage|lead|own|(?:am|'m) responsible for|(?:am|'m) in charge of)\s+"
+                       r"(?:the\s+|our\s+)?(?P<title>IT|infrastructure|(?:information |cyber ?)?security|data engineering|"
+                       r"(?:the )?data platform|networks?|systems)\b(?!\s+(?:budget|spend))", re.I)
+VENDORISH_TITLE = re.compile(r"\b(?:solutions?|sales|account|customer success|implementation|onboarding|pre-?sales|partner|"
+                             r"consult\w*|support)\b", re.I)
 OUR_VOICE = re.compile(r"\b(?:our|we)\s+(?:connectors?|platform|product|agent|trust portal|support team|roadmap|"
                        r"region|customers|library|SOC ?2|onboarding|pricing|engineers?|appliances?|sensors?|analysts?)\b", re.I)
 COLLEAGUE = re.compile(r"\b(?:my|our)\s+(?:colleague|co-?worker|teammate|SE|solutions?\s+(?:engineer|architect|consultant)|"
@@ -380,7 +385,7 @@ COLLEAGUE = re.compile(r"\b(?:my|our)\s+(?:colleague|co-?worker|teammate|SE|solu
 
 
 TITLE_PATTERNS = {"APPOSITIVE": APPOSITIVE, "TITLE_THEN_NAME": TITLE_THEN_NAME, "NEW_TITLE": NEW_TITLE, "THATS_NAME": THATS_NAME,
-                  "FROM_DEPT": FROM_DEPT, "SELF_TITLE": SELF_TITLE}
+                  "FROM_DEPT": FROM_DEPT, "SELF_TITLE": SELF_TITLE, "SELF_DEPT": SELF_DEPT}
 TITLE_LITERALS = {name: required_literals(rx) for name, rx in TITLE_PATTERNS.items()}
 
 
@@ -890,6 +895,7 @@ class _Reader:
             if full and self.dir.people.get(fold(full)) and self.dir.people[fold(full)].speaker:
                 self._said_title(full, m.group("title"), "department")
         m = SELF_TITLE.search(u.sentence) if self._may("SELF_TITLE", k) else None
+        m = m or (SELF_DEPT.search(u.sentence) if self._may("SELF_DEPT", k) else None)  # "I look after IT here"
         if m and self.speaker(u):
             self._said_title(self.dir.spoke(u), m.group("title"), "self")
 
@@ -1030,8 +1036,11 @@ def extract_roles(ctx: CallContext) -> list[ExtractedRole]:
         if person is None or person.contact is not None or d.is_vendor(person.name):
             continue
         role = _prior(title)
-        allowed = {"Economic Buyer", "Technical Buyer", "Evaluator"} if reader.title_source.get(key) == "appositive" else \
-            {"Technical Buyer", "Evaluator"} if reader.title_source.get(key) == "department" else set()
+        source = reader.title_source.get(key)
+        # a buyer-side speaker outside CRM saying their own technical or security job ("I look after IT here")
+        own_job = source == "self" and person.speaker and not d.sounds_vendor(person.name) and not VENDORISH_TITLE.search(title)
+        allowed = {"Economic Buyer", "Technical Buyer", "Evaluator"} if source == "appositive" else \
+            {"Technical Buyer", "Evaluator"} if source == "department" or own_job else set()
         if role in allowed and not (role == "Economic Buyer" and key in reader.vetoed):
             unit = next((u for u in person.mentions if not has_contact_details(u.sentence)), None) or _evidence_unit(ctx, person, d)
             if unit is not None:

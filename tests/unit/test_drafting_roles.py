@@ -367,3 +367,14 @@ def test_role_named_first_then_the_person():
         [("Anna Weber", "Head of Operations"), ("Kevin Murphy", "IT Manager"), ("Maria Lopez", "Finance Director")])
     assert roles["Maria Lopez"].role == "Executive Sponsor" and roles["Maria Lopez"].certainty == "explicit"
     assert roles["Kevin Murphy"].role == "Technical Buyer" and roles["Kevin Murphy"].certainty == "explicit"
+
+
+def test_buyer_side_speaker_outside_crm_stating_a_technical_job_is_a_technical_buyer_but_a_vendor_job_is_not():
+    roles, _ = _roles(
+        "Alex Moreno: Welcome all.\n"
+        "Kevin Doyle: Hi, I'm Kevin, I look after IT here at Oakridge.\n"
+        "Dana Price: And I'm the solutions architect on the account.\n",
+        [("Anna Weber", "Head of Operations")])
+    assert roles["Kevin Doyle"].role == "Technical Buyer" and roles["Kevin Doyle"].contact_id is None
+    assert roles["Kevin Doyle"].certainty == "inferred"
+    assert "Dana Price" not in roles
