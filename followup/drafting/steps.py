@@ -715,11 +715,11 @@ class _Extractor:
                 obj = re.sub(r"\b(?:can|could|would|will) you(?: please)?\s+", "", obj, flags=re.I).strip(" ,.?!")
                 action = f"{action} ({obj[:120]})"
         head, paren, tail = action.partition(" (")
-        if re.search(r"\byou\b", head):
+        if re.search(r"\byou\b(?!['’])", head):
             u = self.units[idx]
             addressee = self.addressee(idx) if owner == self.owner_of(u.turn.speaker) else None
             if addressee and addressee != owner:
-                head = re.sub(r"\byou\b", TITLE.sub("", addressee).split()[0], head, count=1)
+                head = re.sub(r"\byou\b(?!['’])", TITLE.sub("", addressee).split()[0], head, count=1)
                 action = head + paren + tail
         action = re.sub(r"\s+", " ", action)
         if len(action) > 160:

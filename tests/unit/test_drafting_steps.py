@@ -567,3 +567,8 @@ def test_a_hedge_is_not_the_object_of_a_pronoun_step():
             "Ann: Maybe. I can try to bring him next Tuesday, but I can't promise.\n")
     s = only(steps(text), "Ann Buyer")
     assert s.tentative and "COO" in s.text and "(I can try to)" not in s.text
+
+
+def test_you_apostrophe_forms_are_not_replaced_by_the_addressees_name():
+    s = only(steps("Ann: Thanks.\nRita: I'll set up a call with our SE once you've got the proposal, on Friday.\n"), REP)
+    assert "Ann've" not in s.text
