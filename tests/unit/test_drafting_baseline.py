@@ -101,4 +101,4 @@ def test_dev_set_floors():
     assert summary["ungrounded_evidence"] == 0
     assert summary["pii_leaks"] == []
     assert len(summary["must_not_propose_violations"]) <= 0  # measured: 1 (an "end of Q3" later corrected)
-    assert summary["field_precision"] >= 0.8
+    assert summary["field_precision"] >= 0.9
