@@ -390,6 +390,8 @@ TITLE_LITERALS = {name: required_literals(rx) for name, rx in TITLE_PATTERNS.ite
 
 
 SENTENCE = re.compile(r"(?:\b(?:Dr|Mr|Mrs|Ms|Prof|St|Mt|No|vs|approx|incl|e\.g|i\.e)\.|\d\.\d|[^.!?])+[.!?]*")
+SENTENCE_SPECIAL = re.compile(r"(?:Dr|Mr|Mrs|Ms|Prof|St|Mt|No|vs|approx|incl|e\.g|i\.e)\.|\d\.\d")
+SENTENCE_PLAIN = re.compile(r"[^.!?]+[.!?]*")
 
 
 def call_units(ctx: CallContext) -> list[Unit]:
@@ -400,7 +402,9 @@ def call_units(ctx: CallContext) -> list[Unit]:
     units = []
     for i, turn in enumerate(ctx.transcript.turns):
         injected = INJECTION.search(turn.text) is not None  # a sentence can only match where its turn does
-        for m in SENTENCE.finditer(turn.text):
+        # without an abbreviation or a decimal in the turn, SENTENCE cuts exactly where the plain pattern does
+        splitter = SENTENCE if SENTENCE_SPECIAL.search(turn.text) else SENTENCE_PLAIN
+        for m in splitter.finditer(turn.text):
             sentence = m.group(0).strip()
             if sentence and not (injected and INJECTION.search(sentence)):
                 units.append(Unit(turn, sentence, i))
