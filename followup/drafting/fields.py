@@ -433,6 +433,9 @@ def _find_close_candidates(ctx: CallContext) -> list[tuple[Unit, dt.date, bool]]
         if KEEP.search(s):
             out.append((u, None, False))  # type: ignore[arg-type]  # "the close date stays at ..."
         prev = units[idx - 1].sentence if idx and units[idx - 1].turn_index == u.turn_index else ""
+        asked = next((x for x in reversed(units[max(0, idx - 6):idx]) if x.turn_index < u.turn_index), None)
+        if asked is not None and asked.turn.speaker == u.turn.speaker:
+            asked = None
         question = s.rstrip().endswith("?")
         if question:
             nxt_turn = next((x for x in units[idx + 1:] if x.turn_index > u.turn_index), None)
@@ -446,6 +449,8 @@ def _find_close_candidates(ctx: CallContext) -> list[tuple[Unit, dt.date, bool]]
                 continue  # weekdays and bare days count only in a sentence about signing
             if not cue and len(FILLER.findall(s[:pos] + " " + s[pos + len(phrase):])) > 6:
                 continue  # near talk of signing, only a short answer is a signature date; a longer sentence is about something else
+            if not cue and asked is not None and not CLOSE_CUE.search(asked.sentence) and NOT_CLOSE.search(asked.sentence):
+                continue  # "And go-live?" - "The 1st of June.": the answer is about what was asked
             if RECORDED.search(clause if cue else s) and not CHANGE.search(s):
                 continue  # the date already on record or planned before, read out
             if NOT_CLOSE.search(clause) or NEGATED.search(clause) or CONDITIONAL.search(clause) or STRONG_HEDGE.search(clause):

@@ -479,3 +479,11 @@ def test_a_legal_or_budget_sign_off_is_no_win():
     for said in ("It's signed off by legal, the contract goes to procurement next.", "The contract is signed off internally, now it goes to the CFO."):
         assert value(f"Priya Natarajan: {said}\n", "StageName", stage="Negotiation/Review") is None, said
     assert value("Leo Brandt: So you've signed off on the budget, great.\n", "StageName", stage="Negotiation/Review") is None
+
+
+def test_a_short_answer_to_a_question_about_go_live_or_a_workshop_is_not_the_close_date():
+    live = "Priya Natarajan: We sign at the end of April.\nLeo Brandt: And go-live?\nPriya Natarajan: The 1st of June.\n"
+    assert value(live, "CloseDate") == dt.date(2027, 4, 30)
+    workshop = ("Priya Natarajan: We sign at the end of April.\nLeo Brandt: And when is the kickoff workshop?\n"
+                "Priya Natarajan: The 6th of May.\n")
+    assert value(workshop, "CloseDate") == dt.date(2027, 4, 30)
