@@ -205,7 +205,10 @@ TENTATIVE = re.compile(
     r"(?:agree|want|like|prefer|approve|say|decide|need|wish|ha(?:s|ve) time|get a chance)s?|if (?:I|we) (?:can|find|get|have)|"
     r"if possible|if there['’]s time|when I get a chance|at some point|no guarantees?|can['’]?t guarantee|"
     r"not sure|probably|in principle|I['’]ll see what I can do|see if|see whether|depending on|assuming (?:he|she|they)|"
-    r"placeholder|provisional(?:ly)?|loosely|no commitment|if (?:that|it) works|should be able to|if (?:needed|necessary|required|need be)|if (?:it|that|anything|something|the issue|the question) (?:comes up|changes|happens))\b",
+    r"placeholder|provisional(?:ly)?|loosely|no commitment|if (?:that|it) works|should be able to|if (?:needed|necessary|required|need be)|if (?:it|that|anything|something|the issue|the question) (?:comes up|changes|happens)|"
+    r"(?:when|once|if and when|as soon as) (?:I|we) (?:know|hear|have|get) (?:more|something|anything|news|back)|"
+    r"when the time (?:comes|is right)|(?:once|when) things (?:settle|calm down)|whenever|no rush|"
+    r"(?:once|when|if) the (?:[\w-]+ )?freeze (?:is )?(?:lifted|lifts|is over|ends))\b",
     re.I)
 TURN_HEDGE = re.compile(r"\b(?:no promises|can['’]?t promise|cannot promise|no guarantees?|can['’]?t guarantee|"
                         r"I['’]ll see what I can do|pencil)\b", re.I)
@@ -271,6 +274,7 @@ DATED_LIST = re.compile(r",\s+(?:and\s+)?(?=(?:the|a|an|our|my|your)\s+[\w-]+(?:
 AND_VERB = re.compile(r"[a-z-]+(?:\s+(?!and\b)[\w'’-]+){0,5}?,?\s+and\s+(?:then\s+)?(?P<v>[a-z]+)\b")
 BACK_TO_YOU = re.compile(r"\b(?:get|come|circle) back to (?:you|them|him|her|everyone)\b|\blet you know\b|\bfollow up with you\b|"
                          r"\brevert (?:to you|back)\b", re.I)
+SOFT_YES = re.compile(r"\b(?:whenever|no rush|at some point|if you (?:like|want|have time)|eventually|one day)\b", re.I)
 MAKE_IT = re.compile(r"^(?:so |then )?(?:let['’]s (?:make it|say|do it|go for)|make it|make that)\b", re.I)
 LABEL = re.compile(r"(?:(?:call|meeting|my|our|rep|internal)\s+)?(?:notes?|next steps?|action items?|actions?|to-?dos?|"
                    r"summary|follow[- ]ups?|agenda|minutes|recap|outcomes?|decisions?)", re.I)
@@ -1030,6 +1034,10 @@ class _Extractor:
         nxt = [j for j in self.by_turn[u.turn_index] if j > i][:1]
         if nxt and RETRACT.search(self.units[nxt[0]].sentence):
             tentative = True  # "..., no, actually, let me not promise that"
+        t = u.turn_index
+        if modal in ("can", "could") and t + 1 < len(self.turns) and self.turns[t + 1].speaker != u.turn.speaker \
+                and SOFT_YES.search(self.turns[t + 1].text):
+            tentative = True  # "I can put together a one-pager." - "Sure, whenever. No rush."
         # present tense ("I send", "Ravi ships") is a promise in a recap or with a date said with it
         if modal in ("", "present") and kind == "self" and not (in_recap or self.pick_date(date_text)):
             return None

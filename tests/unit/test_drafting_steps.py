@@ -572,3 +572,12 @@ def test_a_hedge_is_not_the_object_of_a_pronoun_step():
 def test_you_apostrophe_forms_are_not_replaced_by_the_addressees_name():
     s = only(steps("Ann: Thanks.\nRita: I'll set up a call with our SE once you've got the proposal, on Friday.\n"), REP)
     assert "Ann've" not in s.text
+
+
+def test_steps_waiting_on_an_open_event_or_taken_up_with_no_rush_are_tentative():
+    text = ("Ann: Spend is frozen until the new CFO starts.\n"
+            "Rita: I can put together a one-pager if that's useful.\n"
+            "Ann: Sure, whenever. No rush at all.\n"
+            "Tom: I'll reach out when I know more.\n")
+    found = steps(text)
+    assert only(found, REP).tentative and only(found, "Tom Techie").tentative
