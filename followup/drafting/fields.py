@@ -580,6 +580,7 @@ MAYBE = re.compile(r"\b(?:otherwise|or else|we'd|we would|would|might|may|could|
 NOT_YET = re.compile(r"\b(?:hopefully|expect\w*|should|will|'ll|going to|next (?:week|month)|tomorrow|soon|by (?:the )?end|not yet)\b", re.I)
 # What "it" was: a signed NDA or DPA is not the deal.
 SIDE_DOC = re.compile(r"\b(?:nda|baa|dpa|questionnaire|sow|purchase order|po|pilot|trial|poc|letter)\b", re.I)
+SIDE_REVIEW = re.compile(r"\b(?:nda|baa|dpa|dpia|questionnaire|security review|pen ?test|soc ?2|iso|toms?)\b", re.I)
 DEAL_PAPER = re.compile(r"\b(?:order form|contract|agreement|msa|deal|quote|proposal|offer)\b", re.I)
 PAST_OR_OTHER = re.compile(r"\b(last (?:year|time|month|round)|previous(?:ly)?|in the past|ago|used to|back then|for (?:the|our) (?:old|previous|last))\b", re.I)
 
@@ -657,6 +658,8 @@ def stage(ctx: CallContext) -> list[ExtractedField]:
                 continue  # "we went with Fleetly" is a loss only when Fleetly is not us, the account or someone on the call
             if value == "Closed Lost" and (PAUSE.search(s) or PAUSE.search(_next_in_turn(ctx, i)) or MAYBE.search(clause)):
                 continue  # "not moving forward with you this year", "otherwise we'd go with another supplier"
+            if value == "Negotiation/Review" and SIDE_REVIEW.search(s) and not DEAL_PAPER.search(s):
+                continue  # legal reviewing the NDA, the DPA or a security questionnaire is not the contract
             if value == "Proposal/Price Quote" and _turned_down(ctx, i):
                 continue  # "I'll send you a proposal by Friday." - "Please hold off, not yet."
             if value in ("Proposal/Price Quote", "Negotiation/Review") and (LATER.search(s) or GENERIC.search(s) or OTHER_DEAL.search(s) or WOULD.search(s) and not REQUEST.match(s) or _third_party(ctx, s)):

@@ -487,3 +487,10 @@ def test_a_short_answer_to_a_question_about_go_live_or_a_workshop_is_not_the_clo
     workshop = ("Priya Natarajan: We sign at the end of April.\nLeo Brandt: And when is the kickoff workshop?\n"
                 "Priya Natarajan: The 6th of May.\n")
     assert value(workshop, "CloseDate") == dt.date(2027, 4, 30)
+
+
+def test_legal_reviewing_side_papers_is_not_contract_negotiation():
+    for said in ("Our legal review of your DPA will take a week.", "Legal review of the security questionnaire is done."):
+        assert value(f"Priya Natarajan: {said}\n", "StageName", stage="Proposal/Price Quote") is None, said
+    both = "Priya Natarajan: Legal is reviewing your MSA and the DPA this week.\n"
+    assert value(both, "StageName", stage="Proposal/Price Quote") == "Negotiation/Review"
