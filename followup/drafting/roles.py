@@ -518,6 +518,15 @@ class Directory:
         for form in (raw, self._strip(raw)):
             if fold(form) in self.alias:
                 return self.alias[fold(form)]
+        parts = self._strip(raw).replace(",", " ").split()
+        if len(parts) >= 3 and fold(f"{parts[0]} {parts[-1]}") in self.alias:  # "Dana M. Whitfield"
+            return self.alias[fold(f"{parts[0]} {parts[-1]}")]
+        if len(parts) == 2 and re.fullmatch(r"[A-ZÀ-Ý]\.?", parts[1]):  # "Dana W." is the one contact Dana W...
+            hits = {c.Name for c in self.ctx.snapshot.Contacts
+                    if len(c.Name.split()) >= 2 and fold(c.Name.split()[0]) == fold(parts[0])
+                    and fold(c.Name.split()[-1])[:1] == fold(parts[1])[:1]}
+            if len(hits) == 1:
+                return hits.pop()
         return self._nickname(self._strip(raw))
 
     def _nickname(self, said: str) -> str | None:

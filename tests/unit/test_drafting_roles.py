@@ -378,3 +378,14 @@ def test_buyer_side_speaker_outside_crm_stating_a_technical_job_is_a_technical_b
     assert roles["Kevin Doyle"].role == "Technical Buyer" and roles["Kevin Doyle"].contact_id is None
     assert roles["Kevin Doyle"].certainty == "inferred"
     assert "Dana Price" not in roles
+
+
+def test_speaker_labels_with_an_initial_or_a_middle_name_map_to_the_contact():
+    roles, _ = _roles(
+        "Alex Moreno: Hi both.\n"
+        "Maria L.: Hi. The budget is mine, I sign.\n"
+        "Kevin J. Murphy: I'll review the architecture.\n",
+        [("Maria Lopez", "Finance Director"), ("Kevin Murphy", "IT Manager")])
+    assert roles["Maria Lopez"].role == "Economic Buyer" and roles["Maria Lopez"].contact_id == "0030"
+    assert roles["Kevin Murphy"].role == "Technical Buyer" and roles["Kevin Murphy"].contact_id == "0031"
+    assert "Maria L." not in roles and "Kevin J. Murphy" not in roles
