@@ -73,7 +73,7 @@ HYPOTHETICAL_MONEY = re.compile(
     rf"\b(if (?:we|you|they|i|it)|hypothetical\w*|ballpark|let's say|say roughly|roughly|rough|something like|"
     rf"(?:about|around|approximately|circa|some)\s+(?:[$€£]|\d|a hundred|{SUB100}\b)|"
     r"order of magnitude|in the region of|don't write|not a quote|not a number|estimate|for example|imagine|could be|would be|"
-    r"you'd be|it'd be|would add|would cost|might|maybe|perhaps|even if|match (?:that|their|it|at|them))\b", re.I)
+    r"you'd be|it'd be|we'd|i'd|they'd|(?:we|i|they) would|would add|would cost|might|maybe|perhaps|even if|match (?:that|their|it|at|them))\b", re.I)
 SUPERSEDED = re.compile(r"\b(ignore (?:that|the|this|those|my)|scratch that|forget (?:that|the|about)|disregard|no longer valid|not valid anymore|"
                         r"is not valid|strike that|that's old|out of date|outdated)\b", re.I)
 ANNUAL = re.compile(r"(?:\b(?:per year|a year|each year|every year|annual|annually|per annum|p\.a|yearly|subscription|ARR)\b|/yr\b|/year\b)", re.I)

@@ -494,3 +494,10 @@ def test_legal_reviewing_side_papers_is_not_contract_negotiation():
         assert value(f"Priya Natarajan: {said}\n", "StageName", stage="Proposal/Price Quote") is None, said
     both = "Priya Natarajan: Legal is reviewing your MSA and the DPA this week.\n"
     assert value(both, "StageName", stage="Proposal/Price Quote") == "Negotiation/Review"
+
+
+def test_a_figure_someone_would_sign_at_is_an_offer_not_the_amount():
+    text = ("Priya Natarajan: We would sign at ninety-five thousand a year.\n"
+            "Leo Brandt: I can't go below ninety-eight thousand a year, sorry.\n"
+            "Priya Natarajan: We'd sign at ninety-five thousand a year, that's our line.\n")
+    assert value(text, "Amount") is None
