@@ -275,6 +275,10 @@ AND_VERB = re.compile(r"[a-z-]+(?:\s+(?!and\b)[\w'’-]+){0,5}?,?\s+and\s+(?:the
 BACK_TO_YOU = re.compile(r"\b(?:get|come|circle) back to (?:you|them|him|her|everyone)\b|\blet you know\b|\bfollow up with you\b|"
                          r"\brevert (?:to you|back)\b", re.I)
 SOFT_YES = re.compile(r"\b(?:whenever|no rush|at some point|if you (?:like|want|have time)|eventually|one day)\b", re.I)
+LOWER_I = re.compile(r"(?<![\w'’])i(?=['’](?:ll|m|d|ve)\b|\s+(?:will|can|am|have|need|would|could|should|think|send|do)\b)")
+# a sentence opened with "Okay, so ..." or "Sure, ...": discourse words, not "so that" or "not sure"
+DISCOURSE = re.compile(r"\s*(?:(?:ok(?:ay)?|right|alright|all right|and|well|yes|yeah|yep|great|perfect|good|sure|fine|"
+                       r"then|now|cool|lovely|brilliant|excellent|so|absolutely|of course)[,.!]?\s+)+", re.I)
 MAKE_IT = re.compile(r"^(?:so |then )?(?:let['’]s (?:make it|say|do it|go for)|make it|make that)\b", re.I)
 LABEL = re.compile(r"(?:(?:call|meeting|my|our|rep|internal)\s+)?(?:notes?|next steps?|action items?|actions?|to-?dos?|"
                    r"summary|follow[- ]ups?|agenda|minutes|recap|outcomes?|decisions?)", re.I)
@@ -361,6 +365,18 @@ class _Extractor:
         self._labels: dict[str, bool] = {}
         self._owners: dict[str, str] = {}
         self.units = ctx.units
+        self.original: dict[int, str] = {}
+        if any(LOWER_I.search(u.sentence) for u in ctx.units):
+            # speech-to-text in lower case: "i'll send it friday" reads as "I'll send it friday"; evidence
+            # quotes keep the words as said
+            units = []
+            for u in ctx.units:
+                fixed = LOWER_I.sub("I", u.sentence)
+                if fixed != u.sentence:
+                    u = Unit(u.turn, fixed, u.turn_index)
+                    self.original[id(u)] = ctx.units[len(units)].sentence
+                units.append(u)
+            self.units = units
         self.turns = ctx.transcript.turns
         self.speakers_on_call = set(ctx.transcript.speakers)
         self.rep = ctx.rep
@@ -798,7 +814,7 @@ class _Extractor:
                     base = self.valid_verb(verb, rest)
             if not base:
                 continue
-            if PRECEDER.search(s[max(0, m.start() - 24):m.start()]):
+            if PRECEDER.search(s[max(0, m.start() - 24):m.start()]) and not DISCOURSE.fullmatch(s[:m.start()]):
                 continue  # "if you send it", "when you run the capture", "because I will share": not a promise
             modal_l = modal.strip().lower().replace("’", "'")
             if re.search(r"(?:happy|glad|delighted) to$", modal_l):
@@ -897,6 +913,8 @@ class _Extractor:
         hits.sort()
         for n, (start, vstart, owner, strong, kind, modal) in enumerate(hits):
             end = hits[n + 1][0] if n + 1 < len(hits) else len(s)
+            if met is not None and start < met[0] < end:
+                end = met[0]  # "I'll send the proposal by Friday and we'll meet again Tuesday"
             clause = s[vstart:end]
             parts = [clause]
             # "..., and sends the docs by Friday": a second action by the same subject
@@ -1377,7 +1395,7 @@ def extract_steps(ctx: CallContext) -> list[ExtractedStep]:
         seen: set[str] = set()
         ev = []
         for u in st.units:
-            quote = _clean_quote(u.sentence)
+            quote = _clean_quote(ex.original.get(id(u), u.sentence))
             if quote and quote not in seen:
                 seen.add(quote)
                 ev.append(evidence(u.turn, quote))

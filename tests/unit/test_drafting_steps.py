@@ -581,3 +581,19 @@ def test_steps_waiting_on_an_open_event_or_taken_up_with_no_rush_are_tentative()
             "Tom: I'll reach out when I know more.\n")
     found = steps(text)
     assert only(found, REP).tentative and only(found, "Tom Techie").tentative
+
+
+def test_okay_so_and_sure_openers_do_not_hide_a_promise():
+    found = steps("Ann: Thanks.\nRita: Okay, so I'll send you the proposal by Friday and we'll meet again next Tuesday.\n")
+    mine = sorted((s.due_date, s.text) for s in found if s.owner == REP)
+    assert [d for d, _ in mine] == [FRIDAY, dt.date(2026, 11, 24)]
+    assert "meet" not in mine[0][1]
+    found = steps("Rita: Can you get me the logs?\nTom: Sure, I can get you the logs tomorrow.\nRita: Great, thanks.\n")
+    assert only(found, "Tom Techie").due_date == dt.date(2026, 11, 18)
+
+
+def test_lower_case_speech_to_text_i_is_still_the_speaker():
+    found = steps("Ann: yeah i'll loop in our CFO on monday\nRita: great\n")
+    s = only(found, "Ann Buyer")
+    assert s.due_date == dt.date(2026, 11, 23)
+    assert all(e.quote in "yeah i'll loop in our CFO on monday" for e in s.evidence)
