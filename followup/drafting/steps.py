@@ -26,7 +26,18 @@ Rules (general English patterns of sales calls, no call-specific words):
   CRM housekeeping ("I'll update the close date") and injection sentences (removed with the context).
 - The same action said again (a recap, "I'll do that by Friday", "put it in the offer", "on Tuesday too") is one
   step: evidence merged, the latest date said kept, the fuller or recap wording kept.  Personal data
-  (phones, emails, addresses) never enters a step's text or evidence.
+  (phones, emails, addresses - also an address read back in a form the detector misses) never enters a step's
+  text or evidence; a promise said next to a phone number is quoted without it.
+- More general forms: "You'll have X Thursday week" / "it'll go out Friday" / a recap "X goes out Friday" (the
+  speaker delivers); "I'll think it over and send X" (the action after "and"); requests without "can you"
+  ("can we get X?", "X, when can we expect it?", "who's sending X?"); a day agreed right after a promise ("and
+  timing?" - "say Tuesday"; "Monday would be ideal" - "Monday it is"); a date-only sentence just before a promise
+  ("Yes, Friday the 19th. I'll send ..."); "it" after "I need to raise the PO"; "I'll ask" after "I could ask X";
+  a recap line naming a colleague not on the call ("Priya imports the users Monday") or only a meeting and its
+  date ("Kickoff on Tuesday the 24th"); a recap running on over split caption turns.  A meeting a vendor
+  colleague proposes is theirs, moved by "actually, no ... let's make it <date>".
+- Not steps: the call's own agenda ("cover pricing later in the call", "introduce myself", "be right back"), the
+  speaker's diary ("I'm presenting at the summit on Thursday"), signing/approving (close date, not a step).
 """
 from __future__ import annotations
 
