@@ -564,6 +564,7 @@ LATER = re.compile(r"\b(once|as soon as|unless|assuming|when (?:we|you|it|they)|
                    r"next (?:month|quarter|year)|in the new year)\b", re.I)
 GENERIC = re.compile(r"\b(any (?:contract|agreement|proposal|quote)|at some point|usually|typically|always|in general|normally|every (?:contract|vendor))\b", re.I)
 PENDING = re.compile(r"\b(once|as soon as|when|after|before|if|until|unless|assuming|by the time|ready)\b", re.I)
+PAST_LONG = re.compile(r"\b(last (?:year|time|round)|previous(?:ly)?|in the past|used to|back then|years ago|for (?:the|our) (?:old|previous|last))\b", re.I)
 # The quote, proposal or contract is someone else's: a competitor's, the incumbent's, the buyer's own internal case, a lease.
 OTHER_DEAL = re.compile(r"\b(?:(?:their|competitor'?s?|incumbent'?s?|other vendor'?s?) (?:\w+ )?(?:proposal|quote|offer|contract|agreement|msa|pricing|terms)|"
                         r"(?:proposal|quote|offer|contract|agreement|msa|terms) (?:with|from) (?:them|another|the other|a different|(?-i:[A-Z][a-z]+))|"
@@ -648,8 +649,8 @@ def stage(ctx: CallContext) -> list[ExtractedField]:
                 if HYPOTHETICAL.search(s) or CONDITIONAL.search(s) or NOT_STAGE.search(s) or s.rstrip().endswith("?") and not request:
                     break
                 checked = True
-            if PAST_OR_OTHER.search(s):
-                continue  # "you sent us a proposal two years ago", "the last time we signed"
+            if (PAST_LONG if value == "Closed Won" else PAST_OR_OTHER).search(s):
+                continue  # "you sent us a proposal two years ago", "the last time we signed" (but "signed it two days ago" is a win)
             clause = next((c.group(0) for c in CLAUSE_SPLIT.finditer(s) if c.start() <= m.start() < c.end()), s)
             if value == "Closed Won" and (OTHER_PARTY.search(s) or PENDING.search(s[:m.start()]) or NOT_YET.search(clause)
                                           or _side_doc_signed(ctx, i, m.group(0))):

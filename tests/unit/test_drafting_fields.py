@@ -501,3 +501,8 @@ def test_a_figure_someone_would_sign_at_is_an_offer_not_the_amount():
             "Leo Brandt: I can't go below ninety-eight thousand a year, sorry.\n"
             "Priya Natarajan: We'd sign at ninety-five thousand a year, that's our line.\n")
     assert value(text, "Amount") is None
+
+
+def test_a_deal_signed_days_ago_is_won_but_a_contract_signed_last_year_is_not():
+    assert value("Priya Natarajan: We signed the order form two days ago.\n", "StageName", stage="Negotiation/Review") == "Closed Won"
+    assert value("Priya Natarajan: We signed the contract last year, this is the renewal.\n", "StageName", stage="Negotiation/Review") is None
