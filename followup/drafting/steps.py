@@ -132,7 +132,7 @@ NEEDS = {
     "share": re.compile(r"^share (?!(?:my|the|a|your) screen|my thoughts|a bit)", re.I),
     "double": re.compile(r"^double[- ]check\b", re.I),
     "triple": re.compile(r"^triple[- ]check\b", re.I),
-    "dig": re.compile(r"^dig (?:into|out|up)\b", re.I),
+    "dig": re.compile(r"^dig (?:(?:it|that|this|them|those) )?(?:into|out|up)\b", re.I),
     "call": re.compile(r"^call (?!it\b|this\b)", re.I),
     "hold": re.compile(r"^hold (?:the|a|some) (?:date|slot|time)", re.I),
     "talk": re.compile(r"^talk (?:to|with|through) (?!(?:you|everyone|you all) (?:soon|later|then|all)\b|you soon)", re.I),
@@ -236,9 +236,10 @@ CORRECTION = re.compile(r"\b(?:actually|sorry|I mean|rather|instead|make that|no
                         r"not the|scratch that)\b", re.I)
 AFFIRM = re.compile(r"^\s*(?:sure|yes|yeah|yep|yup|of course|absolutely|certainly|definitely|no problem|no worries|"
                     r"happy to|can do|will do|ok(?:ay)?|fine|perfect|great|good|correct|that works|works for me|deal|"
-                    r"consider it done|on it|I can|I will|I['’]ll)\b", re.I)
+                    r"consider it done|on it|I can|I will|I['’]ll|that['’]s me|that['’]ll be me|that would be me)\b", re.I)
 ACCEPT_ONLY = re.compile(r"^\s*(?:(?:sure|yes|yeah|yep|ok(?:ay)?|of course|absolutely|no problem)[,.!]?\s*)?"
-                         r"(?:will do|can do|consider it done|I['’]m on it|on it|leave it with me|I(?:['’]ll| will| can) do "
+                         r"(?:will do|can do|consider it done|I['’]m on it|on it|leave it with me|that['’]s me|that['’]ll be me|"
+                         r"I(?:['’]ll| will| can) do "
                          r"(?:that|it|this|so))\b", re.I)
 REFUSE = re.compile(r"^\s*(?:no\b(?![\s,]+(?:problem|worries|rush|doubt|question)\b)|nope|not (?:yet|now|right now|at the moment|needed|necessary)|maybe later|"
                     r"later|don['’]t|please don['’]t|no need|not for now|let['’]s not|that['’]s not necessary|"
@@ -246,7 +247,7 @@ REFUSE = re.compile(r"^\s*(?:no\b(?![\s,]+(?:problem|worries|rush|doubt|question
 ASK_GET = re.compile(r"\b(?:can|could) (?:we|I) (?:please |also |just )?(?:get|have|see|receive)\b(?=\s+(?:the|a|an|your|some|those|these)\b)", re.I)
 ASK_WHEN = re.compile(r"\bwhen (?:can|could|will|should|do|might) (?:we|I) (?:expect|get|have|see|receive)\b", re.I)
 ASK_WHO = re.compile(r"\bwho(?:['’]s| is| will be| will| can|['’]ll)\s+(?:going to\s+|gonna\s+)?(?P<verb>[a-z]+)\b", re.I)
-REQUEST = re.compile(r"\b(?:can|could|would|will) you(?: please| also| just)?(?: be able to)?\s+(?P<verb>[a-z]+(?:-[a-z]+)?)\b"
+REQUEST = re.compile(r"\b(?:can|could|would|will) (?:you|someone|somebody|anyone|one of you)(?: on your side| from your side| from your team)?(?: please| also| just)?(?: be able to)?\s+(?P<verb>[a-z]+(?:-[a-z]+)?)\b"
                      r"|\bplease(?: also| just)?\s+(?P<verb2>[a-z]+(?:-[a-z]+)?)\b"
                      r"|\b(?:I['’]d|we['’]d) (?:need|like|want) you to\s+(?P<verb3>[a-z]+(?:-[a-z]+)?)\b"
                      r"|\bif you (?:can|could)\s+(?P<verb4>[a-z]+(?:-[a-z]+)?)\b", re.I)
@@ -290,6 +291,7 @@ LOWER_I = re.compile(r"(?<![\w'’])i(?=['’](?:ll|m|d|ve)\b|\s+(?:will|can|am|
 # a sentence opened with "Okay, so ..." or "Sure, ...": discourse words, not "so that" or "not sure"
 DISCOURSE = re.compile(r"\s*(?:(?:ok(?:ay)?|right|alright|all right|and|well|yes|yeah|yep|great|perfect|good|sure|fine|"
                        r"then|now|cool|lovely|brilliant|excellent|so|absolutely|of course)[,.!]?\s+)+", re.I)
+LEAVE_IT = re.compile(r"\bleave (?:it|that|this|them|those) with (?:me|us)\b(?:\s+(?:till|until|to|for|by)\s+(?P<when>[^,.;!?]+))?", re.I)
 MAKE_IT = re.compile(r"^(?:so |then )?(?:let['’]s (?:make it|say|do it|go for)|make it|make that)\b", re.I)
 LABEL = re.compile(r"(?:(?:call|meeting|my|our|rep|internal)\s+)?(?:notes?|next steps?|action items?|actions?|to-?dos?|"
                    r"summary|follow[- ]ups?|agenda|minutes|recap|outcomes?|decisions?)", re.I)
@@ -659,7 +661,7 @@ class _Extractor:
         """What "it"/"that" refers to: the start of the same sentence, an earlier sentence of the same
         turn, or the other speaker's request just before."""
         u = self.units[idx]
-        before = re.sub(rf"\b(?:I|we|you|{NAME})\s*(?:['’]ll|will|can|['’]d|would|(?:['’]m|am|are|['’]re|is|['’]s) going to|"
+        before = re.sub(rf"\b(?:I|we|you|{NAME}|(?:our|my) (?:[a-z]+ ){{0,2}}[a-z]+)\s*(?:['’]ll|will|can|['’]d|would|(?:['’]m|am|are|['’]re|is|['’]s) going to|"
                         rf"(?:['’]m|am|are|['’]re) gonna)?\s*$", "", before).strip(" ,;")
         before = re.sub(r"\b(?:let me|let us|happy to|glad to|(?:I|we) (?:need|have) to|(?:I|we)(?:['’]d| would) like to)\s*$",
                         "", before, flags=re.I).strip(" ,;")
@@ -901,6 +903,12 @@ class _Extractor:
         if g and not hits and not question and self.valid_verb(g.group("verb"), s[g.start("verb"):]):
             self.clause(i, u, f"{s[g.start('verb'):].rstrip(' .!')} by {g.group('when')}", speaker_owner, True, "self",
                         "will", None, "", u.turn_index in self.recap_turns, 0, s)
+            return
+        lv = LEAVE_IT.search(s) if "leave " in low else None
+        if lv and not hits and not question:
+            when = lv.group("when")
+            self.clause(i, u, f"do it by {when}" if when else "do it", speaker_owner, True, "self", "will", None, "",
+                        in_recap, 0, s)
             return
         w = WITH_YOU.search(s) if ("expect" in low or " be " in low or "ll " in low or "will " in low) else None
         if w is None and in_recap and " out" in low:

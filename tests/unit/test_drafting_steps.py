@@ -597,3 +597,20 @@ def test_lower_case_speech_to_text_i_is_still_the_speaker():
     s = only(found, "Ann Buyer")
     assert s.due_date == dt.date(2026, 11, 23)
     assert all(e.quote in "yeah i'll loop in our CFO on monday" for e in s.evidence)
+
+
+def test_leave_it_with_me_and_thats_me_take_on_what_was_asked():
+    text = ("Rita: For the kickoff I need the supplier data, ideally an export from your ERP.\n"
+            "Tom: That's me. Leave it with me till Monday.\n"
+            "Rita: Monday is perfect.\n")
+    s = only(steps(text), "Tom Techie")
+    assert s.due_date == dt.date(2026, 11, 23) and "supplier data" in s.text
+    text = "Rita: Could someone on your side confirm the SSO provider?\nTom: That'll be me, by Wednesday.\n"
+    s = only(steps(text), "Tom Techie")
+    assert s.due_date == dt.date(2026, 11, 18) and "SSO provider" in s.text
+
+
+def test_our_team_will_is_not_the_object_of_the_step():
+    text = "Ann: We need the DPA signed before we go further.\nRita: Of course, our legal team will get it to you this week.\n"
+    s = only(steps(text), REP)
+    assert "DPA" in s.text and "legal team will)" not in s.text
