@@ -573,7 +573,7 @@ OTHER_DEAL = re.compile(r"\b(?:(?:their|competitor'?s?|incumbent'?s?|other vendo
                         r"(?-i:\b(?!(?:You|We|I)\b)(?:They|they|[A-Z][a-z]+)) (?:\w+ )?(?:sent|gave|emailed|offered|quoted|submitted) (?:us|me))\b", re.I)
 # Not a loss but a pause: "not moving forward with you this year", "we're pausing for now"
 PAUSE = re.compile(r"\b(?:for now|right now|at the moment|this (?:year|quarter|budget cycle)|at this (?:time|point|stage)|not now|not yet|revisit|"
-                   r"paus\w+|on hold|next year|new year|later)\b", re.I)
+                   r"paus\w+|on hold|next year|new year|come back (?:to (?:it|this|you) )?later|maybe later)\b", re.I)
 # "the contract would then go through our legal team": how things would go, not where they are
 WOULD = re.compile(r"\b(?:would|we'd|they'd|it'd|he'd|she'd)\b", re.I)
 # A loss or a win that is only possible or expected, not done.

@@ -506,3 +506,9 @@ def test_a_figure_someone_would_sign_at_is_an_offer_not_the_amount():
 def test_a_deal_signed_days_ago_is_won_but_a_contract_signed_last_year_is_not():
     assert value("Priya Natarajan: We signed the order form two days ago.\n", "StageName", stage="Negotiation/Review") == "Closed Won"
     assert value("Priya Natarajan: We signed the contract last year, this is the renewal.\n", "StageName", stage="Negotiation/Review") is None
+
+
+def test_a_loss_followed_by_more_later_is_still_lost():
+    said = "Owen Hart: We have decided to go with another provider. I'll explain more later.\n"
+    assert value(said, "StageName") == "Closed Lost"
+    assert value("Owen Hart: We're not moving forward with you. Maybe we come back to it later.\n", "StageName") is None
