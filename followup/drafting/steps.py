@@ -281,7 +281,7 @@ IN_CALL = re.compile(r"\b(?:in a (?:minute|moment|second|sec|bit)|in just a (?:m
 AGENDA = re.compile(r"(?:introduce (?:myself|ourselves|us)|cover (?:that|this|it|pricing|the (?:\w+ )?(?:agenda|slides?|basics|roadmap|"
                     r"demo|questions?))|present (?:our|my|the) (?:\w+ )?(?:architecture|company|team|platform|product|"
                     r"agenda|slides?|roadmap|overview)|answer (?:your|that|this|the) question)\b", re.I)
-DATED_LIST = re.compile(r",\s+(?:and\s+)?(?=(?:the|a|an|our|my|your)\s+[\w-]+(?:\s+[\w-]+){0,3}\s+(?:by|on|before|today|tomorrow|"
+DATED_LIST = re.compile(r"(?:,\s+(?:and\s+)?|\s+and\s+)(?=(?:the|a|an|our|my|your)\s+[\w-]+(?:\s+[\w-]+){0,3}\s+(?:by|on|before|today|tomorrow|"
                         r"this|next|end of|close of|monday|tuesday|wednesday|thursday|friday)\b)", re.I)
 AND_VERB = re.compile(r"[a-z-]+(?:\s+(?!and\b)[\w'’-]+){0,5}?,?\s+and\s+(?:then\s+)?(?P<v>[a-z]+)\b")
 BACK_TO_YOU = re.compile(r"\b(?:get|come|circle) back to (?:you|them|him|her|everyone)\b|\blet you know\b|\bfollow up with you\b|"
@@ -956,7 +956,7 @@ class _Extractor:
         m = DATED_LIST.search(clause)
         if not m or len(self.dates_in(clause)) < 2:
             return []
-        first, second = clause[:m.start()], clause[m.start() + 1:].strip()
+        first, second = clause[:m.start()], clause[m.end():].strip()
         if not self.dates_in(first) or not self.dates_in(second):
             return []
         verb = first.split()[0]

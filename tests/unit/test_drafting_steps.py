@@ -614,3 +614,10 @@ def test_our_team_will_is_not_the_object_of_the_step():
     text = "Ann: We need the DPA signed before we go further.\nRita: Of course, our legal team will get it to you this week.\n"
     s = only(steps(text), REP)
     assert "DPA" in s.text and "legal team will)" not in s.text
+
+
+def test_two_items_with_their_own_dates_joined_by_and_are_two_steps():
+    found = steps("Rita: I'll send the NDA today and the proposal on Friday.\n")
+    assert sorted((s.due_date, s.text) for s in found) == [(CALL, "Send the NDA today"), (FRIDAY, "Send the proposal on Friday")]
+    found = steps("Rita: I'll send the NDA and the proposal on Friday.\n")
+    assert len(found) == 1 and found[0].due_date == FRIDAY
