@@ -255,7 +255,9 @@ NOT_CLOSE = re.compile(r"\b(board|committee|meeting|meet|demo|call|workshop|deep
                        r"commissioning|funds|funded|money|available|fiscal|financial year|bids?|"
                        r"ends|ended|ending|runs? out|runs? until|notice|terminat\w*|renews?|training|rollout|roll-out|pilot|launch\w*|audit|"
                        r"morning|afternoon|evening|o'clock|[ap]\.?m\.?|decision|decide|decides|choose|shortlist|"
-                       r"ask|asks|check|checks|confirm|confirms|talk|speak|tell|agreed|discussed|talked|spoke|met|said)\b", re.I)
+                       r"ask|asks|check|checks|confirm|confirms|talk|speak|tell)\b", re.I)
+# "the version we agreed on Thursday": a weekday after a past-tense verb is behind us
+PAST_VERB = re.compile(r"\b(?:agreed|discussed|talked|spoke|met|said|sent|had|was|were|did|went)\b", re.I)
 # Signing as the condition of something else: "Once it's signed, Ravi shares the report by Wednesday the eighth."
 AFTER_SIGNING = re.compile(r"\b(?:once|when|after|as soon as|until|the day)\b[^,.;]{0,40}\b(?:counter)?sign", re.I)
 STRONG_HEDGE = re.compile(r"\b(?:maybe|might|perhaps|no promises|hold me to|can't promise|cannot promise|hopefully|fingers crossed|best case)\b", re.I)
@@ -453,6 +455,8 @@ def _find_close_candidates(ctx: CallContext) -> list[tuple[Unit, dt.date, bool]]
                 continue  # "And go-live?" - "The 1st of June.": the answer is about what was asked
             if RECORDED.search(clause if cue else s) and not CHANGE.search(s):
                 continue  # the date already on record or planned before, read out
+            if kind in ("relative", "weekday_day") and PAST_VERB.search(clause):
+                continue
             if NOT_CLOSE.search(clause) or NEGATED.search(clause) or CONDITIONAL.search(clause) or STRONG_HEDGE.search(clause):
                 continue
             if not cue and (NOT_CLOSE.search(s) or NOT_CLOSE.search(prev) and kind == "day_only"):

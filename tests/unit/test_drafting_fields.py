@@ -512,3 +512,9 @@ def test_a_loss_followed_by_more_later_is_still_lost():
     said = "Owen Hart: We have decided to go with another provider. I'll explain more later.\n"
     assert value(said, "StageName") == "Closed Lost"
     assert value("Owen Hart: We're not moving forward with you. Maybe we come back to it later.\n", "StageName") is None
+
+
+def test_agreed_signature_date_counts_but_a_past_weekday_does_not():
+    assert value("Priya Natarajan: We agreed to sign by the 30th of April.\n", "CloseDate") == dt.date(2027, 4, 30)
+    said = "Priya Natarajan: The order form in DocuSign is the version Owen and I agreed on Thursday.\n"
+    assert value(said, "CloseDate") is None
