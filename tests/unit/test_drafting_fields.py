@@ -518,3 +518,4 @@ def test_agreed_signature_date_counts_but_a_past_weekday_does_not():
     assert value("Priya Natarajan: We agreed to sign by the 30th of April.\n", "CloseDate") == dt.date(2027, 4, 30)
     said = "Priya Natarajan: The order form in DocuSign is the version Owen and I agreed on Thursday.\n"
     assert value(said, "CloseDate") is None
+    assert value("Priya Natarajan: We still have to sign by the 30th of April.\n", "CloseDate") == dt.date(2027, 4, 30)
