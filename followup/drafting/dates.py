@@ -47,6 +47,7 @@ PATTERNS: list[tuple[re.Pattern, str]] = [
     (re.compile(r"\b(?:EOD|COB|end of (?:the )?(?:day|business)|close of (?:play|business))\s+(?:on\s+)?tomorrow\b", re.I), "tomorrow"),
     (re.compile(rf"\b(?:a|one) week (?:from|after) (today|tomorrow|{DAY_RE})\b", re.I), "week_from"),
     (re.compile(r"\bthe day after tomorrow\b", re.I), "day_after_tomorrow"),
+    (re.compile(r"\b(?:same time|this time) next week\b", re.I), "week_from_today"),
     (re.compile(r"\bwithin (?:24|twenty-four) hours\b", re.I), "tomorrow"),
     (re.compile(r"\b(?:within (?:48|forty-eight) hours|in (?:a couple of|two) days|in the next (?:day or two|couple of days))\b", re.I), "two_days"),
     (re.compile(r"\bend of next month\b", re.I), "end_next_month"),
@@ -237,6 +238,8 @@ def _resolve(kind: str, m: re.Match, base: dt.date) -> dt.date | None:
         start = base if word == "today" else base + dt.timedelta(days=1) if word == "tomorrow" \
             else _next_weekday(base, WEEKDAYS[word])
         return start + dt.timedelta(days=7)
+    if kind == "week_from_today":
+        return base + dt.timedelta(days=7)
     if kind == "day_after_tomorrow":
         return base + dt.timedelta(days=2)
     if kind == "two_days":

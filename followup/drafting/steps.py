@@ -185,7 +185,7 @@ GIVE_ME = re.compile(r"\bgive (?:me|us) (?:until|till|to|a few days,? until|the 
                      r"(?P<verb>[a-z]+)\b", re.I)
 LETS_MEET = re.compile(r"\b(?:let['’]s|let us|shall we|we should|we['’]ll|we will|we can)\s+(?:also\s+)?"
                        r"(?P<verb>meet|book|schedule|pencil|put|set up|catch up|reconvene|regroup|talk|speak|reconnect|"
-                       r"sync|touch base|get together|do|lock in|hold|plan|make it|get (?:a|the|something|some time))\b", re.I)
+                       r"sync|touch base|get together|do|lock in|hold|plan|make it|get (?:a|the|something|some time)|have)\b", re.I)
 # a recap line that is only a meeting and its date: "Kickoff on Tuesday the 24th at ten in Limerick"
 RECAP_MEETING = re.compile(r"^(?:and |then |a |the |our |your )?(?:[\w-]+ ){0,2}(?:kickoff|kick-off|workshop|meeting|demo|"
                            r"session|check-in|catch-up|walkthrough|training|site visit|onboarding call|review call|"
@@ -292,6 +292,11 @@ LOWER_I = re.compile(r"(?<![\w'’])i(?=['’](?:ll|m|d|ve)\b|\s+(?:will|can|am|
 DISCOURSE = re.compile(r"\s*(?:(?:ok(?:ay)?|right|alright|all right|and|well|yes|yeah|yep|great|perfect|good|sure|fine|"
                        r"then|now|cool|lovely|brilliant|excellent|so|absolutely|of course)[,.!]?\s+)+", re.I)
 LEAVE_IT = re.compile(r"\bleave (?:it|that|this|them|those) with (?:me|us)\b(?:\s+(?:till|until|to|for|by)\s+(?P<when>[^,.;!?]+))?", re.I)
+MEET_Q = re.compile(r"\b(?:shall we|should we|can we|could we|how about|what about|would|does|do we|are we|same time)\b", re.I)
+MEET_Q_OPENER = re.compile(r"^(?:(?:shall|should|can|could|do|are) we\s+(?:say\s+)?|(?:how|what) about\s+(?:we\s+)?|"
+                           r"would\s+|does\s+)", re.I)
+SAME_TIME = re.compile(r"\b(?:same time|this time) next week\b", re.I)
+WE_ASK = re.compile(r"(?:and |so )?(?:can|could|shall|should) we\b", re.I)
 MAKE_IT = re.compile(r"^(?:so |then )?(?:let['’]s (?:make it|say|do it|go for)|make it|make that)\b", re.I)
 LABEL = re.compile(r"(?:(?:call|meeting|my|our|rep|internal)\s+)?(?:notes?|next steps?|action items?|actions?|to-?dos?|"
                    r"summary|follow[- ]ups?|agenda|minutes|recap|outcomes?|decisions?)", re.I)
@@ -977,11 +982,13 @@ class _Extractor:
 
     def meeting(self, i: int, u: Unit, question: bool) -> tuple[int, int] | None:
         s = u.sentence
+        if question:
+            return self.meeting_asked(i, u)
         low = s.lower()
         if "we" not in low and "let" not in low:
             return None
         meet = LETS_MEET.search(s) or MEET_AGAIN.search(s)
-        if not meet or question:
+        if not meet:
             return None
         rest = s[meet.start():]
         date = self.pick_date(rest, meeting=True)
@@ -996,6 +1003,32 @@ class _Extractor:
             self.add(text, owner, date, bool(TENTATIVE.search(s)), [u], i, meeting=True, date_order=i)
             return meet.start(), meet.end()
         return None
+
+    def meeting_asked(self, i: int, u: Unit) -> tuple[int, int] | None:
+        """"Shall we say Thursday at two for the follow-up call?" - "Thursday works.": the meeting, once the
+        other side says yes."""
+        s = u.sentence
+        m = MEET_Q.search(s)
+        date = self.pick_date(s, meeting=True) if m else None
+        t = u.turn_index
+        if not date or not (MEETING_WORDS.search(s) or SAME_TIME.search(s)) or self.by_turn[t][-1] != i \
+                or t + 1 >= len(self.turns) or self.turns[t + 1].speaker == u.turn.speaker:
+            return None
+        reply = " ".join(self.units[j].sentence for j in self.by_turn.get(t + 1, [])[:2])
+        if REFUSE.search(reply) or not (AFFIRM.search(reply) or re.search(r"\bworks?\b", reply, re.I)
+                                        or self.pick_date(reply) == date):
+            return None
+        speaker = self.owner_of(u.turn.speaker)
+        owner = speaker if speaker in self.colleagues() else self.rep if self.rep in self.speaker_owners else speaker
+        text = self.make_text(MEET_Q_OPENER.sub("", s[m.start():]).rstrip(" ?"), i, owner)
+        if not _content(text, self.ctx.call_date):
+            text = f"Follow-up call, {text[:1].lower()}{text[1:]}"  # "Same time next week?"
+        if f"{date.day} {date:%B}" not in text:
+            text = f"{text} ({date:%A} {date.day} {date:%B})"
+        reply_units = [self.units[j] for j in self.by_turn.get(t + 1, [])[:1]]
+        self.add(text, owner, date, bool(TENTATIVE.search(s + " " + reply)), [u, *reply_units], i, meeting=True,
+                 date_order=i)
+        return m.start(), m.end()
 
     def colleagues(self) -> set[str]:
         """Vendor colleagues on the call: speakers who are not CRM contacts, introduced by the rep as theirs."""
@@ -1059,7 +1092,8 @@ class _Extractor:
             if d:
                 due, date_order = d, j
         if due is None and pronoun and self.accepted_ask(u):
-            asked = [j for j in self.by_turn.get(u.turn_index - 1, []) if REQUEST.search(self.units[j].sentence)]
+            asked = [j for j in self.by_turn.get(u.turn_index - 1, []) if REQUEST.search(self.units[j].sentence)
+                     or QUESTION_END.search(self.units[j].sentence)]
             d = self.pick_date(self.units[asked[-1]].sentence) if asked else None
             if d:  # "Tom, can you set up the sandbox by Friday?" - "I can do that."
                 due, date_order = d, asked[-1]
@@ -1176,6 +1210,7 @@ class _Extractor:
             return False
         prev = self.by_turn.get(t - 1, [])
         return any(REQUEST.search(self.units[j].sentence) or re.search(r"\bplease\b", self.units[j].sentence, re.I)
+                   or QUESTION_END.search(self.units[j].sentence) and WE_ASK.match(self.units[j].sentence)
                    for j in prev)
 
     def asked_for(self, s: str) -> str:

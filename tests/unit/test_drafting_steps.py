@@ -621,3 +621,18 @@ def test_two_items_with_their_own_dates_joined_by_and_are_two_steps():
     assert sorted((s.due_date, s.text) for s in found) == [(CALL, "Send the NDA today"), (FRIDAY, "Send the proposal on Friday")]
     found = steps("Rita: I'll send the NDA and the proposal on Friday.\n")
     assert len(found) == 1 and found[0].due_date == FRIDAY
+
+
+def test_a_meeting_proposed_as_a_question_and_accepted_is_a_meeting_step():
+    found = steps("Rita: Shall we say Thursday at two for the follow-up call?\nAnn: Thursday works.\n")
+    s = only(found, REP)
+    assert s.due_date == dt.date(2026, 11, 19) and "follow-up call" in s.text and not s.text.startswith("Shall")
+    assert only(steps("Rita: Same time next week?\nAnn: Perfect.\n"), REP).due_date == dt.date(2026, 11, 24)
+    assert steps("Rita: Shall we say Thursday for the follow-up call?\nAnn: No, let's not book anything yet.\n") == []
+
+
+def test_lets_have_a_call_and_an_accepted_we_ask_with_a_date():
+    s = only(steps("Rita: Let's have a call next Friday to go through the redlines.\nAnn: Sure.\n"), REP)
+    assert s.due_date == dt.date(2026, 11, 27)
+    found = steps("Ann: Can we do a demo for the wider team next Wednesday?\nRita: Absolutely, I'll set it up.\n")
+    assert [(s.owner, s.due_date) for s in found] == [(REP, dt.date(2026, 11, 25))]
