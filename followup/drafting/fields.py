@@ -272,7 +272,7 @@ NEGATED = re.compile(r"\b(not|n't|no way|never|won't|can't|cannot|unlikely|too l
 CONDITIONAL = re.compile(r"^\W*(?:and\s+|but\s+|so\s+)?(?:if|once|as soon as|when|unless|assuming|provided)\b", re.I)
 KEEP = re.compile(r"\b(stays? (?:at|where|as)|leave it (?:where|as|at)|don't move it|do not move it|keep (?:it|the date) (?:at|where|as))\b", re.I)
 AFFIRM = re.compile(r"^\W*(yes|yeah|yep|yup|correct|exactly|right|perfect|that works|works for me|sounds good|fine|agreed|ok|okay|sure|grand)\b", re.I)
-CLAUSE = re.compile(r"(?:[^,;:—–\s]|\s(?!(?:so|but|because|while|and then|so that)\s))+", re.I)
+CLAUSE = re.compile(r"(?:[^,;:—–\s]|\s(?!(?:so|but|because|while|and|so that)\s))+", re.I)
 REJECT = re.compile(r"^\W*(?:no\b|nope|let's not|not\b|that won't|that wouldn't|i don't think|unlikely|too (?:early|soon|tight)|that's too)", re.I)
 
 
