@@ -524,3 +524,4 @@ def test_agreed_signature_date_counts_but_a_past_weekday_does_not():
 def test_a_go_live_joined_by_and_does_not_hide_the_signature_date():
     assert value("Priya Natarajan: We will sign on the 30th of April and go live on the 1st of June.\n", "CloseDate") == dt.date(2027, 4, 30)
     assert value("Priya Natarajan: We go live on the 1st of June and sign before that.\n", "CloseDate") is None
+    assert value("Priya Natarajan: We're currently aiming to sign on the 30th of April.\n", "CloseDate") == dt.date(2027, 4, 30)
