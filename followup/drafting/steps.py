@@ -297,6 +297,7 @@ MEET_Q_OPENER = re.compile(r"^(?:(?:shall|should|can|could|do|are) we\s+(?:say\s
                            r"would\s+|does\s+)", re.I)
 SAME_TIME = re.compile(r"\b(?:same time|this time) next week\b", re.I)
 WE_ASK = re.compile(r"(?:and |so )?(?:can|could|shall|should) we\b", re.I)
+IMPERATIVE = re.compile(r"^(?:(?:and|so|also|just|then|oh)[,]?\s+)*(?P<verb>[A-Z][a-z]+)\b(?=\s+(?:me|us|over|across|it|that|the|your|a|an)\b)")
 MAKE_IT = re.compile(r"^(?:so |then )?(?:let['’]s (?:make it|say|do it|go for)|make it|make that)\b", re.I)
 LABEL = re.compile(r"(?:(?:call|meeting|my|our|rep|internal)\s+)?(?:notes?|next steps?|action items?|actions?|to-?dos?|"
                    r"summary|follow[- ]ups?|agenda|minutes|recap|outcomes?|decisions?)", re.I)
@@ -671,7 +672,7 @@ class _Extractor:
         before = re.sub(r"\b(?:let me|let us|happy to|glad to|(?:I|we) (?:need|have) to|(?:I|we)(?:['’]d| would) like to)\s*$",
                         "", before, flags=re.I).strip(" ,;")
         before = re.sub(r"\b(?:and|but|so|then)\s*$", "", before).strip(" ,;")
-        if _words(before) - FILLER - self.first_names and not _private(before):
+        if _words(before) - FILLER - self.first_names - VERBS and not _private(before):
             return before
         earlier = [j for j in self.by_turn[u.turn_index] if j < idx]
         for j in reversed(earlier[-2:]):
@@ -1217,6 +1218,10 @@ class _Extractor:
         """Requests without "can you": "Can we get the security docs by Friday?" -> "send the security docs by
         Friday"; "The export, when can we expect it?" -> "send the export"; "Who's sending the agenda?" ->
         "send the agenda"."""
+        imp = IMPERATIVE.match(s)
+        if imp and not QUESTION_END.search(s) and imp.group("verb").lower() in DELIVERABLE - {"put", "set", "get", "confirm"} \
+                and _base(imp.group("verb")) == imp.group("verb").lower() and len(s[imp.end():].split()) >= 2:
+            return s[imp.start("verb"):].rstrip(" .!")  # "Send me the deck by Friday." - "Will do."
         if not QUESTION_END.search(s):
             return ""
         m = ASK_GET.search(s)

@@ -636,3 +636,15 @@ def test_lets_have_a_call_and_an_accepted_we_ask_with_a_date():
     assert s.due_date == dt.date(2026, 11, 27)
     found = steps("Ann: Can we do a demo for the wider team next Wednesday?\nRita: Absolutely, I'll set it up.\n")
     assert [(s.owner, s.due_date) for s in found] == [(REP, dt.date(2026, 11, 25))]
+
+
+def test_an_imperative_request_accepted_is_the_accepters_step_but_put_that_is_not():
+    s = only(steps("Ann: Send me the deck by Friday.\nRita: Will do.\n"), REP)
+    assert s.due_date == FRIDAY and "deck" in s.text
+    assert steps("Ann: Yes, the 17th. Put that.\nRita: Great.\n") == []
+
+
+def test_a_pronoun_clause_is_not_the_context_of_the_next_one():
+    text = "Ann: I'd love to see a case study from a retailer.\nRita: I'll dig one out and send it over tomorrow.\n"
+    s = only(steps(text), REP)
+    assert "case study" in s.text and s.due_date == dt.date(2026, 11, 18)
