@@ -833,8 +833,11 @@ class _Extractor:
                     base = self.valid_verb(verb, rest)
             if not base:
                 continue
-            if PRECEDER.search(s[max(0, m.start() - 24):m.start()]) and not DISCOURSE.fullmatch(s[:m.start()]):
-                continue  # "if you send it", "when you run the capture", "because I will share": not a promise
+            if PRECEDER.search(s[max(0, m.start() - 24):m.start()]) and not DISCOURSE.fullmatch(s[:m.start()]) \
+                    and not (subj in ("I", "we", "We") and re.search(r",\s*(?:and\s+)?so\s*$", s[:m.start()])):
+                # "if you send it", "when you run the capture", "because I will share": not a promise;
+                # "Thursday is a holiday, so I'll share it Friday" is one
+                continue
             modal_l = modal.strip().lower().replace("’", "'")
             if re.search(r"(?:happy|glad|delighted) to$", modal_l):
                 if base not in DELIVERABLE:

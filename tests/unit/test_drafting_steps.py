@@ -648,3 +648,10 @@ def test_a_pronoun_clause_is_not_the_context_of_the_next_one():
     text = "Ann: I'd love to see a case study from a retailer.\nRita: I'll dig one out and send it over tomorrow.\n"
     s = only(steps(text), REP)
     assert "case study" in s.text and s.due_date == dt.date(2026, 11, 18)
+
+
+def test_a_promise_after_comma_so_is_a_promise():
+    s = only(steps("Tom: Thursday is Thanksgiving, so I'll share the logs on Friday instead.\n"), "Tom Techie")
+    assert s.due_date == FRIDAY
+    s = only(steps("Rita: I'll ship it tomorrow with the courier, so you'll have it by Friday at the latest.\n"), REP)
+    assert "ship" in s.text.lower()
