@@ -191,10 +191,12 @@ RECAP_MEETING = re.compile(r"^(?:and |then |a |the |our |your )?(?:[\w-]+ ){0,2}
                            r"session|check-in|catch-up|walkthrough|training|site visit|onboarding call|review call|"
                            r"follow-up call)\b(?!\s+(?:is|was|went|were|has|had|would|will|can)\b)", re.I)
 # the rep bringing a colleague: "I've brought Sunita along", "my colleague Ravi", "our solutions engineer, Mateus"
-COLLEAGUE_CUE = re.compile(r"\b(?:I['’]ve brought|I have brought|brought along|my colleague|our colleague|joining (?:me|us)|"
+COLLEAGUE_CUE = re.compile(r"\b(?:I['’]ve brought|I have brought|brought along|my colleague|our colleague|"
                            r"with me (?:today|is|from)|from our (?:side|team)|on our side|our (?:[\w-]+ ){0,2}"
                            r"(?:engineer|architect|manager|specialist|lead|consultant|counsel|team)|"
                            r"she['’]ll be your|he['’]ll be your|they['’]ll be your)\b", re.I)
+COLLEAGUE_ROLE = re.compile(r"\b(?:(?:our|my) (?:[\w-]+ ){0,2}(?:engineer|architect|manager|specialist|lead|consultant|counsel|"
+                            r"colleague|SE|CSM|AM)|(?:she|he|they)['’]ll be your)\b", re.I)
 MEET_AGAIN = re.compile(r"\b(?:we|We)(?:['’]ll| will)?\s+(?:meet|talk|speak|reconvene|regroup|reconnect|sync|catch up|check in|"
                         r"touch base)\b(?:\s+again)?|\b(?:we|We)(?:['’]ll| will|(?= do\b))\s+(?:(?:do|have|hold|run) (?:the|a|our) (?:[\w-]+ ){0,2}(?:workshop|meeting|call|session|demo|"
                         r"review|kickoff|kick-off|check-in|catch-up|deep dive|walkthrough|training))\b(?:\s+again)?")
@@ -999,7 +1001,7 @@ class _Extractor:
         if date and (MEETING_WORDS.search(s) or MEET_AGAIN.search(s)):
             speaker = self.owner_of(u.turn.speaker)
             owner = speaker if speaker in self.colleagues() else \
-                self.rep if self.rep in self.speakers_on_call or u.turn.speaker == "Notes" else speaker
+                self.rep if self.rep in self.speaker_owners or u.turn.speaker == "Notes" else speaker
             start = meet.start("verb") if "verb" in meet.re.groupindex else meet.start()
             text = self.make_text(re.sub(r"^(?:we|We)(?:['’]ll| will)?\s+", "", s[start:]), i, owner)
             if f"{date.day} {date:%B}" not in text:
@@ -1045,8 +1047,12 @@ class _Extractor:
                 who = self.owner_of(sp)
                 if who in contacts or who == self.rep or self.is_label(sp):
                     continue
-                first = TITLE.sub("", who).split()[0]
-                if any(re.search(rf"\b{re.escape(first)}\b", line) for line in rep_lines):
+                first = re.escape(TITLE.sub("", who).split()[0])
+                # "I've brought Sunita along", "my colleague Sam", "Kenji, our solutions engineer", "our SE, Kenji",
+                # "Sunita ..., she'll be your customer success manager"
+                near = re.compile(rf"(?:{COLLEAGUE_CUE.pattern})\W+(?:[\w'’-]+\W+){{0,2}}{first}\b|"
+                                  rf"\b{first}\b(?:\W+[\w'’-]+){{0,2}}\W+(?:{COLLEAGUE_ROLE.pattern})", re.I)
+                if any(near.search(line) for line in rep_lines):
                     found.add(who)
             self._colleagues = found
         return self._colleagues
@@ -1061,7 +1067,7 @@ class _Extractor:
         if not spans:
             return False
         date = spans[0][2]
-        owner = self.rep if self.rep in self.speakers_on_call else self.owner_of(u.turn.speaker)
+        owner = self.rep if self.rep in self.speaker_owners else self.owner_of(u.turn.speaker)
         text = self.make_text(s.rstrip(".!"), i, owner)  # it says its date already
         st = self.add(text, owner, date, bool(TENTATIVE.search(s)), [u], i, strong=False, meeting=True, date_order=i)
         if st is not None:

@@ -655,3 +655,12 @@ def test_a_promise_after_comma_so_is_a_promise():
     assert s.due_date == FRIDAY
     s = only(steps("Rita: I'll ship it tomorrow with the courier, so you'll have it by Friday at the latest.\n"), REP)
     assert "ship" in s.text.lower()
+
+
+def test_a_buyer_addressed_with_our_team_is_not_a_vendor_colleague():
+    text = ("Rita: Fatima, our team will set up your access.\n"
+            "Fatima: Thanks. Let's meet again on Thursday the 26th to review it.\n"
+            "Rita: Perfect.\n")
+    found = steps(text, contacts=("Ann Buyer", "Tom Techie"))
+    meetings = [s for s in found if s.due_date == dt.date(2026, 11, 26)]
+    assert meetings and meetings[0].owner == REP
