@@ -225,6 +225,9 @@ TENTATIVE = re.compile(
     re.I)
 TURN_HEDGE = re.compile(r"\b(?:no promises|can['’]?t promise|cannot promise|no guarantees?|can['’]?t guarantee|"
                         r"I['’]ll see what I can do|pencil)\b", re.I)
+# cheap substring test before HYPO/PAST: every match of either contains one of these
+HYPO_PAST_HINTS = ("hypothetical", "imagine", "in theory", "for example", "say we", "suppose", "if we were", " have",
+                   "already", "last ", "yesterday", "earlier today", " ago")
 HYPO = re.compile(r"\b(?:hypothetical(?:ly)?|imagine|in theory|for example|let['’]s say we|suppose|if we were|"
                   r"would have|could have|should have)\b", re.I)
 # Where the step's wording stops: a subordinate clause adds reasons, not the action.
@@ -405,7 +408,8 @@ class _Extractor:
         self.by_turn: dict[int, list[int]] = {}
         for i, u in enumerate(self.units):
             self.by_turn.setdefault(u.turn_index, []).append(i)
-        self.recap_turns = {t for t, idxs in self.by_turn.items() if any(RECAP.search(self.units[j].sentence) for j in idxs)}
+        self.recap_turns = {t for t, idxs in self.by_turn.items() if RECAP.search(self.turns[t].text)
+                            and any(RECAP.search(self.units[j].sentence) for j in idxs)}
         # a recap runs into the next turn, and on through the same speaker's following turns (split captions)
         self.recap_span: set[int] = set()
         for t in self.recap_turns:
@@ -812,7 +816,8 @@ class _Extractor:
         s = u.sentence
         speaker_owner = self.owner_of(u.turn.speaker)
         question = bool(QUESTION_END.search(s))
-        if HYPO.search(s) or PAST.search(s):
+        low = s.lower()
+        if any(k in low for k in HYPO_PAST_HINTS) and (HYPO.search(s) or PAST.search(s)):
             return
         in_recap = u.turn_index in self.recap_span
         hits: list[tuple[int, int, str, bool, str, str]] = []  # (start, verb_start, owner, strong, kind, modal)
@@ -902,7 +907,8 @@ class _Extractor:
             if m and not hits and self.valid_verb(m.group("verb").lower(), s[m.start("verb"):].lower()) \
                     and m.group("verb").lower() == _base(m.group("verb")):
                 hits.append((m.start("verb"), m.start("verb"), self.rep, True, "self", "will"))
-        for m in LET_ME.finditer(s):
+        low = s.lower()
+        for m in (LET_ME.finditer(s) if ("let" in low or "allow" in low or "happy" in low or "glad" in low) else ()):
             g = "verb" if m.group("verb") else "verb2"
             base = self.valid_verb(m.group(g), s[m.start(g):])
             if g == "verb2" and base not in DELIVERABLE:
@@ -921,7 +927,8 @@ class _Extractor:
             self.clause(i, u, f"do it by {when}" if when else "do it", speaker_owner, True, "self", "will", None, "",
                         in_recap, 0, s)
             return
-        w = WITH_YOU.search(s) if ("expect" in low or " be " in low or "ll " in low or "will " in low) else None
+        w = WITH_YOU.search(s) if ("expect" in low or " be " in low or " go out" in low or " go over" in low
+                                   or " ship " in low) else None
         if w is None and in_recap and " out" in low:
             w = GOES_OUT.match(s)  # a recap line "Welcome pack goes out Friday": the speaker sends it
         if w and not hits and not question and self.dates_in(s[w.start():]):
