@@ -35,6 +35,19 @@ def _memo(ctx: CallContext, key: str, compute):
     return cache[key]
 
 
+def _next_turn_unit(ctx: CallContext, idx: int) -> Unit | None:
+    """The first sentence of the turn after the one holding unit ``idx`` (the reply), found in O(1)."""
+    def compute():
+        units, out, nxt = ctx.units, [len(ctx.units)] * len(ctx.units), len(ctx.units)
+        for j in range(len(units) - 1, -1, -1):
+            out[j] = nxt
+            if j == 0 or units[j - 1].turn_index != units[j].turn_index:
+                nxt = j
+        return out
+    table = _memo(ctx, "next_turn", compute)
+    return ctx.units[table[idx]] if 0 <= idx < len(table) and table[idx] < len(ctx.units) else None
+
+
 def has_pii(text: str) -> bool:
     """Phone numbers, emails and home addresses never go into a proposed field or its evidence."""
     if PII_FALLBACK.search(text):
@@ -172,7 +185,7 @@ def _amount_mentions(ctx: CallContext) -> list[tuple[Unit, float, bool, bool]]:
             if NEGATED_MONEY.search(clause) or BUYER_ASK.search(s) or RANGE.search(s) or _third_party(ctx, s):
                 continue  # "I can't get to ninety-five thousand a year", "Could you do 95K a year?"
             if s.rstrip().endswith("?"):
-                reply = next((x for x in units[idx + 1:] if x.turn_index > u.turn_index), None)
+                reply = _next_turn_unit(ctx, idx)
                 if reply is None or reply.turn.speaker == u.turn.speaker or not AFFIRM.search(reply.turn.text):
                     continue  # a figure asked about is agreed only when the other side says yes
             out.append((u, value, bool(ANNUAL.search(clause)), bool(DEAL.search(s))))
@@ -227,6 +240,8 @@ ORDINALS["thirty-first"] = ORDINALS["thirty first"] = 31
 ORD_WORD = "|".join(sorted(ORDINALS, key=len, reverse=True))
 DAY = rf"(?:(\d{{1,2}})(?:st|nd|rd|th)?|({ORD_WORD}))"
 MONTH = "|".join(sorted(MONTHS, key=len, reverse=True))
+PATTERN_NEEDS = {"end_q": ("end", "close"), "end_year": ("end",), "end_month": ("end",), "end_rel_month": ("month",), "end_rel_q": ("quarter",),
+                 "numeric": "digit", "mid_month": ("mid",), "day_rel_month": ("month",), "weekday_day": ("day",), "day_only": ("the",)}
 QUARTER_WORDS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "1": 1, "2": 2, "3": 3, "4": 4}
 CLOSE_DATE_PATTERNS = [
     (re.compile(rf"\b(?:the\s+)?(?:end|close)\s+of\s+(?:the\s+)?(?:q([1-4])|(first|second|third|fourth)\s+quarter)\b", re.I), "end_q"),
@@ -303,7 +318,12 @@ def close_dates(text: str, base: dt.date, month_hint: int | None = None, month_f
     discussion, else the next such day). Weekday phrases come from ``find_dates`` (kind "relative")."""
     found: list[tuple[int, dt.date, str, str]] = []
     taken: list[tuple[int, int]] = []
+    low = text.lower()
+    digits = any(c.isdigit() for c in text)
     for pattern, kind in CLOSE_DATE_PATTERNS:
+        need = PATTERN_NEEDS.get(kind)
+        if need == "digit" and not digits or need and need != "digit" and not any(w in low for w in need):
+            continue  # cheap: each pattern runs only when its key word is in the text
         for m in pattern.finditer(text):
             if any(m.start() < e and s < m.end() for s, e in taken):
                 continue
@@ -376,8 +396,15 @@ def close_dates(text: str, base: dt.date, month_hint: int | None = None, month_f
     return sorted(found)
 
 
-DATE_GATE = re.compile(rf"\d|\b(?:{MONTH}|{ORD_WORD}|monday|tuesday|wednesday|thursday|friday|saturday|sunday|today|tomorrow|tonight|"
-                       r"eod|week|fortnight|month|quarter|q[1-4]|year|mid|end|close of play)\b", re.I)
+# Whether a sentence can hold a date at all: a digit or a month, ordinal, weekday or period word.
+DATE_WORDS_SET = frozenset([*MONTHS, *(w for o in ORDINALS for w in re.split(r"[\s-]+", o)), "monday", "tuesday", "wednesday", "thursday", "friday",
+                            "saturday", "sunday", "today", "tomorrow", "tonight", "eod", "week", "fortnight", "month", "quarter", "q1", "q2", "q3",
+                            "q4", "year", "mid", "end", "play"])
+TOKENS = re.compile(r"[a-z0-9]+")
+
+
+def _date_gate(sentence: str) -> bool:
+    return any(c.isdigit() for c in sentence) or not DATE_WORDS_SET.isdisjoint(TOKENS.findall(sentence.lower()))
 
 
 def _clause_at(sentence: str, pos: int) -> str:
@@ -393,19 +420,19 @@ def _close_candidates(ctx: CallContext) -> list[tuple[Unit, dt.date, bool]]:
     def compute():
         found = _find_close_candidates(ctx)
         kept = []
-        for u, value, hedged in found:
-            reply = next((x for x in ctx.units if x.turn_index > u.turn_index), None)
+        for idx, u, value, hedged in found:
+            reply = _next_turn_unit(ctx, idx)
             if value is not None and reply is not None and reply.turn.speaker != u.turn.speaker and REJECT.search(reply.turn.text) \
-                    and not any(x.turn_index == reply.turn_index and v == value for x, v, _ in found):
+                    and not any(x.turn_index == reply.turn_index and v == value for _, x, v, _ in found):
                 continue
             kept.append((u, value, hedged))
         return kept
     return _memo(ctx, "close_candidates", compute)
 
 
-def _find_close_candidates(ctx: CallContext) -> list[tuple[Unit, dt.date, bool]]:
+def _find_close_candidates(ctx: CallContext) -> list[tuple[int, Unit, dt.date, bool]]:
     units = ctx.units
-    out: list[tuple[Unit, dt.date, bool]] = []
+    out: list[tuple[int, Unit, dt.date, bool]] = []
     last_cue_turn = -99
     month_hint: int | None = None
     horizon = ctx.call_date + dt.timedelta(days=3 * 366)
@@ -432,19 +459,24 @@ def _find_close_candidates(ctx: CallContext) -> list[tuple[Unit, dt.date, bool]]
             continue  # "If the board approves, we sign on the 3rd", "the last time we signed with them"
         if cue and AFTER_SIGNING.search(s):
             continue  # the dates say when other things happen after signing
-        if KEEP.search(s):
-            out.append((u, None, False))  # type: ignore[arg-type]  # "the close date stays at ..."
+        keep = KEEP.search(s)
+        if not keep and not _date_gate(s):
+            continue
+        if keep:
+            out.append((idx, u, None, False))  # type: ignore[arg-type]  # "the close date stays at ..."
         prev = units[idx - 1].sentence if idx and units[idx - 1].turn_index == u.turn_index else ""
-        asked = next((x for x in reversed(units[max(0, idx - 6):idx]) if x.turn_index < u.turn_index), None)
-        if asked is not None and asked.turn.speaker == u.turn.speaker:
-            asked = None
         question = s.rstrip().endswith("?")
         if question:
-            nxt_turn = next((x for x in units[idx + 1:] if x.turn_index > u.turn_index), None)
+            nxt_turn = _next_turn_unit(ctx, idx)
             if nxt_turn is None or nxt_turn.turn.speaker == u.turn.speaker or not AFFIRM.search(nxt_turn.turn.text):
                 continue
-        if not DATE_GATE.search(s):
+        if keep and not _date_gate(s):
             continue
+        asked = None
+        if not cue:  # the question this sentence answers: the last sentence of the turn before, by someone else
+            asked = next((x for x in reversed(units[max(0, idx - 6):idx]) if x.turn_index < u.turn_index), None)
+            if asked is not None and asked.turn.speaker == u.turn.speaker:
+                asked = None
         for pos, value, phrase, kind in close_dates(s, ctx.call_date, month_hint, month_first):
             clause = _clause_at(s, pos)
             if kind in ("relative", "day_only", "weekday_day", "numeric") and not cue and not question:
@@ -470,7 +502,7 @@ def _find_close_candidates(ctx: CallContext) -> list[tuple[Unit, dt.date, bool]]
             if kind in ("end_month", "end_rel_month", "end_q", "end_rel_q", "end_year") and crm_close is not None \
                     and (crm_close.year, crm_close.month) == (value.year, value.month) and 0 <= (value - crm_close).days <= 6:
                 value = crm_close  # "end of October" for a CRM date of Friday the 30th confirms it
-            out.append((u, value, bool(HEDGE.search(clause)) or bool(re.search(r"\bI'd say\b|\bprobably\b", clause, re.I))))
+            out.append((idx, u, value, bool(HEDGE.search(clause)) or bool(re.search(r"\bI'd say\b|\bprobably\b", clause, re.I))))
     return out
 
 
@@ -561,8 +593,9 @@ NOT_STAGE = re.compile(r"\b(not a quote|not in the proposal|if you (?:send|get)|
                        r"don't|do not|won't|not (?:sending|going to send)|mark it as|if you mark)\b", re.I)
 
 
-STAGE_GATE = re.compile(r"sign|proposal|quote|offer|order form|pricing|contract|agreement|msa|legal|counsel|lawyer|redline|negotiat|"
-                        r"counter|floor|can you|went|going|go with|chose|decided|selected|chosen|move|moving|docusign|meet|final", re.I)
+STAGE_WORDS = ("sign", "proposal", "quote", "offer", "order form", "pricing", "contract", "agreement", "msa", "legal", "counsel", "lawyer",
+               "redline", "negotiat", "counter", "floor", "can you", "went", "going", "go with", "chose", "decided", "selected", "chosen",
+               "move", "moving", "docusign", "meet", "final")  # a sentence without one of these moves no stage (substring tests: cheap)
 REQUEST = re.compile(r"^\W*(?:so\s+|and\s+)?(?:can|could|would|will) you\b", re.I)
 LATER = re.compile(r"\b(once|as soon as|unless|assuming|when (?:we|you|it|they)|after (?:we|you|the|our|your|it)|until|down the line|later on|eventually|"
                    r"next (?:month|quarter|year)|in the new year)\b", re.I)
@@ -611,7 +644,7 @@ HOLD_OFF = re.compile(r"^\W*(?:no\b|nope|not yet|please don't|don't|hold off|let
 
 def _turned_down(ctx: CallContext, i: int) -> bool:
     u = ctx.units[i]
-    reply = next((x for x in ctx.units[i + 1:] if x.turn_index > u.turn_index), None)
+    reply = _next_turn_unit(ctx, i)
     return reply is not None and reply.turn.speaker != u.turn.speaker and reply.turn_index == u.turn_index + 1 \
         and bool(HOLD_OFF.search(reply.sentence))
 
@@ -641,13 +674,16 @@ def stage(ctx: CallContext) -> list[ExtractedField]:
     speakers: dict[str, set[str]] = {}
     for i, u in enumerate(ctx.units):
         s = u.sentence
-        if not STAGE_GATE.search(s):
+        low = s.lower()
+        if not any(w in low for w in STAGE_WORDS):
             continue
         checked = False
         for pattern, value, certainty in STAGE_CUES:
             m = pattern.search(s)
             if not m:
                 continue
+            if value != "Closed Lost" and STAGES.index(value) <= current or value == "Closed Lost" and name == "Closed Lost":
+                break  # no later stage than CRM's (cheap, so first; later patterns are earlier stages)
             if not checked:
                 request = bool(REQUEST.match(s))  # "Can you send us a quote?"
                 if HYPOTHETICAL.search(s) or CONDITIONAL.search(s) or NOT_STAGE.search(s) or s.rstrip().endswith("?") and not request:
@@ -671,10 +707,6 @@ def stage(ctx: CallContext) -> list[ExtractedField]:
                 continue  # "a proposal once we've done the workshop", "legal will review any contract eventually", "they sent us a quote"
             if s.rstrip().endswith("?") and value != "Proposal/Price Quote":
                 continue
-            if value != "Closed Lost" and STAGES.index(value) <= current:
-                break
-            if value == "Closed Lost" and name == "Closed Lost":
-                break
             rank = 99 if value == "Closed Lost" else STAGES.index(value)
             speakers.setdefault(value, set()).add(u.turn.speaker)
             # the latest proposal/contract cue (recaps are clearest); the first words of a win or loss
