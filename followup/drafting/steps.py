@@ -677,7 +677,7 @@ class _Extractor:
                         rf"(?:['’]m|am|are|['’]re) gonna)?\s*$", "", before).strip(" ,;")
         before = re.sub(r"\b(?:let me|let us|happy to|glad to|(?:I|we) (?:need|have) to|(?:I|we)(?:['’]d| would) like to)\s*$",
                         "", before, flags=re.I).strip(" ,;")
-        before = re.sub(r"\b(?:and|but|so|then)\s*$", "", before).strip(" ,;")
+        before = re.sub(r"\b(?:and|but|so|then)\s*$", "", before, flags=re.I).strip(" ,;")
         if _words(before) - FILLER - self.first_names - VERBS and not _private(before):
             return before
         earlier = [j for j in self.by_turn[u.turn_index] if j < idx]
