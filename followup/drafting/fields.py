@@ -642,6 +642,16 @@ RIVAL_TALK = re.compile(r"\b(?:quote\w*|pric\w+|offer\w*|proposal|cheaper|vendor
 HOLD_OFF = re.compile(r"^\W*(?:no\b|nope|not yet|please don't|don't|hold off|let's not|not now|wait)|\b(?:hold off|not yet|don't send)\b", re.I)
 
 
+def _affirmed(ctx: CallContext, i: int) -> bool:
+    """A question the other side answers yes to at once."""
+    u = ctx.units[i]
+    if not u.sentence.rstrip().endswith("?"):
+        return False
+    reply = _next_turn_unit(ctx, i)
+    return reply is not None and reply.turn.speaker != u.turn.speaker and reply.turn_index == u.turn_index + 1 \
+        and bool(AFFIRM.search(reply.sentence)) and not HOLD_OFF.search(reply.sentence)
+
+
 def _turned_down(ctx: CallContext, i: int) -> bool:
     u = ctx.units[i]
     reply = _next_turn_unit(ctx, i)
@@ -685,7 +695,7 @@ def stage(ctx: CallContext) -> list[ExtractedField]:
             if value != "Closed Lost" and STAGES.index(value) <= current or value == "Closed Lost" and name == "Closed Lost":
                 break  # no later stage than CRM's (cheap, so first; later patterns are earlier stages)
             if not checked:
-                request = bool(REQUEST.match(s))  # "Can you send us a quote?"
+                request = bool(REQUEST.match(s)) or _affirmed(ctx, i)  # "Can you send us a quote?", "Shall I send a quote?" - "Yes, please."
                 if HYPOTHETICAL.search(s) or CONDITIONAL.search(s) or NOT_STAGE.search(s) or s.rstrip().endswith("?") and not request:
                     break
                 checked = True

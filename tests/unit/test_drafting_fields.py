@@ -525,3 +525,10 @@ def test_a_go_live_joined_by_and_does_not_hide_the_signature_date():
     assert value("Priya Natarajan: We will sign on the 30th of April and go live on the 1st of June.\n", "CloseDate") == dt.date(2027, 4, 30)
     assert value("Priya Natarajan: We go live on the 1st of June and sign before that.\n", "CloseDate") is None
     assert value("Priya Natarajan: We're currently aiming to sign on the 30th of April.\n", "CloseDate") == dt.date(2027, 4, 30)
+
+
+def test_a_proposal_offered_as_a_question_counts_once_the_buyer_says_yes():
+    yes = "Leo Brandt: Shall I send you a formal proposal by Friday?\nPriya Natarajan: Yes, please.\n"
+    assert value(yes, "StageName") == "Proposal/Price Quote"
+    for reply in ("Not yet, we need the workshop first.", "Let me think about it."):
+        assert value(f"Leo Brandt: Shall I send you a formal proposal by Friday?\nPriya Natarajan: {reply}\n", "StageName") is None, reply
