@@ -581,7 +581,7 @@ STAGE_CUES = [
                 r"negotiat\w+ (?:on |over |the |a |our |your )*(?:price|pricing|terms|discount|contract|agreement|deal|rate|order form|msa)|(?:price|pricing|commercial|contract) negotiation|"
                 r"(?:revised|updated|final|new) order form|order form at|counter[- ]?offer|can you do [^.?!]{0,30}flat|meet (?:you )?in the middle|"
                 r"can you (?:get|bring) (?:me|us|it|that) (?:down )?to|can you come down|that's my floor|my floor|best and final|"
-                r"(?:contract|agreement|msa|order form|terms)\b[^.?!]{0,60}\b(?:legal|counsel|lawyers)|(?:legal|counsel|lawyers)\b[^.?!]{0,60}\b(?:contract|agreement|msa)\b)", re.I),
+                r"(?:contract|agreement|msa|order form|terms)\b[^.?!]{0,60}\b(?:legal|counsel|lawyers)|(?:legal|counsel|lawyers)\b[^.?!]{0,60}\b(?:contract|agreement|msa|terms and conditions|t&cs|terms)\b)", re.I),
      "Negotiation/Review", "inferred"),
     (re.compile(r"\b((?:send|sending|sent|share|email|put together|prepare|draft|issue|submit)\s+(?:\w+\s+){0,3}?"
                 r"(?:(?:a |the |our |your |an )?(?:formal |revised |updated |new |written |final |official )?(?:proposal|quote|pricing proposal)|"
@@ -618,7 +618,7 @@ MAYBE = re.compile(r"\b(?:otherwise|or else|we'd|we would|would|might|may|could|
 NOT_YET = re.compile(r"\b(?:hopefully|expect\w*|should|will|'ll|going to|next (?:week|month)|tomorrow|soon|by (?:the )?end|not yet)\b", re.I)
 # What "it" was: a signed NDA or DPA is not the deal.
 SIDE_DOC = re.compile(r"\b(?:nda|baa|dpa|questionnaire|sow|purchase order|po|pilot|trial|poc|letter)\b", re.I)
-SIDE_REVIEW = re.compile(r"\b(?:nda|baa|dpa|dpia|questionnaire|security review|pen ?test|soc ?2|iso|toms?)\b", re.I)
+SIDE_REVIEW = re.compile(r"\b(?:nda|baa|dpa|dpia|questionnaire|security review|pen ?test|soc ?2|iso|toms?|pilot|trial|poc)\b", re.I)
 DEAL_PAPER = re.compile(r"\b(?:order form|contract|agreement|msa|deal|quote|proposal|offer)\b", re.I)
 PAST_OR_OTHER = re.compile(r"\b(last (?:year|time|month|round)|previous(?:ly)?|in the past|ago|used to|back then|for (?:the|our) (?:old|previous|last))\b", re.I)
 

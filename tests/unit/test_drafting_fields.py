@@ -532,3 +532,9 @@ def test_a_proposal_offered_as_a_question_counts_once_the_buyer_says_yes():
     assert value(yes, "StageName") == "Proposal/Price Quote"
     for reply in ("Not yet, we need the workshop first.", "Let me think about it."):
         assert value(f"Leo Brandt: Shall I send you a formal proposal by Friday?\nPriya Natarajan: {reply}\n", "StageName") is None, reply
+
+
+def test_lawyers_on_the_terms_is_negotiation_but_not_the_terms_of_a_pilot():
+    assert value("Priya Natarajan: Our lawyers are looking at your terms and conditions this week.\n", "StageName",
+                 stage="Proposal/Price Quote") == "Negotiation/Review"
+    assert value("Priya Natarajan: Our legal team needs to check the terms of the pilot.\n", "StageName", stage="Proposal/Price Quote") is None
