@@ -175,9 +175,13 @@ LET_ME = re.compile(r"\b(?:let me|let us|allow me to)\s+(?P<verb>[a-z]+(?:-[a-z]
                     r"^(?:(?:sure|yes|yeah|absolutely|of course)[,.!]?\s+)?(?:more than |very )?(?:happy|glad) to\s+(?P<verb2>[a-z]+)\b", re.I)
 # "It'll be with you by Friday", "expect it in your inbox on Monday": the speaker delivers
 WITH_YOU = re.compile(r"(?:^|,\s*)(?:and |so |then )?(?:(?P<obj>it|that|this|they|those|the [\w-]+(?: [\w-]+)?)(?:(?:['’]ll| will) be "
-                      r"(?:with you|in your inbox|over to you|on (?:its|their) way|sent(?: out| over)?|posted|shipped|in the post)|"
+                      r"(?:with you|in your inbox|over to you|on (?:its|their) way|sent(?: out| over)?|posted|shipped|in the post|"
+                      r"(?P<done>raised|issued|provisioned|submitted|returned|uploaded|shared|set up|completed|finished))|"
                       r"(?:['’]ll| will) (?:go|ship) (?:out|over)\b)|(?:you can |you should |you['’]ll )?"
                       r"expect (?P<obj2>it|that|this|them|(?:the|an?) [\w-]+(?: [\w-]+)?)\b)", re.I)
+PARTICIPLE = {"raised": "raise", "issued": "issue", "provisioned": "provision", "submitted": "submit",
+              "returned": "return", "uploaded": "upload", "shared": "share", "set up": "set up", "completed": "complete",
+              "finished": "finish"}
 GOES_OUT = re.compile(r"(?:and |then )?(?P<obj>(?:the |our |your )?[\w-]+(?: [\w-]+)?) (?:goes|go|ships|is sent|gets sent) "
                       r"(?:out|over)\b", re.I)
 # "Give me until Friday to review the MSA": the speaker's step, due that day
@@ -929,6 +933,8 @@ class _Extractor:
             return
         w = WITH_YOU.search(s) if ("expect" in low or " be " in low or " go out" in low or " go over" in low
                                    or " ship " in low) else None
+        if w is not None and w.group("obj") and w.group("obj").lower() in ("they", "those") and w.groupdict().get("done"):
+            w = None  # "they will be set up": someone else's doing
         if w is None and in_recap and " out" in low:
             w = GOES_OUT.match(s)  # a recap line "Welcome pack goes out Friday": the speaker sends it
         if w and not hits and not question and self.dates_in(s[w.start():]):
@@ -937,7 +943,10 @@ class _Extractor:
             if obj.lower() in ("it", "that", "this", "they", "those", "them") and len(_words(topic)) >= 1:
                 obj = topic
             rest = re.sub(r"^\s*(?:in your inbox|with you|over to you)\s*", " ", s[w.end():])
-            self.clause(i, u, f"send {obj}{rest}".rstrip(), speaker_owner, True, "self", "will", None, "",
+            obj = re.sub(r"^(?:The|A|An|Our|Your|My)\b", lambda x: x.group(0).lower(), obj)
+            done = w.groupdict().get("done")
+            verb = PARTICIPLE.get(done.lower(), "send") if done else "send"  # "The PO will be raised by Thursday"
+            self.clause(i, u, f"{verb} {obj}{rest}".rstrip(), speaker_owner, True, "self", "will", None, "",
                         u.turn_index in self.recap_turns, 0, s)
             return
         met = self.meeting(i, u, question)
@@ -1088,6 +1097,8 @@ class _Extractor:
                inherited: dt.date | None, before: str, in_recap: bool, n: int, hedge_text: str) -> _Step | None:
         s = u.sentence
         body = clause
+        if kind == "you" and owner == self.owner_of(u.turn.speaker):
+            body = re.sub(r"^(?:have|get|receive)\b", "send", body, flags=re.I)  # "You'll receive the invoice Tuesday"
         sub = SUBORDINATE.search(body)
         date_text = body[:sub.start()] if sub else body
         due = self.pick_date(date_text)

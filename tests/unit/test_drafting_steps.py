@@ -664,3 +664,17 @@ def test_a_buyer_addressed_with_our_team_is_not_a_vendor_colleague():
     found = steps(text, contacts=("Ann Buyer", "Tom Techie"))
     meetings = [s for s in found if s.due_date == dt.date(2026, 11, 26)]
     assert meetings and meetings[0].owner == REP
+
+
+def test_passive_promises_with_a_date_are_the_speakers_steps():
+    found = steps("Ann: The PO will be raised by Thursday.\n"
+                  "Rita: The updated proposal will be sent over tomorrow.\n"
+                  "Tom: The contract will be signed by the 30th.\n")
+    assert only(found, "Ann Buyer").text.startswith("Raise the PO")
+    assert only(found, REP).text.startswith("Send the updated proposal")
+    assert not [s for s in found if s.owner == "Tom Techie"]
+
+
+def test_you_will_receive_is_the_speakers_send_step():
+    s = only(steps("Ann: Thanks.\nRita: You'll receive the invoice next Tuesday.\n"), REP)
+    assert s.text.startswith("Send the invoice") and s.due_date == dt.date(2026, 11, 24)
