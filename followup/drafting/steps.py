@@ -307,6 +307,9 @@ MEET_Q_OPENER = re.compile(r"^(?:(?:shall|should|can|could|do|are) we\s+(?:say\s
 SAME_TIME = re.compile(r"\b(?:same time|this time) next week\b", re.I)
 WE_ASK = re.compile(r"(?:and |so )?(?:can|could|shall|should) we\b", re.I)
 IMPERATIVE = re.compile(r"^(?:(?:and|so|also|just|then|oh)[,]?\s+)*(?P<verb>[A-Z][a-z]+)\b(?=\s+(?:me|us|over|across|it|that|the|your|a|an)\b)")
+COND_FIRST = re.compile(r"^(?:(?:and|but|so|okay|ok|well)[,]?\s+)?(?:if|assuming|provided|as long as|unless)\b[^,]{3,80},", re.I)
+POLITE_IF = re.compile(r"^(?:(?:and|but|so|okay|ok|well)[,]?\s+)?if (?:it|that) (?:helps|works|suits|is ok(?:ay)?|['’]s ok(?:ay)?|"
+                       r"['’]s useful|is useful)|^(?:(?:and|but|so|okay|ok|well)[,]?\s+)?if you (?:like|want|prefer)\b", re.I)
 MAKE_IT = re.compile(r"^(?:so |then )?(?:let['’]s (?:make it|say|do it|go for)|make it|make that)\b", re.I)
 LABEL = re.compile(r"(?:(?:call|meeting|my|our|rep|internal)\s+)?(?:notes?|next steps?|action items?|actions?|to-?dos?|"
                    r"summary|follow[- ]ups?|agenda|minutes|recap|outcomes?|decisions?)", re.I)
@@ -1133,6 +1136,8 @@ class _Extractor:
         nxt = [j for j in self.by_turn[u.turn_index] if j > i][:1]
         if nxt and RETRACT.search(self.units[nxt[0]].sentence):
             tentative = True  # "..., no, actually, let me not promise that"
+        if COND_FIRST.match(s) and not POLITE_IF.match(s):
+            tentative = True  # "If the DPA is fine, I can finish the review by Friday": conditional
         t = u.turn_index
         if modal in ("can", "could") and t + 1 < len(self.turns) and self.turns[t + 1].speaker != u.turn.speaker \
                 and SOFT_YES.search(self.turns[t + 1].text):

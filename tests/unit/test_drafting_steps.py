@@ -678,3 +678,10 @@ def test_passive_promises_with_a_date_are_the_speakers_steps():
 def test_you_will_receive_is_the_speakers_send_step():
     s = only(steps("Ann: Thanks.\nRita: You'll receive the invoice next Tuesday.\n"), REP)
     assert s.text.startswith("Send the invoice") and s.due_date == dt.date(2026, 11, 24)
+
+
+def test_a_promise_after_an_if_clause_is_tentative_but_if_it_helps_is_not():
+    found = steps("Tom: If the DPA is fine, I can finish the review by Friday.\n"
+                  "Rita: If it helps, I'll send the deck tomorrow.\n")
+    assert only(found, "Tom Techie").tentative
+    assert not only(found, REP).tentative
