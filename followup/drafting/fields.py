@@ -746,7 +746,7 @@ DATE_WORDS = re.compile(r"\b(?:by|on|for|until|before|from)?\s*(?:(?:this|next|t
                         r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)(?:\s+(?:morning|afternoon|week))?)\b"
                         r"(?:,?\s+the\s+(?:\d{1,2}(?:st|nd|rd|th)?|[a-z]+(?:-[a-z]+)?(?:th|st|nd|rd)))?(?!'s)", re.I)
 SEND_LEAD = re.compile(r"^(?i:send|sends|sending|share|shares|get|gets|email|emails|forward|forwards)\s+(?:(?P<who>[A-Z][a-z]+)\s+)?(?:over\s+)?(?=the\b|our\b|a\b|an\b|his\b|her\b|their\b|[a-z])(?:(?:the|our|a|an)\s+)?")
-MEET_AGAIN = re.compile(r"^(?:we\s+)?(?:meet|talk|speak|reconvene)\s+again\b|^(?:we\s+)?(?:check|checking)\s+in\b|^(?:book|schedule|set up)\s+(?:a\s+)?(?:follow[- ]up|call)\b", re.I)
+MEET_AGAIN = re.compile(r"^(?:we\s+)?(?:meet|talk|speak|reconvene)\s+again\b|^(?:we\s+)?(?:check|checking)\s+in\b|^(?:book|schedule|set up)\s+(?:a\s+)?(?:follow[- ]up(?:\s+(?:call|meeting))?|call)\b", re.I)
 PRONOUNS = {"it", "that", "them", "this", "those", "both", "her", "him", "over", "to", "and", "the", "a", "an", "me", "you", "us", "in", "on", "with"}
 
 
@@ -851,6 +851,7 @@ ADMIN = re.compile(r"^(?:send |cancel |resend |forward |update |book |reserve |s
 # Checking, confirming or asking around something is not a step a reader can track.
 THIN = re.compile(r"^(?:double-check|check|confirm|let \w+ know|ask|find out|look into|think about|get back|make sure)\b", re.I)
 MAX_PARTS = 5
+LOGISTICS = re.compile(r"\b(?:invite|invitation|calendar hold|link|dial-in|room|forms?|template|welcome pack|courier)\b", re.I)
 
 
 def _priority(st: ExtractedStep, rep: str) -> int:
@@ -883,7 +884,8 @@ def next_step_field(ctx: CallContext, steps: list[ExtractedStep], deal_value: fl
             continue  # a home address or a phone number never goes into the CRM field
         meeting = _meeting(st, ctx.call_date)
         text = meeting[0] if meeting else _compact(st.text, symbol, deal_value=deal_value)
-        if not meeting and (ADMIN.search(text) or THIN.search(text)) and not DEAL_DOC.search(text):
+        booked = MEETING.search(text) and not LOGISTICS.search(text)  # "Book the deep dive" is the meeting; "send the invite" is not
+        if not meeting and (ADMIN.search(text) and not booked or THIN.search(text)) and not DEAL_DOC.search(text):
             continue  # an invite, a meeting room, supplier forms, an intro email; "check with him that the 13th is clear"
         if len(parts) >= MAX_PARTS:
             break

@@ -538,3 +538,14 @@ def test_lawyers_on_the_terms_is_negotiation_but_not_the_terms_of_a_pilot():
     assert value("Priya Natarajan: Our lawyers are looking at your terms and conditions this week.\n", "StageName",
                  stage="Proposal/Price Quote") == "Negotiation/Review"
     assert value("Priya Natarajan: Our legal team needs to check the terms of the pilot.\n", "StageName", stage="Proposal/Price Quote") is None
+
+
+def test_booking_a_meeting_is_a_step_but_booking_a_room_or_sending_an_invite_is_not():
+    assert _compact("Schedule a follow-up call", "$") == "Follow-up call"
+    text = ("Leo Brandt: I'll book the deep dive with Owen for Thursday.\nLeo Brandt: I'll book a meeting room and send the invite today.\n"
+            "Leo Brandt: I'll send the revised proposal by Friday.\n")
+    steps = [step("Book the deep dive with Owen", "Leo Brandt", dt.date(2027, 2, 11), "I'll book the deep dive with Owen for Thursday."),
+             step("Book a meeting room and send the invite", "Leo Brandt", CALL, "I'll book a meeting room and send the invite today."),
+             step("Send the revised proposal", "Leo Brandt", dt.date(2027, 2, 12), "I'll send the revised proposal by Friday.")]
+    got = fields(text, steps=steps)["NextStep"].value
+    assert "deep dive" in got.lower() and "room" not in got.lower()
