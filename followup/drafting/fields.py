@@ -569,7 +569,10 @@ STAGE_CUES = [
     (re.compile(r"\b((?:i|we)(?:'ve| have)? (?:just |now |already )?signed (?:it|the (?:order form|contract|agreement|quote|proposal|offer)|your (?:order form|contract|agreement|quote|proposal|offer))|"
                 r"you(?:'ve| have) signed(?! off| up)|"
                 r"(?:it's|it is|it has been|the (?:order form|contract|agreement) (?:is|has been|was)) (?:now )?(?:counter)?signed(?! off| up)|"
-                r"(?:we've|we have|i've|i have) countersigned|docusign (?:is )?(?:complete|done|signed))\b", re.I), "Closed Won", "explicit"),
+                r"(?:we've|we have|i've|i have) countersigned|docusign (?:is )?(?:complete|done|signed)|"
+                r"(?:contract|order form|agreement|paperwork)(?:'s| is| has been| was) (?:now |all |fully )?(?:counter)?signed(?! off| up)|"
+                r"(?:our|my) (?:cfo|ceo|coo|cto|md|director|managing director|vp|boss|president|owner|founder) (?:has |just |already )*signed (?:it|the (?:order form|contract|agreement))|"
+                r"(?:we|i)(?:'ve| have) (?:now |just |already )?signed(?=\s*[.!]|\s+on our side)|(?:all|everything(?:'s| is)) signed(?! off| up))\b", re.I), "Closed Won", "explicit"),
     (re.compile(r"\b(decided (?:to go )?with (?:another|a different|an other)|(?:went|going|go) with (?:another|a different) (?:vendor|provider|supplier|solution|tool|platform)|"
                 r"signed (?:\w+ ){0,3}?with (?:another|a different|the other|an other|a competing) (?:vendor|provider|supplier|company|solution|tool|platform)|"
                 r"chose (?:another|a different) (?:vendor|provider|supplier|solution)|not (?:going to )?(?:move|moving) forward with (?:you|your)|"
@@ -615,7 +618,7 @@ PAUSE = re.compile(r"\b(?:for now|right now|at the moment|this (?:year|quarter|b
 WOULD = re.compile(r"\b(?:would|we'd|they'd|it'd|he'd|she'd)\b", re.I)
 # A loss or a win that is only possible or expected, not done.
 MAYBE = re.compile(r"\b(?:otherwise|or else|we'd|we would|would|might|may|could|consider\w*|thinking (?:about|of)|looking at|threat\w*|unless|if|risk)\b", re.I)
-NOT_YET = re.compile(r"\b(?:hopefully|expect\w*|should|will|'ll|going to|next (?:week|month)|tomorrow|soon|by (?:the )?end|not yet)\b", re.I)
+NOT_YET = re.compile(r"\b(?:hopefully|expect\w*|should|will|'ll|going to|next (?:week|month)|tomorrow|soon|by (?:the )?end|not yet|need\w*|want\w*|to get|get (?:it|this|everything)|have (?:it|everything))\b", re.I)
 # What "it" was: a signed NDA or DPA is not the deal.
 SIDE_DOC = re.compile(r"\b(?:nda|baa|dpa|questionnaire|sow|purchase order|po|pilot|trial|poc|letter)\b", re.I)
 SIDE_REVIEW = re.compile(r"\b(?:nda|baa|dpa|dpia|questionnaire|security review|pen ?test|soc ?2|iso|toms?|pilot|trial|poc)\b", re.I)

@@ -549,3 +549,12 @@ def test_booking_a_meeting_is_a_step_but_booking_a_room_or_sending_an_invite_is_
              step("Send the revised proposal", "Leo Brandt", dt.date(2027, 2, 12), "I'll send the revised proposal by Friday.")]
     got = fields(text, steps=steps)["NextStep"].value
     assert "deep dive" in got.lower() and "room" not in got.lower()
+
+
+def test_more_ways_of_saying_it_is_signed_and_of_saying_it_is_not_yet():
+    for said in ("The contract's signed, we can start.", "All signed on our side.", "Our CFO signed the order form yesterday.", "We have signed."):
+        assert value(f"Priya Natarajan: {said}\n", "StageName", stage="Negotiation/Review") == "Closed Won", said
+    for said in ("The NDA is signed.", "Our CFO will sign the order form tomorrow.", "Once everything is signed, we start.",
+                 "We need to get it all signed by Friday.", "Is the contract signed?"):
+        assert value(f"Priya Natarajan: {said}\n", "StageName", stage="Negotiation/Review") is None, said
+    assert value("Priya Natarajan: Our CFO signed the order form yesterday.\n", "CloseDate") == CALL - dt.timedelta(days=1)
