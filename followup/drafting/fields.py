@@ -513,11 +513,11 @@ def _signed_on_call(ctx: CallContext) -> tuple[Unit, dt.date] | None:
 
 def _find_signed(ctx: CallContext) -> tuple[Unit, dt.date] | None:
     pattern = STAGE_CUES[0][0]
-    for u in ctx.units:
+    for i, u in enumerate(ctx.units):
         s = u.sentence
         m = pattern.search(s) if "sign" in s.lower() else None
-        if not m or PENDING.search(s[:m.start()]) or OTHER_PARTY.search(s) or HYPOTHETICAL.search(s) or CONDITIONAL.search(s) \
-                or NOT_STAGE.search(s) or s.rstrip().endswith("?"):
+        if not m or HYPOTHETICAL.search(s) or CONDITIONAL.search(s) or NOT_STAGE.search(s) or s.rstrip().endswith("?") \
+                or not _won_here(ctx, i, m):
             continue
         if re.search(r"\byesterday\b", s, re.I):
             return u, ctx.call_date - dt.timedelta(days=1)
@@ -662,6 +662,14 @@ def _turned_down(ctx: CallContext, i: int) -> bool:
         and bool(HOLD_OFF.search(reply.sentence))
 
 
+def _won_here(ctx: CallContext, i: int, m: re.Match) -> bool:
+    """A signature cue that says the deal is signed now: not pending, expected, someone else's, long past or a side paper."""
+    s = ctx.units[i].sentence
+    clause = next((c.group(0) for c in CLAUSE_SPLIT.finditer(s) if c.start() <= m.start() < c.end()), s)
+    return not (PAST_LONG.search(s) or OTHER_PARTY.search(s) or PENDING.search(s[:m.start()]) or NOT_YET.search(clause)
+                or _side_doc_signed(ctx, i, m.group(0)))
+
+
 def _next_in_turn(ctx: CallContext, i: int) -> str:
     units = ctx.units
     return units[i + 1].sentence if i + 1 < len(units) and units[i + 1].turn_index == units[i].turn_index else ""
@@ -702,12 +710,11 @@ def stage(ctx: CallContext) -> list[ExtractedField]:
                 if HYPOTHETICAL.search(s) or CONDITIONAL.search(s) or NOT_STAGE.search(s) or s.rstrip().endswith("?") and not request:
                     break
                 checked = True
-            if (PAST_LONG if value == "Closed Won" else PAST_OR_OTHER).search(s):
-                continue  # "you sent us a proposal two years ago", "the last time we signed" (but "signed it two days ago" is a win)
+            if value == "Closed Won" and not _won_here(ctx, i, m):
+                continue  # "hopefully it's signed next week", "I've signed it" (the NDA), "we signed it last year"
+            if value != "Closed Won" and PAST_OR_OTHER.search(s):
+                continue  # "you sent us a proposal two years ago", "the last time we signed"
             clause = next((c.group(0) for c in CLAUSE_SPLIT.finditer(s) if c.start() <= m.start() < c.end()), s)
-            if value == "Closed Won" and (OTHER_PARTY.search(s) or PENDING.search(s[:m.start()]) or NOT_YET.search(clause)
-                                          or _side_doc_signed(ctx, i, m.group(0))):
-                continue  # "hopefully it's signed next week"
             if value == "Closed Lost" and m.group("rival") and not _rival(ctx, m.group("rival"), i):
                 continue  # "we went with Fleetly" is a loss only when Fleetly is not us, the account or someone on the call
             if value == "Closed Lost" and (PAUSE.search(s) or PAUSE.search(_next_in_turn(ctx, i)) or MAYBE.search(clause)):

@@ -558,3 +558,10 @@ def test_more_ways_of_saying_it_is_signed_and_of_saying_it_is_not_yet():
                  "We need to get it all signed by Friday.", "Is the contract signed?"):
         assert value(f"Priya Natarajan: {said}\n", "StageName", stage="Negotiation/Review") is None, said
     assert value("Priya Natarajan: Our CFO signed the order form yesterday.\n", "CloseDate") == CALL - dt.timedelta(days=1)
+
+
+def test_a_hoped_for_or_side_paper_signature_does_not_set_the_close_date_to_today():
+    assert value("Priya Natarajan: Hopefully it's signed next week.\n", "CloseDate") is None
+    nda = "Leo Brandt: Did the NDA come through?\nPriya Natarajan: Yes, I've signed it.\n"
+    assert value(nda, "CloseDate") is None
+    assert value("Priya Natarajan: We need to get it all signed by Friday.\n", "CloseDate") == dt.date(2027, 2, 12)
