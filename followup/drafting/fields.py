@@ -281,7 +281,7 @@ STRONG_HEDGE = re.compile(r"\b(?:maybe|might|perhaps|no promises|hold me to|can'
 # A date read out from the record or an earlier plan ("In our forecast we had the end of March", "the close date in my
 # system is the 9th") is the old value, not a new one, unless the sentence also changes it.
 RECORDED = re.compile(r"\b(?:in|on|into) (?:my|our|the|your) (?:system|crm|salesforce|forecast|pipeline|records?|notes)\b|"
-                      r"\b(?:we|i|you) (?:had|have got|still have)\b(?! to\b)|\bwhat (?:i|we|you) had\b|\boriginally\b|\b(?:was|were) (?:planned|planning|aiming|hoping)\b", re.I)
+                      r"\b(?:we|i|you) (?:had|have got|still have)\b(?! to\b)|\b(?:we|i|you)(?:'ve| have) got\b(?! to\b)|\bhave (?:you|it|this|the deal) (?:down|pencil+ed|marked)\b|\bwhat (?:i|we|you) had\b|\boriginally\b|\b(?:was|were) (?:planned|planning|aiming|hoping)\b", re.I)
 CHANGE = re.compile(r"\b(?:move|moving|moved|change|update|put|push|pull|set|make it|let's|i'll|we'll|will|going to|new|instead)\b", re.I)
 # Few words besides the date: "End of June.", "Mid-May, I'd say." (an answer right after talk of signing)
 FILLER = re.compile(r"[a-z]+(?:'[a-z]+)?", re.I)

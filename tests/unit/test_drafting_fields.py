@@ -571,3 +571,9 @@ def test_a_decimal_figure_cut_at_its_point_is_not_read_as_a_smaller_amount():
     assert value("Leo Brandt: Final number: $112.5k ARR.\n", "Amount", amount=None) is None
     assert value("Leo Brandt: It will be 1.2 million a year for the group.\n", "Amount", amount=None) is None
     assert value("Leo Brandt: Okay. 98k a year works.\n", "Amount", amount=None) == 98000
+
+
+def test_i_have_you_down_for_is_the_date_on_record():
+    assert value("Leo Brandt: I have you down for signature on the 30th of April.\nPriya Natarajan: Hm, we'll see.\n", "CloseDate") is None
+    assert value("Leo Brandt: I've got the 30th of April as the close date.\n", "CloseDate") is None
+    assert value("Priya Natarajan: We've got to sign by the 30th of April.\n", "CloseDate") == dt.date(2027, 4, 30)
