@@ -36,7 +36,8 @@ PHONE_GROUPS = re.compile(
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 _STREET_EN = (r"Street|St\.?|Road|Rd\.?|Avenue|Ave\.?|Lane|Ln\.?|Drive|Boulevard|Blvd\.?|Terrace|Way|Court|Ct\.?"
-              r"|Place|Pl\.?|Close|Crescent|Square|Parade|Row|Highway|Hwy\.?|Park")
+              r"|Place|Pl\.?|Close|Crescent|Square|Parade|Row|Highway|Hwy\.?|Park|Lawn|Grove|Gardens|Heights|Hill|Rise"
+              r"|View|Green|Mews|Walk|Meadows|Drive|Wynd|Quay")
 _TAIL = r"(?:,[ ]*(?:[A-Z0-9][\w-]*)(?:[ ]+(?:[A-Z0-9][\w-]*)){0,2}){0,4}"
 ADDRESS_PATTERNS = (
     # 7 Glenview Terrace, Douglas, Cork, T12 XK42 / 1600 Main St., Springfield
@@ -44,6 +45,10 @@ ADDRESS_PATTERNS = (
     # 14 rue des Capucins, 69001 Lyon / 3 avenue de la République
     re.compile(r"\b\d{1,4}(?:[ ]?(?:bis|ter))?,?[ ]+(?:rue|avenue|av\.|boulevard|bd|place|chemin|allée|allee|quai|impasse|cours)"
                r"[ ]+(?:(?:de|des|du|de la|d'|l'|la|le)[ ]*)?[A-ZÀ-Ý][\w'-]*(?:[ ]+[A-ZÀ-Ý][\w'-]*){0,2}" + _TAIL),
+    # postcodes that pin a building or a street: Eircode (V95 X2K7), UK (SW1A 1AA), Canada (K1A 0B1)
+    re.compile(r"\b(?:[AC-FHKNPRTV-Y]\d{2}|D6W)[ ](?=[0-9A-Z]{0,3}\d)(?=[0-9A-Z]{0,3}[A-Z])[0-9AC-FHKNPRTV-Y]{4}\b"),
+    re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?[ ]\d[A-Z]{2}\b"),
+    re.compile(r"\b[ABCEGHJ-NPRSTVXY]\d[ABCEGHJ-NPRSTV-Z][ ]\d[ABCEGHJ-NPRSTV-Z]\d\b"),
     # Musterstraße 12, 70173 Stuttgart / Keizersgracht 123 / Parkweg 4a
     re.compile(r"\b[A-ZÄÖÜ][\wäöüß-]*(?:straße|strasse|str\.|weg|gasse|platz|allee|ring|damm|laan|straat|gracht|plein|kade|dijk)"
                r"[ ]+\d{1,4}[a-z]?\b" + _TAIL),

@@ -28,6 +28,10 @@ DEV = Path(__file__).resolve().parents[2].parent / "shared" / "scenarios" / "dev
     ("Königstraße 12, 70173 Stuttgart is the office", "ADDRESS", "Königstraße 12, 70173 Stuttgart"),
     ("ship to 221 Baker Street, London NW1 6XE please", "ADDRESS", "221 Baker Street, London NW1 6XE"),
     ("Keizersgracht 123, Amsterdam", "ADDRESS", "Keizersgracht 123, Amsterdam"),
+    ("Send it to 14 Ashgrove Lawn, Ennis, V95 X2K7 please", "ADDRESS", "14 Ashgrove Lawn, Ennis, V95 X2K7"),
+    ("the Eircode is D02 AF30", "ADDRESS", "D02 AF30"),
+    ("postcode SW1A 1AA", "ADDRESS", "SW1A 1AA"),
+    ("Ottawa, Ontario K1A 0B1", "ADDRESS", "K1A 0B1"),
     ("the budget sign-off is with our CFO, Dr. Kern.", "PERSON", "Kern"),
     ("ask my colleague Paola Marino about it", "PERSON", "Paola Marino"),
 ])
@@ -50,6 +54,7 @@ def test_known_names_full_and_first_names():
     "version 2.4.1 and ISO 27001, about 2300 people in 3 plants",
     "Q3 2026 go-live, 12 months, 40 connectors; we meet at the office at ten",
     "VP Operations and Director of Enterprise Analytics from Microsoft Teams",
+    "an A380 on Windows 11 Pro, ticket AB12 CDEF, GPT4 and a B2B deal in Room 4",
 ])
 def test_no_over_masking_of_product_words_numbers_and_ids(text):
     assert detect(text) == []
