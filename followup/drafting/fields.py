@@ -600,7 +600,7 @@ NOT_STAGE = re.compile(r"\b(not a quote|not in the proposal|if you (?:send|get)|
 
 STAGE_WORDS = ("sign", "proposal", "quote", "offer", "order form", "pricing", "contract", "agreement", "msa", "legal", "counsel", "lawyer",
                "redline", "negotiat", "counter", "floor", "can you", "went", "going", "go with", "chose", "decided", "selected", "chosen",
-               "move", "moving", "docusign", "meet", "final")  # a sentence without one of these moves no stage (substring tests: cheap)
+               "move", "moving", "docusign", "meet", "final", "gone", "picked")  # a sentence without one of these moves no stage (substring tests: cheap)
 REQUEST = re.compile(r"^\W*(?:so\s+|and\s+)?(?:can|could|would|will) you\b", re.I)
 LATER = re.compile(r"\b(once|as soon as|unless|assuming|when (?:we|you|it|they)|after (?:we|you|the|our|your|it)|until|down the line|later on|eventually|"
                    r"next (?:month|quarter|year)|in the new year)\b", re.I)
@@ -613,6 +613,10 @@ OTHER_DEAL = re.compile(r"\b(?:(?:their|competitor'?s?|incumbent'?s?|other vendo
                         r"(?:current|existing|old|previous) (?:contract|agreement|msa|vendor|provider|supplier)|competitor|another (?:vendor|provider|supplier)|"
                         r"internal(?:ly)?|business case|for (?:my|our) (?:cfo|ceo|coo|board|boss|management|director|committee|manager)|lease|landlord|"
                         r"(?-i:\b(?!(?:You|We|I)\b)(?:They|they|[A-Z][a-z]+)) (?:\w+ )?(?:sent|gave|emailed|offered|quoted|submitted) (?:us|me))\b", re.I)
+# Legal and the contract named in a plan ("then Legal needs some weeks for the contract", "legal will have to see the
+# agreement") is a later stage foreseen, not reached; a review under way says so ("redlines", "legal review", "is with legal").
+LEGAL_PLAN = re.compile(r"\b(?:needs?|will|'ll|going to|then|have to|has to|would|later|eventually|at some point|takes?)\b", re.I)
+ACTIVE_REVIEW = re.compile(r"redline|review|negotiat|comments|mark-?up|changes|counter|floor|final|order form at|meet", re.I)
 # Not a loss but a pause: "not moving forward with you this year", "we're pausing for now"
 PAUSE = re.compile(r"\b(?:for now|right now|at the moment|this (?:year|quarter|budget cycle)|at this (?:time|point|stage)|not now|not yet|revisit|"
                    r"paus\w+|on hold|next year|new year|come back (?:to (?:it|this|you) )?later|maybe later)\b", re.I)
@@ -668,8 +672,40 @@ def _won_here(ctx: CallContext, i: int, m: re.Match) -> bool:
     """A signature cue that says the deal is signed now: not pending, expected, someone else's, long past or a side paper."""
     s = ctx.units[i].sentence
     clause = next((c.group(0) for c in CLAUSE_SPLIT.finditer(s) if c.start() <= m.start() < c.end()), s)
-    return not (PAST_LONG.search(s) or OTHER_PARTY.search(s) or PENDING.search(s[:m.start()]) or NOT_YET.search(clause)
-                or _side_doc_signed(ctx, i, m.group(0)))
+    if PAST_LONG.search(s) or OTHER_PARTY.search(s) or PENDING.search(s[:m.start()]) or NOT_YET.search(clause) \
+            or _side_doc_signed(ctx, i, m.group(0)):
+        return False
+    # a loss said on the same call makes a bare "the contract's signed" the rival's contract; only a signature
+    # that names our paper or us ("I signed your order form", "signed with you") is still a win
+    return _loss_on_call(ctx) is None or bool(OUR_PAPER.search(s))
+
+
+OUR_PAPER = re.compile(r"\b(?:your|the vendor's) (?:order form|contract|agreement|quote|proposal|offer)|\bsigned (?:\w+ ){0,3}?with (?:you|your)\b", re.I)
+
+
+def _lost_here(ctx: CallContext, i: int, m: re.Match) -> bool:
+    """A loss cue that says the buyer chose someone else: not us, the account or a person on the call, not a pause, not a threat."""
+    s = ctx.units[i].sentence
+    clause = next((c.group(0) for c in CLAUSE_SPLIT.finditer(s) if c.start() <= m.start() < c.end()), s)
+    if m.group("rival") and not _rival(ctx, m.group("rival"), i):
+        return False  # "we went with Fleetly" is a loss only when Fleetly is not us, the account or someone on the call
+    return not (PAUSE.search(s) or PAUSE.search(_next_in_turn(ctx, i)) or MAYBE.search(clause))
+
+
+def _loss_on_call(ctx: CallContext) -> Unit | None:
+    """The first sentence where the buyer says they chose someone else (same guards as the stage rule)."""
+    def compute():
+        pattern = STAGE_CUES[1][0]
+        for i, u in enumerate(ctx.units):
+            s = u.sentence
+            m = pattern.search(s) if "with" in s.lower() else None  # every loss phrase has "with": a cheap gate
+            if not m or HYPOTHETICAL.search(s) or CONDITIONAL.search(s) or NOT_STAGE.search(s) or s.rstrip().endswith("?") \
+                    or PAST_OR_OTHER.search(s):
+                continue
+            if _lost_here(ctx, i, m):
+                return u
+        return None
+    return _memo(ctx, "lost", compute)
 
 
 def _next_in_turn(ctx: CallContext, i: int) -> str:
@@ -717,10 +753,10 @@ def stage(ctx: CallContext) -> list[ExtractedField]:
             if value != "Closed Won" and PAST_OR_OTHER.search(s):
                 continue  # "you sent us a proposal two years ago", "the last time we signed"
             clause = next((c.group(0) for c in CLAUSE_SPLIT.finditer(s) if c.start() <= m.start() < c.end()), s)
-            if value == "Closed Lost" and m.group("rival") and not _rival(ctx, m.group("rival"), i):
-                continue  # "we went with Fleetly" is a loss only when Fleetly is not us, the account or someone on the call
-            if value == "Closed Lost" and (PAUSE.search(s) or PAUSE.search(_next_in_turn(ctx, i)) or MAYBE.search(clause)):
-                continue  # "not moving forward with you this year", "otherwise we'd go with another supplier"
+            if value == "Closed Lost" and not _lost_here(ctx, i, m):
+                continue  # "we went with Fleetly" (us), "not moving forward with you this year", "otherwise we'd go with another supplier"
+            if value == "Negotiation/Review" and LEGAL_PLAN.search(clause) and not ACTIVE_REVIEW.search(m.group(0)):
+                continue  # "then Legal needs some weeks for the contract": legal named in a plan, not a review under way
             if value == "Negotiation/Review" and SIDE_REVIEW.search(s) and not DEAL_PAPER.search(s):
                 continue  # legal reviewing the NDA, the DPA or a security questionnaire is not the contract
             if value == "Proposal/Price Quote" and _turned_down(ctx, i):
@@ -960,11 +996,11 @@ def _without_instructions(ctx: CallContext) -> CallContext:
 def extract_fields(ctx: CallContext, steps: list[ExtractedStep]) -> list[ExtractedField]:
     ctx = _without_instructions(ctx)
     deal = _deal_amount(ctx)
-    closing = close_date(ctx)
-    target = closing[0].value if closing else _stated_close(ctx)
     staged = stage(ctx)
     lost = any(f.value == "Closed Lost" for f in staged) or ctx.snapshot.Opportunity.StageName == "Closed Lost"
-    # a lost deal has no next step to track, whatever courtesy items were said at the end of the call
+    # a lost deal has no signature date and no next step to track, whatever dates and courtesy items were said
+    closing = [] if lost else close_date(ctx)
+    target = closing[0].value if closing else None if lost else _stated_close(ctx)
     nxt = [] if lost else next_step_field(ctx, steps, deal[1] if deal else None, target)
     fields = [*closing, *amount(ctx), *staged, *nxt]
     return [f for f in fields if not (isinstance(f.value, str) and has_pii(f.value)) and not any(has_pii(e.quote) for e in f.evidence)]

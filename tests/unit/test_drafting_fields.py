@@ -577,3 +577,24 @@ def test_i_have_you_down_for_is_the_date_on_record():
     assert value("Leo Brandt: I have you down for signature on the 30th of April.\nPriya Natarajan: Hm, we'll see.\n", "CloseDate") is None
     assert value("Leo Brandt: I've got the 30th of April as the close date.\n", "CloseDate") is None
     assert value("Priya Natarajan: We've got to sign by the 30th of April.\n", "CloseDate") == dt.date(2027, 4, 30)
+
+
+def test_a_signature_on_a_call_where_the_buyer_chose_a_rival_is_the_rivals_contract():
+    text = ("Owen Hart: I'll be straight with you. We've gone with Corvex, they were cheaper.\n"
+            "Leo Brandt: Sorry to hear that.\nOwen Hart: The contract's signed, it's a two-year term.\n"
+            "Leo Brandt: Understood. I'll send the return labels today and call you on Friday the 12th.\n")
+    steps = [step("Send the return labels", "Leo Brandt", CALL, "Understood. I'll send the return labels today and call you on Friday the 12th."),
+             step("Call Owen", "Leo Brandt", dt.date(2027, 2, 12), "Understood. I'll send the return labels today and call you on Friday the 12th.")]
+    got = fields(text, steps=steps, stage="Negotiation/Review")
+    assert got["StageName"].value == "Closed Lost"
+    assert "CloseDate" not in got and "NextStep" not in got  # a lost deal: no signature date, no next step
+    # a signature naming our paper is still a win
+    won = "Priya Natarajan: We nearly went with Corvex, but no. I signed your order form this morning.\n"
+    assert value(won, "StageName", stage="Negotiation/Review") == "Closed Won"
+
+
+def test_legal_named_in_a_plan_is_not_a_legal_review_under_way():
+    for said in ("After the board, then Legal needs some weeks for the contract.",
+                 "Our lawyers will have to look at the agreement at some point."):
+        assert value(f"Owen Hart: {said}\n", "StageName", stage="Proposal/Price Quote") is None, said
+    assert value("Owen Hart: The contract is with our legal team now.\n", "StageName", stage="Proposal/Price Quote") == "Negotiation/Review"
