@@ -127,7 +127,7 @@ NEEDS = {
     "start": re.compile(r"^start (?:the|a|on)\b", re.I),
     "walk": re.compile(r"^walk (?:\w+ )?through\b", re.I),
     "pull": re.compile(r"^pull (?:together|up)\b", re.I),
-    "put": re.compile(r"^put (?!it down\b|numbers?\b|a number\b|it (?:this|that|another) way|it like)", re.I),
+    "put": re.compile(r"^put (?!(?:it|that|this|them|those) down\b|down\b|numbers?\b|a number\b|it (?:this|that|another) way|it like)", re.I),
     "show": re.compile(r"^show (?:you|them|him|her)\b(?!.*\bscreen\b)", re.I),
     "share": re.compile(r"^share (?!(?:my|the|a|your) screen|my thoughts|a bit)", re.I),
     "double": re.compile(r"^double[- ]check\b", re.I),
@@ -154,12 +154,15 @@ NEEDS = {
     "host": re.compile(r"^host (?:the|a|an|us)\b", re.I),
     "plan": re.compile(r"^plan (?:the|a|an) (?:[\w-]+ ){0,2}(?:session|workshop|kickoff|kick-off|call|meeting|review|"
                        r"training|demo|rollout)\b", re.I),
+    # someone or something for the deal ("bring him", "bring Jo along", "bring the signed copy"), not "bring cake"
+    "bring": re.compile(r"^(?i:bring) (?:(?i:(?:[\w'’-]+ ){0,3}(?:along|in|over|back|with|to)\b|(?:the|a|an|our|your|my|his|her|"
+                        r"their|him|us|it|that|this|them|those|some|copies|a copy|printed|signed)\b)|[A-Z])"),
     "load": re.compile(r"^load (?:the|your|our) (?:[\w-]+ ){0,2}data\b", re.I),
 }
 # Never a step on their own ("I'll hold you to that", "I'll believe it when I see it", "let me think").
 NEVER = {"keep", "leave", "believe", "think", "see", "try", "summarise", "summarize", "recap"}
 
-NAME = r"[A-ZÀ-Ý][a-zà-öø-ÿ]+(?:['’-][A-Za-zà-öø-ÿ]{2,})*"
+NAME = r"[A-ZÀ-Ý][a-zà-öø-ÿ]+(?:['’-][A-Za-zÀ-Ýà-öø-ÿ]{2,})*"
 COMMIT = re.compile(
     rf"(?P<subj>\b(?:I|we|We|you|You)\b|\b(?:[Oo]ur|[Mm]y) (?:[a-z]+ ){{0,2}}(?:team|department|people|colleagues?|lawyers?|"
     rf"counsel|folks|office|group|desk|assistant|EA|PA|manager|boss|engineer|architect|specialist|rep)(?=\s*(?:['’]ll|will|are going to|is going to)\b)|\b{NAME}(?:\s+{NAME})?(?:\s+and\s+{NAME})?)"
@@ -716,10 +719,31 @@ class _Extractor:
         if j < 0 or self.units[j].turn_index != u.turn_index or self.is_step_unit(self.units[j]):
             return ""
         m = NEED_TO.search(self.units[j].sentence)
+        if not m:
+            return self.own_offer(idx)
         if not m or not self.valid_verb(m.group("verb"), self.units[j].sentence[m.start("verb"):]) \
                 or _private(self.units[j].sentence):
             return ""
         return self.units[j].sentence[m.start("verb"):].rstrip(" .!")
+
+    def own_offer(self, idx: int) -> str:
+        """"I can build the sandbox with your data." ... "I'll have it ready that morning": "it" is what the
+        same speaker offered to do in the last couple of turns (the offer, once promised with a date)."""
+        u = self.units[idx]
+        for j in range(idx - 1, max(-1, idx - 8), -1):
+            v = self.units[j]
+            if v.turn_index < u.turn_index - 3:
+                break
+            if v.turn.speaker != u.turn.speaker or QUESTION_END.search(v.sentence) or self.is_step_unit(v) \
+                    or _private(v.sentence):
+                continue
+            m = re.search(r"\b(?:I|we) can (?:also |then )?(?P<verb>[a-z]+)\b", v.sentence)
+            if m and _base(m.group("verb")) in DELIVERABLE and not PRECEDER.search(v.sentence[max(0, m.start() - 24):m.start()]):
+                rest = v.sentence[m.start("verb"):]
+                if self.valid_verb(m.group("verb"), rest) and not PRONOUN_OBJ.match(rest):
+                    cut = CUT.search(rest, 8)
+                    return (rest[:cut.start()] if cut else rest).rstrip(" .!")
+        return ""
 
     def earlier_offer(self, idx: int, verb: str) -> str:
         """"I can't promise, but I could ask one of our customers." ... "I'll ask." -> what the speaker said
@@ -1107,7 +1131,8 @@ class _Extractor:
         due = self.pick_date(date_text)
         date_order = i if due else -1
         is_invite = bool(INVITE.search(body)) and re.match(r"(?:send|resend|update|move|put|book|set)s?\b", body, re.I)
-        pronoun = bool(PRONOUN_OBJ.match(body.strip()) or re.match(r"(?:do|have)\s+(?:it|that|this)\b", body.strip(), re.I))
+        pronoun = bool(PRONOUN_OBJ.match(body.strip()) or re.match(r"(?:do|have)\s+(?:it|that|this)\b", body.strip(), re.I)
+                       or re.match(r"make sure (?:it|that|this|they|those|them)\b", body.strip(), re.I))
         if due is None and re.search(r"\b(?:the same day|that same day|that day)\b", body, re.I) and body in s:
             prior = self.dates_in(s[:s.find(body)])
             if prior:
@@ -1191,7 +1216,7 @@ class _Extractor:
                     st.units.append(u)
                     st.mentions += 1
                     return st
-        need = self.need_before(i) if pronoun and kind == "self" else None
+        need = self.need_before(i) if pronoun and kind == "self" and (due or not modal == "can") else None
         if need:  # "I need to raise the PO. I'll have it raised by Thursday week." -> "Raise the PO"
             body, pronoun = need, False
         if pronoun and not (_words(before) - FILLER - {"then", "and", "but", "sure", "also"}) and not self.accepted_ask(u):
@@ -1331,6 +1356,8 @@ class _Extractor:
             return True
         if a.due and a.due == b.due and (a.empty or b.empty or (a.vague or b.vague)
                                          and (abs(a.turn - b.turn) <= 3 or a.recap or b.recap)):
+            return True
+        if a.order == b.order and a.due and a.due == b.due and not (a.recap or b.recap):
             return True
         if (a.vague and a.due is None or b.vague and b.due is None) and abs(a.turn - b.turn) <= 2:
             return True

@@ -685,3 +685,39 @@ def test_a_promise_after_an_if_clause_is_tentative_but_if_it_helps_is_not():
                   "Rita: If it helps, I'll send the deck tomorrow.\n")
     assert only(found, "Tom Techie").tentative
     assert not only(found, REP).tentative
+
+
+def test_noting_a_date_in_the_record_is_not_a_step():
+    found = steps("Ann: We aim to sign on the 30th.\n"
+                  "Rita: The 30th. I'll put that down as the target date.\n")
+    assert not [s for s in found if s.owner == REP]
+
+
+def test_bringing_food_is_small_talk_but_bringing_a_person_is_a_step():
+    assert not steps("Ann: See you at the workshop.\nRita: I'll bring cookies.\n")
+    found = steps("Ann: I'll bring Tom along to the workshop on Friday.\n")
+    assert only(found, "Ann Buyer").due_date == FRIDAY
+
+
+def test_a_hyphenated_accented_first_name_owns_a_recap_line():
+    text = ("Rita: To recap. Marie-Ève sends the floor plans by Friday.\n"
+            "Marie-Ève: Yes.\n")
+    s = only(steps(text, contacts=("Marie-Ève Roy",)), "Marie-Ève Roy")
+    assert s.due_date == FRIDAY and "floor plans" in s.text
+
+
+def test_make_sure_it_goes_out_is_one_step_with_the_recap_that_names_it():
+    text = ("Ann: Our IT lead will pull the export, but I'll make sure it goes out. You'll have it by Friday.\n"
+            "Rita: Great.\n"
+            "Rita: Let me recap. Ann sends Tom the usage export by Friday.\n")
+    s = only(steps(text), "Ann Buyer")
+    assert s.due_date == FRIDAY and "export" in s.text
+
+
+def test_it_is_the_speakers_own_offer_and_one_sentence_for_one_day_is_one_step():
+    text = ("Tom: With your user list I can build the test tenant with your real roles.\n"
+            "Ann: When?\n"
+            "Tom: I'll have it ready on Monday the 23rd and we can walk through it together that afternoon.\n")
+    s = only(steps(text), "Tom Techie")
+    assert s.due_date == dt.date(2026, 11, 23)
+    assert "test tenant" in s.text
