@@ -9,8 +9,8 @@ Matching rules:
   owner. Recall counts firm gold steps only; tentative gold steps may be matched for precision.
 - must-not-propose: any proposed field whose value equals a listed value.
 - PII leak: any gold ``pii`` substring found in the extractor's output (JSON incl. recap).
-- ungrounded: an evidence quote that is not a substring of a transcript turn (fields, steps and
-  roles); ``ungrounded_facts_evidence`` counts the same for competitors, objections and facts.
+- ungrounded: a transcript evidence quote that is not a substring of a transcript turn (fields, steps
+  and roles; a role resting on the CRM title cites the title with ``source="crm"``); ``ungrounded_facts_evidence`` counts the same for competitors, objections and facts.
 - contact roles: a proposed role is correct when gold has the same full name (case, accents and
   spacing ignored) with the same OpportunityContactRole value; precision over proposed roles,
   recall over gold roles.
@@ -115,11 +115,11 @@ def score_dir(root: Path, extractor, recap=None) -> Score:
         score.calls += 1
         texts = [t.text for t in transcript.turns]
         for item in [*extraction.fields, *extraction.next_steps, *extraction.contact_roles]:
-            score.ungrounded += sum(1 for e in item.evidence if not any(e.quote in t for t in texts))
+            score.ungrounded += sum(1 for e in item.evidence if e.source == "transcript" and not any(e.quote in t for t in texts))
         facts = [*extraction.competitors, *extraction.objections,
                  *[f for items in extraction.facts.values() for f in (items if isinstance(items, list) else [items])]]
         score.ungrounded_facts += sum(1 for item in facts for e in getattr(item, "evidence", [])
-                                      if not any(e.quote in t for t in texts))
+                                      if e.source == "transcript" and not any(e.quote in t for t in texts))
         for field, expected in gold["fields"].items():
             current = snapshot.field_value(field)
             expected_change = expected is not None and not _equal(field, expected, current if not isinstance(current, dt.date) else current.isoformat())

@@ -40,6 +40,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
+from followup.domain.proposal import Evidence
 from followup.domain.snapshot import Contact
 from governance.pii import detect
 from followup.drafting.context import (HEDGE, INJECTION, CallContext, SentenceIndex, Unit, confidence, evidence,
@@ -1101,7 +1102,12 @@ def extract_roles(ctx: CallContext) -> list[ExtractedRole]:
         prior = _title_role((contact.Title if contact else None) or reader.said_titles.get(key), domain)
         certainty = "explicit" if best.strength >= 3 else "inferred"
         quotes, seen = [], set()
+        title = (contact.Title if contact and contact.Title else None)
+        if best.strength == 1 and title:  # the role rests on the CRM title: that is its evidence
+            quotes.append(Evidence(quote=f"Title: {title}", speaker=contact.Name, source="crm"))
         for c in sorted(same, key=lambda c: (-c.strength, c.unit.turn_index)):
+            if quotes and best.strength == 1 and title:
+                break
             if c.unit.sentence not in seen:
                 seen.add(c.unit.sentence)
                 quotes.append(evidence(c.unit.turn, c.unit.sentence))

@@ -389,3 +389,17 @@ def test_speaker_labels_with_an_initial_or_a_middle_name_map_to_the_contact():
     assert roles["Maria Lopez"].role == "Economic Buyer" and roles["Maria Lopez"].contact_id == "0030"
     assert roles["Kevin Murphy"].role == "Technical Buyer" and roles["Kevin Murphy"].contact_id == "0031"
     assert "Maria L." not in roles and "Kevin J. Murphy" not in roles
+
+
+def test_a_role_resting_on_the_crm_title_cites_the_title_not_a_greeting():
+    roles, _ = _roles(
+        "Alex Moreno: Good morning Dana, good morning Sam.\n"
+        "Dana Reed: Morning. We looked at the dashboards last week.\n"
+        "Sam Cole: Which connectors do you support for the warehouse, and how do you handle SSO?\n",
+        [("Dana Reed", "Chief Financial Officer"), ("Sam Cole", "IT Director")])
+    for role in roles.values():
+        if role.certainty == "inferred" and role.evidence[0].source == "crm":
+            contact_title = {"Dana Reed": "Chief Financial Officer", "Sam Cole": "IT Director"}[role.name]
+            assert role.evidence == [role.evidence[0]] and role.evidence[0].quote == f"Title: {contact_title}"
+    assert all("Good morning" not in e.quote for r in roles.values() for e in r.evidence)
+    assert any(e.source == "crm" for r in roles.values() for e in r.evidence)
