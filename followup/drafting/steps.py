@@ -207,7 +207,7 @@ COLLEAGUE_ROLE = re.compile(r"\b(?:(?:our|my) (?:[\w-]+ ){0,2}(?:engineer|archit
 MEET_AGAIN = re.compile(r"\b(?:we|We)(?:['’]ll| will)?\s+(?:meet|talk|speak|reconvene|regroup|reconnect|sync|catch up|check in|"
                         r"touch base)\b(?:\s+again)?|\b(?:we|We)(?:['’]ll| will|(?= do\b))\s+(?:(?:do|have|hold|run) (?:the|a|our) (?:[\w-]+ ){0,2}(?:workshop|meeting|call|session|demo|"
                         r"review|kickoff|kick-off|check-in|catch-up|deep dive|walkthrough|training))\b(?:\s+again)?")
-MEETING_WORDS = re.compile(r"\b(?:meet|meeting|call|session|catch[- ]up|check[- ]in|demo|workshop|diary|calendar|follow-up|"
+MEETING_WORDS = re.compile(r"\b(?:meet|meeting|call|session|kickoff|kick-off|catch[- ]up|check[- ]in|demo|workshop|diary|calendar|follow-up|"
                            r"invite|slot|deep dive|review|walkthrough|sync|touch base|reconvene|regroup)\b", re.I)
 INVITE = re.compile(r"\b(?:invite|invitation|calendar|diary|meeting request|teams link|zoom link)\b", re.I)
 
@@ -1060,13 +1060,18 @@ class _Extractor:
         m = MEET_Q.search(s)
         date = self.pick_date(s, meeting=True) if m else None
         t = u.turn_index
-        if not date or not (MEETING_WORDS.search(s) or SAME_TIME.search(s)) or self.by_turn[t][-1] != i \
+        prev = " ".join(self.units[j].sentence for j in self.by_turn[t] if i - 2 <= j < i)
+        if not date or not (MEETING_WORDS.search(s) or SAME_TIME.search(s)
+                            or MEETING_WORDS.search(prev)) or self.by_turn[t][-1] != i \
                 or t + 1 >= len(self.turns) or self.turns[t + 1].speaker == u.turn.speaker:
             return None
         reply = " ".join(self.units[j].sentence for j in self.by_turn.get(t + 1, [])[:2])
         if REFUSE.search(reply) or not (AFFIRM.search(reply) or re.search(r"\bworks?\b", reply, re.I)
                                         or self.pick_date(reply) == date):
             return None
+        if re.search(r"\b(?:no(?![\s,]+(?:problem|worries|doubt)\b)|not|can['’]?t|cannot|won['’]t|wait)\b", self.turns[t + 1].text, re.I) \
+                and not re.search(r"\bworks?\b", reply, re.I):
+            return None  # "The nineteenth. Let me check. Ah, no, wait, that week I'm away."
         speaker = self.owner_of(u.turn.speaker)
         owner = speaker if speaker in self.colleagues() else self.rep if self.rep in self.speaker_owners else speaker
         text = self.make_text(MEET_Q_OPENER.sub("", s[m.start():]).rstrip(" ?"), i, owner)
@@ -1094,7 +1099,7 @@ class _Extractor:
                 # "I've brought Sunita along", "my colleague Sam", "Kenji, our solutions engineer", "our SE, Kenji",
                 # "Sunita ..., she'll be your customer success manager"
                 near = re.compile(rf"(?:{COLLEAGUE_CUE.pattern})\W+(?:[\w'’-]+\W+){{0,2}}{first}\b|"
-                                  rf"\b{first}\b(?:\W+[\w'’-]+){{0,2}}\W+(?:{COLLEAGUE_ROLE.pattern})", re.I)
+                                  rf"\b{first}\b(?:\W+[\w'’-]+){{0,3}}\W+(?:{COLLEAGUE_ROLE.pattern})", re.I)
                 if any(near.search(line) for line in rep_lines):
                     found.add(who)
             self._colleagues = found
@@ -1319,8 +1324,14 @@ class _Extractor:
             if not self.valid_verb(verb, rest):
                 continue
             t = u.turn_index
-            # the request must be the last thing said in its turn, answered by someone else
-            if self.by_turn[t][-1] != i or t + 1 >= len(self.turns) or self.turns[t + 1].speaker == u.turn.speaker:
+            # the request must be the last thing said in its turn (or be followed only by what it asks for: "Could
+            # you get me the SSO details? The IdP metadata and the attribute names."), answered by someone else
+            after = [j for j in self.by_turn[t] if j > i]
+            detail = self.units[after[0]].sentence if len(after) == 1 and QUESTION_END.search(u.sentence) else ""
+            if detail and (QUESTION_END.search(detail) or NOT_FRAGMENT.match(detail) or FUTURE.search(detail)
+                           or len(detail.split()) > 20 or _private(detail) or self.dates_in(detail)):
+                detail = ""
+            if (after and not detail) or t + 1 >= len(self.turns) or self.turns[t + 1].speaker == u.turn.speaker:
                 continue
             idxs = self.by_turn.get(t + 1, [])
             if not idxs:
@@ -1342,6 +1353,8 @@ class _Extractor:
                 due, date_order = self.date_after(idxs[0], owner)
             text = re.sub(r"[?.!]+$", "", rest).strip()
             text = self.make_text(text, i, owner)
+            if detail and len(text) + len(detail) < 200:
+                text = f"{text}: {detail.rstrip('.!')}"
             self.add(text, owner, due, bool(TENTATIVE.search(reply_text)), [u, reply], idxs[0],
                      date_order=date_order)
 

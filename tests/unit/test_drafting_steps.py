@@ -721,3 +721,24 @@ def test_it_is_the_speakers_own_offer_and_one_sentence_for_one_day_is_one_step()
     s = only(steps(text), "Tom Techie")
     assert s.due_date == dt.date(2026, 11, 23)
     assert "test tenant" in s.text
+
+
+def test_a_request_followed_by_what_it_asks_for_is_accepted_with_those_details():
+    text = ("Rita: Tom, could you get me the network details? The proxy addresses and the firewall rules.\n"
+            "Tom: I'll need to ask our ops team, but yes, by Friday.\n")
+    s = only(steps(text), "Tom Techie")
+    assert s.due_date == FRIDAY and "firewall rules" in s.text
+
+
+def test_a_day_proposed_for_the_meeting_named_just_before_is_the_proposers_meeting_once_accepted():
+    text = ("Rita: I have Sam Lee with me, she'll be your onboarding lead.\n"
+            "Sam: The first thing is the kickoff. I'd like to do it on site. Would Thursday the 26th work?\n"
+            "Ann: Thursday the 26th works.\n")
+    found = steps(text)
+    assert only(found, "Sam Lee").due_date == dt.date(2026, 11, 26)
+
+
+def test_a_proposed_day_echoed_then_turned_down_is_no_meeting():
+    text = ("Rita: We need the kickoff. How about Thursday the 26th?\n"
+            "Ann: The 26th. Ah, no, wait, that week I'm away.\n")
+    assert not [s for s in steps(text) if s.due_date == dt.date(2026, 11, 26)]
