@@ -653,7 +653,9 @@ class _Extractor:
         if j < 0 or self.units[j].turn_index != u.turn_index:
             return None, -1
         prev = self.units[j].sentence
-        if len(prev.split()) > 7 or QUESTION_END.search(prev) or FUTURE.search(prev) or self.is_step_unit(self.units[j]):
+        hedged_q = QUESTION_END.search(prev) and re.match(r"(?:maybe|perhaps|how about|what about)\b", prev, re.I)
+        if len(prev.split()) > 7 or QUESTION_END.search(prev) and not hedged_q or FUTURE.search(prev) \
+                or self.is_step_unit(self.units[j]):
             return None, -1
         spans = self.dates_in(prev)
         if not spans:
@@ -661,7 +663,7 @@ class _Extractor:
         rest = prev
         for s, e, _, _ in reversed(spans):
             rest = rest[:s] + rest[e:]
-        if _words(rest) - FILLER - {"then", "and", "so", "that", "on", "by", "right", "ah", "oh"}:
+        if _words(rest) - FILLER - {"then", "and", "so", "that", "on", "by", "right", "ah", "oh", "how", "about"}:
             return None, -1  # the sentence says more than a date
         return spans[-1][2], j
 
@@ -1116,7 +1118,7 @@ class _Extractor:
             return False
         date = spans[0][2]
         owner = self.rep if self.rep in self.speaker_owners else self.owner_of(u.turn.speaker)
-        text = self.make_text(s.rstrip(".!"), i, owner)  # it says its date already
+        text = self.make_text(re.sub(r"^(?:and|then|also)\s+", "", s.rstrip(".!"), flags=re.I), i, owner)  # it says its date already
         st = self.add(text, owner, date, bool(TENTATIVE.search(s)), [u], i, strong=False, meeting=True, date_order=i)
         if st is not None:
             st.recap = True
@@ -1158,6 +1160,10 @@ class _Extractor:
             d = self.pick_date(self.units[asked[-1]].sentence) if asked else None
             if d:  # "Tom, can you set up the sandbox by Friday?" - "I can do that."
                 due, date_order = d, asked[-1]
+        if due is None and re.search(r"\b(?:that|the same) (?:session|meeting|call|walkthrough|workshop|demo|kickoff|kick-off|"
+                                     r"visit|review)\b", body, re.I):
+            due = self.date_before(i)  # "I'll bring Jo along to that session": the session's day, said just before
+            date_order = i if due else -1
         if due is None and is_invite:
             due = self.date_before(i)
             date_order = i if due else -1
@@ -1198,6 +1204,15 @@ class _Extractor:
             return None  # "I'll walk you through it now": done on the call, not after it
         if due is None and not in_recap and (IN_CALL.search(body) or AGENDA.match(body.strip())):
             return None  # "We'll cover pricing later in the call", "I'll answer your question first": the call's agenda
+        at_meeting = re.search(r"\b(?:at|during|in) (?:the|that|our) (kickoff|kick-off|workshop|meeting|session|demo|"
+                               r"walkthrough|call|review)\b", body, re.I) if due is None else None
+        if at_meeting:
+            mine = [st for st in self.steps if st.meeting and st.owner == owner]
+            named = [st for st in mine if at_meeting.group(1).lower() in st.text.lower()]
+            host = named[-1] if named else mine[0] if len(mine) == 1 else None
+            if host is not None:  # "We'll build the plan from that at the kickoff": what happens in the kickoff
+                host.units.append(u)
+                return host
         if re.match(r"(?:join|attend)\b", body.strip(), re.I) and due is None:
             return None  # "Felix will also join": only a step when it names the meeting's date
         # "I'll put it in the offer", "in the same email", "with the rest": part of a step already said
@@ -1233,6 +1248,9 @@ class _Extractor:
                 prev.mentions += 1
                 return prev
         text = self.make_text(body, i, owner, before)
+        cond = re.search(r",?\s+(if (?:he|she|they|it|that|we|you|the \w+) [^,.;!?]{2,40})\s*[.!]?\s*$", body) if tentative else None
+        if cond and cond.group(1) not in text and len(text) < 150:
+            text = f"{text}, {cond.group(1)}"  # the condition is the point of a hedged step: "..., if he agrees"
         if DELIVER.match(text) and not pronoun and not in_recap:
             text = self.with_details(text, i)
         if is_invite:
@@ -1413,6 +1431,14 @@ class _Extractor:
                     same_day = [o for o in out if o.owner == st.owner and o.due is None and o.vague and not o.meeting]
                 if len(same_day) == 1 and not st.meeting and (same_day[0].vague or _related(same_day[0].words, st.words)):
                     target = same_day[0]
+            if target is None and st.recap and st.meeting and st.due and not st.strong_owner \
+                    and not any(o.meeting and o.due == st.due for o in out):
+                # a recap line naming only a meeting and its day ("And a tentative demo on Thursday"), where
+                # the one step for that day, as firm or as hedged, is someone's ("I need to check their calendars")
+                same_day = [o for o in out if o.due == st.due and o.tentative == st.tentative and not o.recap]
+                if len(same_day) == 1:
+                    target = same_day[0]
+                    target.strong_owner = True
             if target is None:
                 out.append(st)
                 continue

@@ -742,3 +742,30 @@ def test_a_proposed_day_echoed_then_turned_down_is_no_meeting():
     text = ("Rita: We need the kickoff. How about Thursday the 26th?\n"
             "Ann: The 26th. Ah, no, wait, that week I'm away.\n")
     assert not [s for s in steps(text) if s.due_date == dt.date(2026, 11, 26)]
+
+
+def test_what_we_do_at_the_kickoff_is_part_of_the_kickoff_step():
+    text = ("Rita: Shall we do the kickoff on Thursday the 26th?\n"
+            "Ann: Thursday the 26th works.\n"
+            "Rita: Good. We'll build the rollout plan together at the kickoff.\n")
+    found = steps(text)
+    assert len(found) == 1 and found[0].due_date == dt.date(2026, 11, 26)
+
+
+def test_a_recap_line_naming_only_a_hedged_meeting_joins_the_one_hedged_step_for_that_day():
+    text = ("Ann: Let's pencil in a training for my team. Maybe Thursday the 26th? I need to check their calendars.\n"
+            "Rita: Sounds good.\n"
+            "Rita: Let me recap. Tom sends the export by Friday. And a tentative training for Ann's team on Thursday the 26th.\n")
+    found = steps(text)
+    s = only(found, "Ann Buyer")
+    assert s.tentative and s.due_date == dt.date(2026, 11, 26) and "training" in s.text
+    assert not [x for x in found if x.owner == REP]
+
+
+def test_that_session_takes_the_day_just_agreed_and_a_hedged_step_keeps_its_condition():
+    text = ("Rita: Monday the 23rd at two for the walkthrough?\n"
+            "Ann: Monday the 23rd at two works for me.\n"
+            "Tom: And maybe I'll bring our CISO along to that session, if she agrees.\n")
+    s = only(steps(text), "Tom Techie")
+    assert s.tentative and s.due_date == dt.date(2026, 11, 23)
+    assert s.text.endswith("if she agrees")
