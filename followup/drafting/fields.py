@@ -4,6 +4,18 @@ Precision first: a value is proposed only from a sentence that says it, never fr
 that is hypothetical, about a competitor, a threshold, a list price, a multi-year total, a
 one-time fee, superseded ("ignore that number"), negated, or addressed to the assistant. When the
 call keeps moving a value, the last firm statement wins; a value equal to CRM is not proposed.
+
+A loss said on the call ("we've gone with X", X a rival) outranks any bare signature talk ("the contract's
+signed" is then the rival's): the deal is Closed Lost and gets no CloseDate and no NextStep.
+
+Confidence keeps the documented formula of ``followup.drafting.context.confidence`` and adds one penalty
+term here, ``PENALTY`` (−0.10), when a validator of the evidence's strength fails:
+- CloseDate: the close cue is only a weak one ("move it", "the paperwork"), or the date sits in a clause of its
+  own that says something else ("The office closes on the 23rd, and I want it signed before then");
+- StageName Closed Won, and the CloseDate taken from a signature on the call: a rival is spoken of on the call
+  (its price, its contract, a competing bid), so whose signature it was is less certain;
+- StageName Negotiation/Review proposed from a stage before Proposal/Price Quote (the move skips the quote).
+So single-cue, loosely tied or inferred evidence stays below the approval thresholds (0.78; StageName 0.85).
 """
 from __future__ import annotations
 
@@ -24,6 +36,7 @@ try:
 except ImportError:  # pragma: no cover - the governance package ships with the app
     _detect_pii = None
 
+PENALTY = 0.10  # one validator failing on otherwise explicit evidence (see the module docstring)
 PII_FALLBACK = re.compile(r"@|\b(?:at|dot)\s+\w+\s+dot\s+(?:com|net|org|me|de|fr|ie|nl|es|it|co)\b|(?:\d[\s-]?){7,}", re.I)
 
 
@@ -557,8 +570,11 @@ def close_date(ctx: CallContext) -> list[ExtractedField]:
         current = ctx.snapshot.Opportunity.CloseDate
         if current is not None and str(current) == value.isoformat():
             return []
+        score = confidence("inferred", True, False, False)
+        if _competition(ctx):
+            score = _penalise(score)  # a rival spoken of on the call: whose signature it was is less certain
         return [ExtractedField(field="Opportunity.CloseDate", value=value, evidence=[evidence(u.turn, u.sentence)],
-                               certainty="inferred", confidence=confidence("inferred", True, False, False))]
+                               certainty="inferred", confidence=score)]
     candidates = _close_candidates(ctx)
     if not candidates or candidates[-1][1] is None:
         return []
@@ -571,8 +587,29 @@ def close_date(ctx: CallContext) -> list[ExtractedField]:
     ev = [evidence(u.turn, u.sentence)]
     if others and others[-1].sentence != u.sentence:
         ev.append(evidence(others[-1].turn, others[-1].sentence))  # the other side saying the same date
-    return [ExtractedField(field="Opportunity.CloseDate", value=value, evidence=ev, certainty=certainty,
-                           confidence=confidence(certainty, True, bool(others), hedged))]
+    score = confidence(certainty, True, bool(others), hedged)
+    if certainty == "explicit" and _loose_close(ctx, u, value):
+        score = _penalise(score)
+    return [ExtractedField(field="Opportunity.CloseDate", value=value, evidence=ev, certainty=certainty, confidence=score)]
+
+
+def _penalise(score: float, by: float = PENALTY) -> float:
+    return round(max(score - by, 0.05), 2)
+
+
+def _loose_close(ctx: CallContext, u: Unit, value: dt.date) -> bool:
+    """The signature talk and the date are only loosely tied: the cue is a weak one ("move it", "the paperwork"),
+    or the date sits in a clause of its own that says something else ("The office closes on the 23rd, and I want
+    it signed before then")."""
+    s = u.sentence
+    if all(WEAK_CUE.fullmatch(x.group(0)) for x in CLOSE_CUE.finditer(s)):
+        return True
+    month_first = getattr(ctx.snapshot.Account, "BillingCountry", None) in ("US", "CA", "PH")
+    for pos, v, phrase, _ in close_dates(s, ctx.call_date, value.month, month_first):
+        if v == value:
+            clause = _clause_at(s, pos)
+            return not CLOSE_CUE.search(clause) and len(FILLER.findall(clause.replace(phrase, " "))) > 3
+    return False
 
 
 # --------------------------------------------------------------------------------------------
@@ -788,8 +825,22 @@ def stage(ctx: CallContext) -> list[ExtractedField]:
         return []
     u, value, certainty, _ = found
     agree = len(speakers.get(value, ())) > 1  # both sides speak of the quote, the contract review, the signature
+    score = confidence(certainty, True, agree, bool(HEDGE.search(u.sentence)))
+    if value == "Closed Won" and _competition(ctx):
+        score = _penalise(score)  # a rival spoken of on the call: "it's signed" may be the rival's paper
+    if value == "Negotiation/Review" and 0 <= current < STAGES.index("Proposal/Price Quote"):
+        score = _penalise(score)  # skipping the quote stage: the evidence says more than the deal's history does
     return [ExtractedField(field="Opportunity.StageName", value=value, evidence=[evidence(u.turn, u.sentence)], certainty=certainty,
-                           confidence=confidence(certainty, True, agree, bool(HEDGE.search(u.sentence))))]
+                           confidence=score)]
+
+
+COMPETITION = re.compile(r"\b(?:competitors?|competition|competing|another (?:vendor|provider|supplier|bidder)|the other (?:vendor|provider|supplier|bidder)s?|"
+                         r"incumbent|their (?:price|pricing|quote|offer|contract|proposal)|came in (?:at|cheaper|lower)|cheaper)\b", re.I)
+
+
+def _competition(ctx: CallContext) -> bool:
+    """A rival is spoken of somewhere on the call (its price, its contract, a competing bid)."""
+    return _memo(ctx, "competition", lambda: any(COMPETITION.search(u.sentence) for u in ctx.units))
 
 
 # --------------------------------------------------------------------------------------------
