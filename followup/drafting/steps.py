@@ -126,7 +126,7 @@ NEEDS = {
     "open": re.compile(r"^open (?:a |an |the )?(?:ticket|account|case)\b", re.I),
     "start": re.compile(r"^start (?:the|a|on)\b", re.I),
     "walk": re.compile(r"^walk (?:\w+ )?through\b", re.I),
-    "pull": re.compile(r"^pull (?:together|up)\b", re.I),
+    "pull": re.compile(r"^pull (?:together|up)\b|^pull (?:[\w-]+ ){1,3}out\b(?! of (?:the|this) (?:deal|process|project|evaluation)\b)", re.I),
     "put": re.compile(r"^put (?!(?:it|that|this|them|those) down\b|down\b|numbers?\b|a number\b|it (?:this|that|another) way|it like)", re.I),
     "show": re.compile(r"^show (?:you|them|him|her)\b(?!.*\bscreen\b)", re.I),
     "share": re.compile(r"^share (?!(?:my|the|a|your) screen|my thoughts|a bit)", re.I),
@@ -1011,6 +1011,12 @@ class _Extractor:
         the second taking the first one's verb."""
         m = DATED_LIST.search(clause)
         if not m or len(self.dates_in(clause)) < 2:
+            # "send the DPA by Friday, and a written note for your IT team on X": a second item after the date
+            tail = re.search(r",\s+and\s+(?=(?:a|an|the|our|my)\s+[\w-]+(?:\s+[\w'’-]+){3,})", clause)
+            spans = self.dates_in(clause)
+            if tail and len(spans) == 1 and spans[0][1] <= tail.start() and not clause[spans[0][1]:tail.start()].strip() \
+                    and not self.dates_in(clause[tail.end():]):
+                return [clause[:tail.start()], f"{clause.split()[0]} {clause[tail.end():].strip()}"]
             return []
         first, second = clause[:m.start()], clause[m.end():].strip()
         if not self.dates_in(first) or not self.dates_in(second):

@@ -769,3 +769,16 @@ def test_that_session_takes_the_day_just_agreed_and_a_hedged_step_keeps_its_cond
     s = only(steps(text), "Tom Techie")
     assert s.tentative and s.due_date == dt.date(2026, 11, 23)
     assert s.text.endswith("if she agrees")
+
+
+def test_pulling_equipment_out_is_a_step_but_pulling_out_of_the_deal_is_not():
+    found = steps("Tom: I'll pull the demo units out on Friday.\n")
+    assert only(found, "Tom Techie").due_date == FRIDAY
+    assert not steps("Ann: If the price stays, we'll pull out of the deal on Friday.\n")
+
+
+def test_a_second_item_after_the_date_is_its_own_step():
+    text = "Rita: To recap, I send the DPA and the price sheet by Friday, and a short note for your auditors on data retention.\n"
+    found = [s for s in steps(text) if s.owner == REP]
+    assert len(found) == 2
+    assert any("DPA" in s.text for s in found) and any("auditors" in s.text for s in found)
