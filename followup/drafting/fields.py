@@ -82,12 +82,13 @@ NOT_DEAL_SENTENCE = re.compile(
     r"free first year|they offered|offered (?:us|him|her|them|me)|compared to|list price|another (?:vendor|provider|supplier|tool)|"
     r"competitor|quote from|came in at|the other (?:guys|vendors?|providers?|suppliers?|ones?|bidders?)|they(?:'re| are) (?:at|charging|offering)|they charge|"
     r"quoted (?:us|me|him|her|them)|their (?:price|quote|offer|number|pricing)|came back (?:last \w+ )?with|threshold|approval limit|sign (?:off )?(?:myself|on my own)|tender|one-time|one off|one-off|"
+    r"(?:signing|spending|purchasing|approval|sign-off|signoff) (?:authority|limit|cap)|authority|ceiling|cap(?:ped)? at|"
     r"previous tool|last tool|current (?:provider|vendor|supplier|tool|solution|platform)|incumbent|usually|normally|on average|most (?:customers|clients)|(?:customers|companies) (?:like you|your size|of your size)|starts? at|starting (?:at|from)|entry[- ]level|smallest package|tier (?:is|costs|would be)|costs? us|we pay|we're paying|we are paying|we currently pay|budget freeze|budget\w*|envelope|we paid|paid|spend|spent|spending|saving|savings|save|revenue|roi)\b", re.I)
 # Checked on the clause around the figure only: "45 a user a month for 120 users, so 64.8K a year".
 UNIT_OR_TOTAL = re.compile(
     r"\b(one-time|one time|one off|one-off|setup|set-up|(?:implementation|integration|onboarding|services|setup|set-up|installation) fee|(?:with|plus|including|incl\.?) (?:the )?onboarding|total|in total|"
     r"over (?:the )?(?:two|three|four|five|2|3|4|5)[ -]years?|(?:two|three|four|five|2|3|4|5)[ -]year (?:total|value)|for the (?:two|three|four|five) years|"
-    r"in subscription|multi-year (?:total|value|commitment value)|year one|first year|first-year|per (?:seat|user|employee|endpoint|device|unit|month|site|connector|licen[cs]e|head|vessel|bed)|"
+    r"in subscription|multi-year (?:total|value|commitment value)|year one|first year|first-year|per (?!year\b|annum\b|cent\b)[a-z]+|"
     r"an? (?:user|seat|employee|endpoint|device|month)|a month|monthly|list|each (?!year\b|annum\b)[a-z]+|"
     r"on top|an extra|extra|additional|alone|adds|phase (?:two|three|2|3)|second phase|next year)\b", re.I)
 CLAUSE_SPLIT = re.compile(r"(?:[^,;:—–]|(?<=\d)[,.](?=\d{3}))+")  # "72,000" is one figure, not two clauses
@@ -629,7 +630,9 @@ STAGE_CUES = [
                 r"signed (?:\w+ ){0,3}?with (?:another|a different|the other|an other|a competing) (?:vendor|provider|supplier|company|solution|tool|platform)|"
                 r"chose (?:another|a different) (?:vendor|provider|supplier|solution)|not (?:going to )?(?:move|moving) forward with (?:you|your)|"
                 r"(?:we've|we have) (?:selected|chosen) (?:another|a different)|"
-                r"we(?:'ve| have|'re| are)? (?:went|gone|decided to go|chose|chosen|picked|selected|signed|going) with (?P<rival>(?-i:[A-Z][a-zA-Z]+)))\b", re.I),
+                r"we(?:'ve| have|'re| are)? (?:went|gone|decided to go|chose|chosen|picked|selected|signed|going) with (?P<rival>(?-i:[A-Z][a-zA-Z]+))|"
+                r"(?:we|the board|the committee|management)(?:'ve| have| has)? (?:chose|chosen|selected|picked|awarded (?:it|the contract|the deal) to) (?P<named>(?-i:[A-Z][a-zA-Z]+))|"
+                r"(?P<winner>(?-i:[A-Z][a-zA-Z]+)) (?:won|has won) (?:it|the deal|the contract|the business|the tender))\b", re.I),
      "Closed Lost", "explicit"),
     (re.compile(r"\b(redlines?|redlined|legal review|review (?:of )?(?:the|your) (?:msa|contract|agreement)|(?:revised|updated|new|draft|our|your) msa|"
                 r"(?:comments|markup|mark-up|changes) (?:on|to) (?:the|your|our) (?:msa|contract|agreement)|"
@@ -650,7 +653,7 @@ NOT_STAGE = re.compile(r"\b(not a quote|not in the proposal|if you (?:send|get)|
 
 STAGE_WORDS = ("sign", "proposal", "quote", "offer", "order form", "pricing", "contract", "agreement", "msa", "legal", "counsel", "lawyer",
                "redline", "negotiat", "counter", "floor", "can you", "went", "going", "go with", "chose", "decided", "selected", "chosen",
-               "move", "moving", "docusign", "meet", "final", "gone", "picked")  # a sentence without one of these moves no stage (substring tests: cheap)
+               "move", "moving", "docusign", "meet", "final", "gone", "picked", "awarded", "won")  # a sentence without one of these moves no stage (substring tests: cheap)
 REQUEST = re.compile(r"^\W*(?:so\s+|and\s+)?(?:can|could|would|will) you\b", re.I)
 LATER = re.compile(r"\b(once|as soon as|unless|assuming|when (?:we|you|it|they)|after (?:we|you|the|our|your|it)|until|down the line|later on|eventually|"
                    r"next (?:month|quarter|year)|in the new year)\b", re.I)
@@ -722,7 +725,7 @@ def _won_here(ctx: CallContext, i: int, m: re.Match) -> bool:
     """A signature cue that says the deal is signed now: not pending, expected, someone else's, long past or a side paper."""
     s = ctx.units[i].sentence
     clause = next((c.group(0) for c in CLAUSE_SPLIT.finditer(s) if c.start() <= m.start() < c.end()), s)
-    if PAST_LONG.search(s) or OTHER_PARTY.search(s) or PENDING.search(s[:m.start()]) or NOT_YET.search(clause) \
+    if PAST_LONG.search(s) or OTHER_PARTY.search(s) or PENDING.search(s[:m.start()]) or NOT_YET.search(clause) or THEIR_PAPER.search(s) \
             or _side_doc_signed(ctx, i, m.group(0)):
         return False
     # a loss said on the same call makes a bare "the contract's signed" the rival's contract; only a signature
@@ -730,6 +733,8 @@ def _won_here(ctx: CallContext, i: int, m: re.Match) -> bool:
     return _loss_on_call(ctx) is None or bool(OUR_PAPER.search(s))
 
 
+# "Their contract's signed", "Corvex's order form is signed": someone else's paper
+THEIR_PAPER = re.compile(r"\b(?:their|(?!(?:That|It|What|There|Here|Everything|Everyone|Who|Which|This|He|She|Let)'s)(?-i:[A-Z][a-zA-Z]+)'s) (?:\w+ )?(?:contract|order form|agreement|paperwork|deal)\b", re.I)
 OUR_PAPER = re.compile(r"\b(?:your|the vendor's) (?:order form|contract|agreement|quote|proposal|offer)|\bsigned (?:\w+ ){0,3}?with (?:you|your)\b", re.I)
 
 
@@ -737,9 +742,13 @@ def _lost_here(ctx: CallContext, i: int, m: re.Match) -> bool:
     """A loss cue that says the buyer chose someone else: not us, the account or a person on the call, not a pause, not a threat."""
     s = ctx.units[i].sentence
     clause = next((c.group(0) for c in CLAUSE_SPLIT.finditer(s) if c.start() <= m.start() < c.end()), s)
-    if m.group("rival") and not _rival(ctx, m.group("rival"), i):
+    name = m.group("rival") or m.group("named") or m.group("winner")
+    if name and not _rival(ctx, name, i):
         return False  # "we went with Fleetly" is a loss only when Fleetly is not us, the account or someone on the call
     return not (PAUSE.search(s) or PAUSE.search(_next_in_turn(ctx, i)) or MAYBE.search(clause))
+
+
+LOSS_GATE = re.compile(r"with|chose|selected|picked|awarded|won\b", re.I)
 
 
 def _loss_on_call(ctx: CallContext) -> Unit | None:
@@ -748,7 +757,7 @@ def _loss_on_call(ctx: CallContext) -> Unit | None:
         pattern = STAGE_CUES[1][0]
         for i, u in enumerate(ctx.units):
             s = u.sentence
-            m = pattern.search(s) if "with" in s.lower() else None  # every loss phrase has "with": a cheap gate
+            m = pattern.search(s) if LOSS_GATE.search(s) else None  # a cheap gate: the words every loss phrase has
             if not m or HYPOTHETICAL.search(s) or CONDITIONAL.search(s) or NOT_STAGE.search(s) or s.rstrip().endswith("?") \
                     or PAST_OR_OTHER.search(s):
                 continue
@@ -1072,5 +1081,5 @@ def extract_fields(ctx: CallContext, steps: list[ExtractedStep]) -> list[Extract
     closing = [] if lost else close_date(ctx)
     target = closing[0].value if closing else None if lost else _stated_close(ctx)
     nxt = [] if lost else next_step_field(ctx, steps, deal[1] if deal else None, target)
-    fields = [*closing, *amount(ctx), *staged, *nxt]
+    fields = [*closing, *([] if lost else amount(ctx)), *staged, *nxt]  # a lost deal's value is no longer being agreed
     return [f for f in fields if not (isinstance(f.value, str) and has_pii(f.value)) and not any(has_pii(e.quote) for e in f.evidence)]

@@ -643,3 +643,21 @@ def test_confidence_of_a_stage_that_skips_the_quote_is_lower():
     skipping = fields(said, stage="Needs Analysis")["StageName"]
     assert from_quote.value == skipping.value == "Negotiation/Review"
     assert skipping.confidence < from_quote.confidence and skipping.confidence < 0.78
+
+
+def test_more_ways_of_saying_the_buyer_chose_a_rival_and_their_paper_is_not_ours():
+    for said in ("The board has chosen Corvex, they were cheaper.", "We awarded the contract to Corvex, their price was lower.",
+                 "Corvex won the tender, their quote was lower."):
+        assert value(f"Owen Hart: {said}\n", "StageName", stage="Negotiation/Review") == "Closed Lost", said
+    for said in ("Their contract's signed, so that's that.", "Corvex's contract is signed."):
+        assert value(f"Owen Hart: {said}\n", "StageName", stage="Negotiation/Review") is None, said
+    assert value("Owen Hart: Sarah won the raffle, by the way. The contract's signed.\n", "StageName", stage="Negotiation/Review") == "Closed Won"
+
+
+def test_a_signing_limit_a_per_anything_price_and_a_lost_deals_figures_are_not_the_amount():
+    assert value("Priya Natarajan: My signing authority is 150K a year, above that it goes to the CFO.\n", "Amount", amount=None) is None
+    assert value("Leo Brandt: It comes to 9K per hotel a year.\n", "Amount", amount=None) is None
+    assert value("Leo Brandt: So 90K per year for the whole estate.\n", "Amount", amount=None) == 90000
+    lost = "Owen Hart: We've gone with Corvex, they were cheaper. Your final was 95K a year, for the record.\n"
+    assert value(lost, "StageName", stage="Negotiation/Review") == "Closed Lost"
+    assert value(lost, "Amount", stage="Negotiation/Review") is None
