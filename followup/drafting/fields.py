@@ -288,7 +288,8 @@ NOT_CLOSE = re.compile(r"\b(board|committee|meeting|meet|demo|call|workshop|deep
                        r"morning|afternoon|evening|o'clock|[ap]\.?m\.?|decision|decide|decides|choose|shortlist|"
                        r"ask|asks|check|checks|confirm|confirms|talk|speak|tell|agenda|christmas|easter|closes for|closed for)\b", re.I)
 # "the version we agreed on Thursday": a weekday after a past-tense verb is behind us
-PAST_VERB = re.compile(r"\b(?:agreed|discussed|talked|spoke|met|said|sent|had|was|were|did|went)\b", re.I)
+PAST_VERB = re.compile(r"\b(?:agreed|discussed|talked|spoke|met|said|sent|had|was|were|did|went)\b|"
+                       r"\b(?:we|i|they|he|she|you)\s+(?:already\s+|just\s+|all\s+)?(?:signed|countersigned|closed|finali[sz]ed)\b", re.I)
 # Signing as the condition of something else: "Once it's signed, Ravi shares the report by Wednesday the eighth."
 AFTER_SIGNING = re.compile(r"\b(?:once|when|after|as soon as|until|the day)\b[^,.;]{0,40}\b(?:counter)?sign", re.I)
 STRONG_HEDGE = re.compile(r"\b(?:maybe|might|perhaps|no promises|hold me to|can't promise|cannot promise|hopefully|fingers crossed|best case)\b", re.I)
@@ -455,6 +456,7 @@ def _close_candidates(ctx: CallContext) -> list[tuple[Unit, dt.date, bool]]:
 def _find_close_candidates(ctx: CallContext) -> list[tuple[int, Unit, dt.date, bool]]:
     units = ctx.units
     out: list[tuple[int, Unit, dt.date, bool]] = []
+    guessed: set[tuple[int, dt.date]] = ctx.__dict__.setdefault("_fields_cache", {}).setdefault("close_guessed", set())
     last_cue_turn = -99
     month_hint: int | None = None
     horizon = ctx.call_date + dt.timedelta(days=3 * 366)
@@ -469,10 +471,7 @@ def _find_close_candidates(ctx: CallContext) -> list[tuple[int, Unit, dt.date, b
         s = u.sentence
         m = CLOSE_CUE.search(s)
         cue = bool(m) and not re.search(r"\b(nda|baa|dpa|questionnaire)\b", s, re.I)
-        if cue and not FULL_MONTHS.isdisjoint(TOKENS.findall(s.lower())):
-            named = NAMED_DAY.search(s)  # "the 18th of December in our system for signature": a later bare "the 18th" is December's
-            if named:
-                month_hint = MONTHS[(named.group(1) or named.group(2) or named.group(3)).lower()]
+        named = NAMED_DAY.search(s) if cue and not FULL_MONTHS.isdisjoint(TOKENS.findall(s.lower())) else None
         if cue and WEAK_CUE.fullmatch(m.group(0)) and not any(WEAK_CUE.fullmatch(x.group(0)) is None for x in CLOSE_CUE.finditer(s)) \
                 and u.turn_index - last_cue_turn > 2:
             cue = False  # "move it to Tuesday" is about the close only right after talk of signing
@@ -504,7 +503,10 @@ def _find_close_candidates(ctx: CallContext) -> list[tuple[int, Unit, dt.date, b
             asked = next((x for x in reversed(units[max(0, idx - 6):idx]) if x.turn_index < u.turn_index), None)
             if asked is not None and asked.turn.speaker == u.turn.speaker:
                 asked = None
-        for pos, value, phrase, kind in close_dates(s, ctx.call_date, month_hint, month_first):
+        hint_here = month_hint
+        if named:  # "the 18th of December in our system for signature": a later bare "the 18th" is December's
+            month_hint = MONTHS[(named.group(1) or named.group(2) or named.group(3)).lower()]
+        for pos, value, phrase, kind in close_dates(s, ctx.call_date, hint_here, month_first):
             clause = _clause_at(s, pos)
             if bound and not CLOSE_CUE.search(clause):
                 continue  # the date is a bound signing must come before (a holiday, an office closure), not the signature date
@@ -531,6 +533,8 @@ def _find_close_candidates(ctx: CallContext) -> list[tuple[int, Unit, dt.date, b
             if kind in ("end_month", "end_rel_month", "end_q", "end_rel_q", "end_year") and crm_close is not None \
                     and (crm_close.year, crm_close.month) == (value.year, value.month) and 0 <= (value - crm_close).days <= 6:
                 value = crm_close  # "end of October" for a CRM date of Friday the 30th confirms it
+            if kind in ("day_only", "weekday_day") and hint_here is None:
+                guessed.add((idx, value))  # "by the 15th" with no month said with signature: the month is our guess
             out.append((idx, u, value, bool(HEDGE.search(clause)) or bool(re.search(r"\bI'd say\b|\bprobably\b", clause, re.I))))
     return out
 
@@ -605,6 +609,9 @@ def _loose_close(ctx: CallContext, u: Unit, value: dt.date) -> bool:
     s = u.sentence
     if all(WEAK_CUE.fullmatch(x.group(0)) for x in CLOSE_CUE.finditer(s)):
         return True
+    guessed = _memo(ctx, "close_guessed", set)
+    if any(ctx.units[i] is u and v == value for i, v in guessed):
+        return True  # a bare day whose month nobody said with signature
     month_first = getattr(ctx.snapshot.Account, "BillingCountry", None) in ("US", "CA", "PH")
     for pos, v, phrase, _ in close_dates(s, ctx.call_date, value.month, month_first):
         if v == value:

@@ -661,3 +661,11 @@ def test_a_signing_limit_a_per_anything_price_and_a_lost_deals_figures_are_not_t
     lost = "Owen Hart: We've gone with Corvex, they were cheaper. Your final was 95K a year, for the record.\n"
     assert value(lost, "StageName", stage="Negotiation/Review") == "Closed Lost"
     assert value(lost, "Amount", stage="Negotiation/Review") is None
+
+
+def test_a_weekday_after_signed_is_behind_us_and_a_bare_day_without_a_month_is_less_certain():
+    assert value("Owen Hart: The paperwork is done. We signed on Monday.\n", "CloseDate") is None
+    guessed = fields("Owen Hart: We'd like to sign by the 15th, the board meets on the 10th of April.\n")["CloseDate"]
+    assert guessed.value == dt.date(2027, 2, 15) and guessed.confidence < 0.78
+    named = fields("Owen Hart: Signature on the 15th of March.\nLeo Brandt: So we sign on the 15th.\n")["CloseDate"]
+    assert named.value == dt.date(2027, 3, 15) and named.confidence >= 0.78
