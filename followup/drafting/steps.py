@@ -1475,6 +1475,18 @@ class _Extractor:
                 host.mentions += 1
                 host.words |= st.words
                 out.remove(st)
+        # an undated "I'll add a clarifying sentence" / "I'll include the setup guide": a part of a deliverable
+        # the same person owns, said near it
+        for st in [x for x in out if x.due is None and not x.meeting
+                   and re.match(r"(?:add|include|attach|mention)\b", x.text, re.I)]:
+            gap = {id(o): min(abs(x.turn_index - st.turn) for x in o.units) for o in out}
+            near = [o for o in out if o is not st and o.owner == st.owner and not o.meeting and gap[id(o)] <= 12]
+            if near:
+                host = min(near, key=lambda o: gap[id(o)])
+                host.units.extend(x for x in st.units if x not in host.units)
+                host.mentions += 1
+                host.words |= st.words
+                out.remove(st)
         for st in [x for x in out if x.attach]:
             host = next((o for o in out if o is not st and o.owner == st.owner and o.words & st.attach
                          and (o.due is None or st.due is None or o.due == st.due)), None)

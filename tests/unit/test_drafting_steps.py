@@ -782,3 +782,11 @@ def test_a_second_item_after_the_date_is_its_own_step():
     found = [s for s in steps(text) if s.owner == REP]
     assert len(found) == 2
     assert any("DPA" in s.text for s in found) and any("auditors" in s.text for s in found)
+
+
+def test_an_undated_addition_is_part_of_the_same_owners_deliverable_nearby():
+    text = ("Tom: Send me your template and I'll return comments by Friday.\n"
+            "Ann: It has a data residency clause.\n"
+            "Tom: Fine. I'll add a clarifying sentence.\n")
+    s = only(steps(text), "Tom Techie")
+    assert s.due_date == FRIDAY and len(s.evidence) >= 2
