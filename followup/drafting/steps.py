@@ -46,7 +46,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from followup.drafting.context import CallContext, Unit, confidence, evidence
+from followup.drafting.context import CallContext, Unit, evidence
 from followup.drafting.dates import find_date_spans, holidays_mentioned, shift_for_holidays
 from followup.drafting.model import ExtractedStep
 from governance.pii import detect
@@ -372,6 +372,7 @@ class _Step:
     empty: bool = False            # no content of its own ("I'll confirm by Friday")
     recap: bool = False
     attach: set[str] = field(default_factory=set)  # "put it in the offer": fold into the step about the offer
+    soft: bool = False             # only an offer taken up ("I can send X" - "yes please") or a short yes to a request
 
 
 def _words(text: str) -> set[str]:
@@ -1271,6 +1272,7 @@ class _Extractor:
                       vague=not core or pronoun)
         if st is not None:
             st.empty, st.recap, st.attach = not core, in_recap, attach
+            st.soft = modal in ("can", "could", "'d", "would")
         return st
 
     def with_details(self, text: str, i: int) -> str:
@@ -1379,8 +1381,10 @@ class _Extractor:
             text = self.make_text(text, i, owner)
             if detail and len(text) + len(detail) < 200:
                 text = f"{text}: {detail.rstrip('.!')}"
-            self.add(text, owner, due, bool(TENTATIVE.search(reply_text)), [u, reply], idxs[0],
-                     date_order=date_order)
+            st = self.add(text, owner, due, bool(TENTATIVE.search(reply_text)), [u, reply], idxs[0],
+                          date_order=date_order)
+            if st is not None:
+                st.soft = not re.search(r"\b(?:I['’]ll|I will|will do)\b", reply_text, re.I)
 
     # --- dedup --------------------------------------------------------------------------------
     def same(self, a: _Step, b: _Step) -> bool:
@@ -1453,6 +1457,7 @@ class _Extractor:
             if st.due and (target.due is None or st.date_order >= target.date_order):
                 target.due, target.date_order = st.due, st.date_order
             target.tentative = target.tentative and st.tentative
+            target.soft = target.soft and st.soft
             if st.turn == target.turn and not st.vague and not target.vague and st.text not in target.text \
                     and not _content(st.text, self.ctx.call_date) <= _content(target.text, self.ctx.call_date) | {"we"}:
                 joined = f"{target.text}; {st.text[:1].lower()}{st.text[1:]}"
@@ -1563,6 +1568,17 @@ def _clean_quote(sentence: str) -> str:
     return best if len(best.split()) >= 3 and not _private(best) else ""
 
 
+def _confidence(certainty: str, dated: bool, confirmed: bool, tentative: bool, soft: bool) -> float:
+    """How far a step can be trusted: a firm, explicit, dated promise said or confirmed twice is high (0.95);
+    no date, an owner only inferred ("we", "our team"), an offer taken up or a short yes to a request each
+    lower it; a hedged step is low (at most 0.60)."""
+    score = 0.45 + (0.25 if dated else 0) + (0.10 if certainty == "explicit" else 0) + (0.05 if confirmed else 0) \
+        + (0 if soft else 0.10)
+    if tentative:
+        score = min(score - 0.25, 0.60)  # hedged: below any firm promise
+    return round(min(max(score, 0.2), 0.95), 2)
+
+
 def extract_steps(ctx: CallContext) -> list[ExtractedStep]:
     ex = _Extractor(ctx)
     result: list[ExtractedStep] = []
@@ -1587,5 +1603,5 @@ def extract_steps(ctx: CallContext) -> list[ExtractedStep]:
         result.append(ExtractedStep(
             text=text, owner=st.owner, due_date=st.due, evidence=ev[:4], certainty=certainty,
             tentative=st.tentative,
-            confidence=confidence(certainty, valid, len(speakers) > 1 or st.mentions > 1, st.tentative)))
+            confidence=_confidence(certainty, valid, len(speakers) > 1 or st.mentions > 1, st.tentative, st.soft)))
     return result

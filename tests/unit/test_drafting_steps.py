@@ -790,3 +790,13 @@ def test_an_undated_addition_is_part_of_the_same_owners_deliverable_nearby():
             "Tom: Fine. I'll add a clarifying sentence.\n")
     s = only(steps(text), "Tom Techie")
     assert s.due_date == FRIDAY and len(s.evidence) >= 2
+
+
+def test_confidence_is_highest_for_a_firm_dated_promise_and_lower_for_offers_undated_and_hedged_steps():
+    firm = only(steps("Tom: I'll send the network diagram by Friday.\nAnn: Great.\n"), "Tom Techie")
+    offer = only(steps("Tom: I can send the network diagram by Friday.\nAnn: Yes please.\n"), "Tom Techie")
+    undated = only(steps("Tom: I'll send the network diagram.\nAnn: Great.\n"), "Tom Techie")
+    hedged = only(steps("Tom: Maybe I'll send the network diagram by Friday, no promises.\nAnn: Great.\n"), "Tom Techie")
+    assert hedged.tentative and not firm.tentative
+    assert firm.confidence > offer.confidence > hedged.confidence
+    assert firm.confidence > undated.confidence > hedged.confidence
