@@ -641,11 +641,11 @@ STAGE_CUES = [
                 r"(?:we|the board|the committee|management)(?:'ve| have| has)? (?:chose|chosen|selected|picked|awarded (?:it|the contract|the deal) to) (?P<named>(?-i:[A-Z][a-zA-Z]+))|"
                 r"(?P<winner>(?-i:[A-Z][a-zA-Z]+)) (?:won|has won) (?:it|the deal|the contract|the business|the tender))\b", re.I),
      "Closed Lost", "explicit"),
-    (re.compile(r"\b(redlines?|redlined|legal review|review (?:of )?(?:the|your) (?:msa|contract|agreement)|(?:revised|updated|new|draft|our|your) msa|"
+    (re.compile(r"\b(redlines?|redlined|legal review|review (?:of )?(?:the|your) (?:msa|contract|agreement)|(?:revised|updated|new|draft|marked-up|redlined) msa|"
                 r"(?:comments|markup|mark-up|changes) (?:on|to) (?:the|your|our) (?:msa|contract|agreement)|"
                 r"negotiat\w+ (?:on |over |the |a |our |your )*(?:price|pricing|terms|discount|contract|agreement|deal|rate|order form|msa)|(?:price|pricing|commercial|contract) negotiation|"
                 r"(?:revised|updated|final|new) order form|order form at|counter[- ]?offer|can you do [^.?!]{0,30}flat|meet (?:you )?in the middle|"
-                r"can you (?:get|bring) (?:me|us|it|that) (?:down )?to|can you come down|that's my floor|my floor|best and final|"
+                r"can you (?:get|bring) (?:me|us|it|that) (?:down )?to|can you come down|that's my floor|(?:is|was) my floor|my floor (?:is|was|would be)|best and final|"
                 r"(?:contract|agreement|msa|order form|terms)\b[^.?!]{0,60}\b(?:legal|counsel|lawyers)|(?:legal|counsel|lawyers)\b[^.?!]{0,60}\b(?:contract|agreement|msa|terms and conditions|t&cs|terms)\b)", re.I),
      "Negotiation/Review", "inferred"),
     (re.compile(r"\b((?:send|sending|sent|share|email|put together|prepare|draft|issue|submit)\s+(?:\w+\s+){0,3}?"
@@ -752,9 +752,15 @@ def _lost_here(ctx: CallContext, i: int, m: re.Match) -> bool:
     name = m.group("rival") or m.group("named") or m.group("winner")
     if name and not _rival(ctx, name, i):
         return False  # "we went with Fleetly" is a loss only when Fleetly is not us, the account or someone on the call
-    return not (PAUSE.search(s) or PAUSE.search(_next_in_turn(ctx, i)) or MAYBE.search(clause))
+    nxt = _next_in_turn(ctx, i)
+    if STILL_US.search(s) or STILL_US.search(nxt):
+        return False  # "We've signed with Corvex for the hardware, and we want your software on top": another scope, not a loss
+    return not (PAUSE.search(s) or PAUSE.search(nxt) or MAYBE.search(clause))
 
 
+STILL_US = re.compile(r"\b(?:we (?:still |also )?(?:want|need|'d like|would like|'re keen on|are keen on) (?:you|your)|"
+                      r"(?:you|your \w+) (?:would |will |could |can )?(?:sit|go|run|plug) (?:on top|alongside)|on top of (?:it|that|them)|"
+                      r"alongside (?:you|your)|still (?:want|need|keen|interested)|(?:you're|you are) still in)\b", re.I)
 LOSS_GATE = re.compile(r"with|chose|selected|picked|awarded|won\b", re.I)
 
 

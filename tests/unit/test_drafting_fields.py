@@ -669,3 +669,11 @@ def test_a_weekday_after_signed_is_behind_us_and_a_bare_day_without_a_month_is_l
     assert guessed.value == dt.date(2027, 2, 15) and guessed.confidence < 0.78
     named = fields("Owen Hart: Signature on the 15th of March.\nLeo Brandt: So we sign on the 15th.\n")["CloseDate"]
     assert named.value == dt.date(2027, 3, 15) and named.confidence >= 0.78
+
+
+def test_a_rival_for_another_scope_is_not_a_loss_and_my_floor_needs_a_price():
+    said = "Owen Hart: We've signed with Corvex for the hardware, and we want your software on top.\n"
+    assert value(said, "StageName", stage="Negotiation/Review") is None
+    assert value("Owen Hart: On my floor we have forty agents.\n", "StageName", stage="Proposal/Price Quote") is None
+    assert value("Owen Hart: Our MSA template is attached to the security pack.\n", "StageName", stage="Proposal/Price Quote") is None
+    assert value("Leo Brandt: I can do 92K a year, that's my floor.\n", "StageName", stage="Proposal/Price Quote") == "Negotiation/Review"
