@@ -1,5 +1,5 @@
 """Money said on a call: "$152K", "120k", "72,000", "seventy-two thousand", "one eighty-five",
-"one seventy-two five", "fifty-two five a year", "a hundred and twenty grand", "1.2 million".
+"one seventy-two five", "ninety-two and a half thousand", "fifty-two five a year", "a hundred and twenty grand", "1.2 million".
 
 ``find_amounts`` only finds figures; whether a figure is the deal's annual value is decided by
 ``followup.drafting.fields`` from the words around it.
@@ -25,7 +25,7 @@ ANNUAL_AHEAD = r"(?=,?\s+(?:a|per|each|every)\s+year\b|,?\s+annually\b|,?\s+per\
 
 NUMERIC = re.compile(r"([$€£]|\b(?:USD|EUR|GBP|CAD|AUD|CHF)\s?)?(\d{1,3}(?:[,.]\d{3})+|\d+(?:\.\d+)?)\s?(k|m|thousand|grand|million)?\b", re.I)
 # "two hundred and ten thousand", "fifty-two thousand five hundred", "a hundred and twenty grand"
-WORDS = re.compile(rf"\b({SUB1000})[\s-]+(thousand|grand|million|k)\b(?:[\s-]+(?:and[\s-]+)?({HUNDREDS}))?", re.I)
+WORDS = re.compile(rf"\b({SUB1000})[\s-]+(?:(and[\s-]+a[\s-]+half)[\s-]+)?(thousand|grand|million|k)\b(?:[\s-]+(?:and[\s-]+)?({HUNDREDS}))?", re.I)
 # "one eighty-five", "one seventy-two five" (hundreds of thousands said as digits)
 SHORTHAND = re.compile(rf"\b({_DIGIT})[\s-]({_TENS})(?:[\s-]({_DIGIT}))?(?:[\s-]({_DIGIT})\b{ANNUAL_AHEAD})?\b", re.I)
 # "fifty-two five a year" = 52,500 (only when a yearly word or "k" follows)
@@ -98,8 +98,9 @@ def _spans(text: str) -> tuple[tuple[int, float, str], ...]:
     for m in WORDS.finditer(text):
         base = words_value(m.group(1))
         if base and free(m.start(), m.end()):
-            rest = words_value(m.group(3)) if m.group(3) else 0
-            out.append((m.start(), float(base * SCALE[m.group(2).lower()] + (rest or 0)), m.group(0)))
+            rest = words_value(m.group(4)) if m.group(4) else 0
+            half = 0.5 if m.group(2) else 0  # "ninety-two and a half thousand"
+            out.append((m.start(), float((base + half) * SCALE[m.group(3).lower()] + (rest or 0)), m.group(0)))
             taken.append((m.start(), m.end()))
     for m in SHORTHAND.finditer(text):
         if not free(m.start(), m.end()):

@@ -20,6 +20,9 @@ from followup.drafting.amounts import counts_things, find_amount_spans, find_amo
     ("£48,000", 48000),
     ("$1.2M", 1200000),
     ("seventy grand", 70000),
+    ("ninety-two and a half thousand a year", 92500),
+    ("seven and a half thousand", 7500),
+    ("one and a half million", 1500000),
 ])
 def test_spoken_and_written_figures(phrase, expected):
     assert find_amounts(phrase)[0][0] == expected
