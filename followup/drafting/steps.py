@@ -1398,7 +1398,8 @@ class _Extractor:
         if a.due and a.due == b.due and (a.empty or b.empty or (a.vague or b.vague)
                                          and (abs(a.turn - b.turn) <= 3 or a.recap or b.recap)):
             return True
-        if a.order == b.order and a.due and a.due == b.due and not (a.recap or b.recap):
+        if a.order == b.order and a.due and a.due == b.due and not (a.recap or b.recap) \
+                and (a.vague or b.vague or a.meeting or b.meeting or not a.strong_owner or not b.strong_owner):
             return True
         if (a.vague and a.due is None or b.vague and b.due is None) and abs(a.turn - b.turn) <= 2:
             return True

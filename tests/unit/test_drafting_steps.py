@@ -800,3 +800,8 @@ def test_confidence_is_highest_for_a_firm_dated_promise_and_lower_for_offers_und
     assert hedged.tentative and not firm.tentative
     assert firm.confidence > offer.confidence > hedged.confidence
     assert firm.confidence > undated.confidence > hedged.confidence
+
+
+def test_two_firm_deliverables_in_one_sentence_for_the_same_day_stay_two_steps():
+    found = steps("Tom: I'll send the API spec on Friday and I'll set up the test tenant on Friday.\nAnn: Great.\n")
+    assert len([s for s in found if s.owner == "Tom Techie"]) == 2
