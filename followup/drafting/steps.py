@@ -719,12 +719,11 @@ class _Extractor:
         "it" is, said as something the speaker has to do."""
         u = self.units[idx]
         j = idx - 1
-        if j < 0 or self.units[j].turn_index != u.turn_index or self.is_step_unit(self.units[j]):
-            return ""
-        m = NEED_TO.search(self.units[j].sentence)
+        m = None if j < 0 or self.units[j].turn_index != u.turn_index or self.is_step_unit(self.units[j]) \
+            else NEED_TO.search(self.units[j].sentence)
         if not m:
-            return self.own_offer(idx)
-        if not m or not self.valid_verb(m.group("verb"), self.units[j].sentence[m.start("verb"):]) \
+            return "" if self.accepted_ask(u) else self.own_offer(idx)
+        if not self.valid_verb(m.group("verb"), self.units[j].sentence[m.start("verb"):]) \
                 or _private(self.units[j].sentence):
             return ""
         return self.units[j].sentence[m.start("verb"):].rstrip(" .!")
@@ -1442,11 +1441,11 @@ class _Extractor:
                     same_day = [o for o in out if o.owner == st.owner and o.due is None and o.vague and not o.meeting]
                 if len(same_day) == 1 and not st.meeting and (same_day[0].vague or _related(same_day[0].words, st.words)):
                     target = same_day[0]
-            if target is None and st.recap and st.meeting and st.due and not st.strong_owner \
+            if target is None and st.recap and st.meeting and st.due and st.tentative and not st.strong_owner \
                     and not any(o.meeting and o.due == st.due for o in out):
-                # a recap line naming only a meeting and its day ("And a tentative demo on Thursday"), where
-                # the one step for that day, as firm or as hedged, is someone's ("I need to check their calendars")
-                same_day = [o for o in out if o.due == st.due and o.tentative == st.tentative and not o.recap]
+                # a recap line naming only a hedged meeting and its day ("And a tentative demo on Thursday"),
+                # where the one hedged step for that day is someone's ("I need to check their calendars")
+                same_day = [o for o in out if o.due == st.due and o.tentative and not o.recap]
                 if len(same_day) == 1:
                     target = same_day[0]
                     target.strong_owner = True

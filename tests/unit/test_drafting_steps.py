@@ -805,3 +805,18 @@ def test_confidence_is_highest_for_a_firm_dated_promise_and_lower_for_offers_und
 def test_two_firm_deliverables_in_one_sentence_for_the_same_day_stay_two_steps():
     found = steps("Tom: I'll send the API spec on Friday and I'll set up the test tenant on Friday.\nAnn: Great.\n")
     assert len([s for s in found if s.owner == "Tom Techie"]) == 2
+
+
+def test_it_is_the_other_sides_request_when_there_is_one_not_an_older_offer():
+    text = ("Tom: I can build the demo tenant for you.\n"
+            "Ann: Could you check the invoice address too?\n"
+            "Tom: I'll do it by Friday.\n")
+    s = [x for x in steps(text) if x.due_date == FRIDAY]
+    assert s and "tenant" not in s[0].text
+
+
+def test_a_firm_recap_meeting_line_is_not_folded_into_someone_elses_step_that_day():
+    text = ("Rita: Let me recap. Tom sends the user list by Tuesday the 24th. Kickoff on Tuesday the 24th at ten.\n"
+            "Ann: Yes.\n")
+    found = steps(text)
+    assert len([s for s in found if s.due_date == dt.date(2026, 11, 24)]) == 2
