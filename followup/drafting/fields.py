@@ -83,16 +83,18 @@ NOT_DEAL_SENTENCE = re.compile(
     r"competitor|quote from|came in at|the other (?:guys|vendors?|providers?|suppliers?|ones?|bidders?)|they(?:'re| are) (?:at|charging|offering)|they charge|"
     r"quoted (?:us|me|him|her|them)|their (?:price|quote|offer|number|pricing)|came back (?:last \w+ )?with|threshold|approval limit|sign (?:off )?(?:myself|on my own)|tender|one-time|one off|one-off|"
     r"(?:signing|spending|purchasing|approval|sign-off|signoff) (?:authority|limit|cap)|authority|ceiling|cap(?:ped)? at|"
-    r"previous tool|last tool|current (?:provider|vendor|supplier|tool|solution|platform)|incumbent|usually|normally|on average|most (?:customers|clients)|(?:customers|companies) (?:like you|your size|of your size)|starts? at|starting (?:at|from)|entry[- ]level|smallest package|tier (?:is|costs|would be)|costs? us|we pay|we're paying|we are paying|we currently pay|budget freeze|budget\w*|envelope|we paid|paid|spend|spent|spending|saving|savings|save|revenue|roi)\b", re.I)
+    r"previous tool|last tool|current (?:provider|vendor|supplier|tool|solution|platform)|incumbent|usually|normally|on average|most (?:customers|clients)|(?:customers|companies) (?:like you|your size|of your size)|starts? at|starting (?:at|from)|entry[- ]level|smallest package|tier (?:is|costs|would be)|costs? us|we pay|we're paying|we are paying|we currently pay|budget freeze|budget\w*|envelope|set aside|earmarked|allocated|allocation|we paid|paid|spend|spent|spending|saving|savings|save|saves|saved|revenue|roi)\b", re.I)
 # Checked on the clause around the figure only: "45 a user a month for 120 users, so 64.8K a year".
 UNIT_OR_TOTAL = re.compile(
     r"\b(one-time|one time|one off|one-off|setup|set-up|(?:implementation|integration|onboarding|services|setup|set-up|installation) fee|(?:with|plus|including|incl\.?) (?:the )?onboarding|total|in total|"
     r"over (?:the )?(?:two|three|four|five|2|3|4|5)[ -]years?|(?:two|three|four|five|2|3|4|5)[ -]year (?:total|value)|for the (?:two|three|four|five) years|"
     r"in subscription|multi-year (?:total|value|commitment value)|year one|first year|first-year|per (?!year\b|annum\b|cent\b)[a-z]+|"
     r"an? (?:user|seat|employee|endpoint|device|month)|a month|monthly|list|each (?!year\b|annum\b)[a-z]+|"
-    r"on top|an extra|extra|additional|alone|adds|phase (?:two|three|2|3)|second phase|next year)\b", re.I)
+    r"on top|an extra|extra|additional|alone|adds|phase (?:two|three|2|3)|second phase|next year|"
+    r"year (?:two|three|four|five|2|3|4|5)|(?:second|third|fourth|fifth)[ -]year|goes up to|rises to|uplift|escalat\w*)\b", re.I)
 CLAUSE_SPLIT = re.compile(r"(?:[^,;:—–]|(?<=\d)[,.](?=\d{3}))+")  # "72,000" is one figure, not two clauses
 OLD_FIGURE = re.compile(r"\b(?:old|previous|original(?:ly)?|initial|first|last year's|current|existing) (?:price|number|quote|figure|offer|proposal|contract|amount|renewal|deal)\b|"
+                        r"\blast (?:year|time|term|contract|round)\b|\bprevious(?:ly)?\b|\bin the past\b|"
                         r"\bused to (?:be|pay|cost)\b|\bwas (?:originally|initially)\b|\bin (?:my|our|the|your) (?:system|crm|forecast)\b", re.I)
 # Exported for rules.py / llm_extractor.py, which check one evidence quote: every cue above, on the whole quote.
 NOT_DEAL_AMOUNT = re.compile(rf"(?:{NOT_DEAL_SENTENCE.pattern})|(?:{UNIT_OR_TOTAL.pattern})", re.I)
@@ -198,6 +200,10 @@ def _amount_mentions(ctx: CallContext) -> list[tuple[Unit, float, bool, bool]]:
             if re.search(r"\b(competitor|another (?:vendor|provider)|quote from|came in at|quoted (?:us|me|him|her|them)|they offered|offered)\b", prev, re.I) \
                     and not re.search(r"\b(?:our|we|we'll|we can|I can|I'll|you)\b", s, re.I):
                 continue  # "They came in at one fifty. One fifty-two, actually, $152K."
+            if COMPARED.search(s[max(0, start - 30):start]):
+                continue  # "higher than Corvex at 80K a year": the figure compared against
+            if idx == _turn_start(ctx, idx) and _answers_if(ctx, idx):
+                continue  # "And if we add the managers later?" - "Then 224K a year.": the answer is as hypothetical as the question
             if NEGATED_MONEY.search(clause) or BUYER_ASK.search(s) or RANGE.search(s) or _third_party(ctx, s):
                 continue  # "I can't get to ninety-five thousand a year", "Could you do 95K a year?"
             if s.rstrip().endswith("?"):
@@ -206,6 +212,27 @@ def _amount_mentions(ctx: CallContext) -> list[tuple[Unit, float, bool, bool]]:
                     continue  # a figure asked about is agreed only when the other side says yes
             out.append((u, value, bool(ANNUAL.search(clause)), bool(DEAL.search(s))))
     return [m for m in out if m[1] not in superseded]
+
+
+COMPARED = re.compile(r"\b(?:than|versus|vs\.?|against|compared (?:to|with))\b(?!.*\b(?:than|versus|against)\b)[^,;.]{0,25}$", re.I)
+IF_QUESTION = re.compile(r"\b(?:if|what if|suppose|supposing|hypothetically|say we|in case)\b", re.I)
+
+
+def _turn_start(ctx: CallContext, idx: int) -> int:
+    """Index of the first sentence of the turn holding unit ``idx``."""
+    units, t = ctx.units, ctx.units[idx].turn_index
+    while idx > 0 and units[idx - 1].turn_index == t:
+        idx -= 1
+    return idx
+
+
+def _answers_if(ctx: CallContext, idx: int) -> bool:
+    """The turn before, by someone else, ends in a conditional question ("And if we add them later?")."""
+    if idx == 0:
+        return False
+    before = ctx.units[idx - 1]
+    return before.turn.speaker != ctx.units[idx].turn.speaker and before.sentence.rstrip().endswith("?") \
+        and bool(IF_QUESTION.search(before.sentence))
 
 
 RANGE = re.compile(rf"\b(?:{SUB1000})\s+(?:to|or)\s+(?:{SUB1000})\s+(?:thousand|grand|k)\b|[$€£]?\d+(?:\.\d+)?k?\s*(?:-|–|to)\s*[$€£]?\d+(?:\.\d+)?\s*(?:k\b|thousand|grand|million)", re.I)

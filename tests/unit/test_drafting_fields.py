@@ -677,3 +677,13 @@ def test_a_rival_for_another_scope_is_not_a_loss_and_my_floor_needs_a_price():
     assert value("Owen Hart: On my floor we have forty agents.\n", "StageName", stage="Proposal/Price Quote") is None
     assert value("Owen Hart: Our MSA template is attached to the security pack.\n", "StageName", stage="Proposal/Price Quote") is None
     assert value("Leo Brandt: I can do 92K a year, that's my floor.\n", "StageName", stage="Proposal/Price Quote") == "Negotiation/Review"
+
+
+def test_more_figures_that_are_not_the_deal_amount():
+    for said in ("Owen Hart: We have 220K a year set aside.\n",
+                 "Owen Hart: The renewal last year was 85K a year.\n",
+                 "Leo Brandt: Year two goes to 110K a year.\n",
+                 "Leo Brandt: That saves you 50K a year.\n",
+                 "Leo Brandt: So 210K a year for the team.\nOwen Hart: And if we add the managers later?\nLeo Brandt: Then 224K a year.\n"):
+        assert value(said, "Amount", amount=None) in (None, 210000), said
+    assert value("Owen Hart: Your price of 95K a year is higher than Corvex at 80K a year.\n", "Amount", amount=None) == 95000
