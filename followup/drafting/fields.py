@@ -302,6 +302,7 @@ CLOSE_DATE_PATTERNS = [
     (re.compile(rf"\bthe\s+{DAY}\b(?!\s+of\b)", re.I), "day_only"),
 ]
 # Cues that speak of the close only when signing was just discussed: "move it", "the paperwork", "get it done".
+SELF_CORRECTION = re.compile(r"^\W*(?:actually|sorry|correction|no wait|wait|scratch that|I mean|rather|make (?:it|that))\b|\bmake (?:it|that) the\b", re.I)
 WEAK_CUE = re.compile(r"move (?:it|the date|the target)|paperwork|get (?:it|this|the deal) (?:done|over the line)", re.I)
 CLOSE_CUE = re.compile(r"\b((?:counter)?sign(?:s|ed|ing|atures?)?(?! up\b| in\b| out\b| off\b(?! on (?:the|our|your) (?:contract|deal|agreement|order form)))|docusign|close date|closing date|target close|target date|target signature|"
                        r"close (?:it|this|the deal)|get (?:it|this|the deal) (?:done|over the line)|paperwork|"
@@ -313,7 +314,8 @@ NOT_CLOSE = re.compile(r"\b(board|committee|meeting|meet|demo|call|workshop|deep
                        r"commissioning|funds|funded|money|available|fiscal|financial year|bids?|"
                        r"ends|ended|ending|runs? out|runs? until|notice|terminat\w*|renews?|training|rollout|roll-out|pilot|launch\w*|audit|"
                        r"morning|afternoon|evening|o'clock|[ap]\.?m\.?|decision|decide|decides|choose|shortlist|"
-                       r"ask|asks|check|checks|confirm|confirms|talk|speak|tell|agenda|christmas|easter|closes for|closed for)\b", re.I)
+                       r"ask|asks|check|checks|confirm|confirms|talk|speak|tell|agenda|christmas|easter|closes for|closed for|"
+                       r"legal|lawyers?|counsel|procurement|goes to|go to|sent to|comes back|back from|tender|rfp|rfi|submissions?)\b", re.I)
 # "the version we agreed on Thursday": a weekday after a past-tense verb is behind us
 PAST_VERB = re.compile(r"\b(?:agreed|discussed|talked|spoke|met|said|sent|had|was|were|did|went)\b|"
                        r"\b(?:we|i|they|he|she|you)\s+(?:already\s+|just\s+|all\s+)?(?:signed|countersigned|closed|finali[sz]ed)\b", re.I)
@@ -502,6 +504,9 @@ def _find_close_candidates(ctx: CallContext) -> list[tuple[int, Unit, dt.date, b
         if cue and WEAK_CUE.fullmatch(m.group(0)) and not any(WEAK_CUE.fullmatch(x.group(0)) is None for x in CLOSE_CUE.finditer(s)) \
                 and u.turn_index - last_cue_turn > 2:
             cue = False  # "move it to Tuesday" is about the close only right after talk of signing
+        if not cue and idx and units[idx - 1].turn_index == u.turn_index and SELF_CORRECTION.search(s) \
+                and CLOSE_CUE.search(units[idx - 1].sentence):
+            cue = True  # "Let's target signature for the 20th of March. Actually no, make it the 27th."
         if cue:
             last_cue_turn = u.turn_index
         in_window = u.turn_index - last_cue_turn <= 3
@@ -702,7 +707,7 @@ OTHER_DEAL = re.compile(r"\b(?:(?:their|competitor'?s?|incumbent'?s?|other vendo
                         r"(?-i:\b(?!(?:You|We|I)\b)(?:They|they|[A-Z][a-z]+)) (?:\w+ )?(?:sent|gave|emailed|offered|quoted|submitted) (?:us|me))\b", re.I)
 # Legal and the contract named in a plan ("then Legal needs some weeks for the contract", "legal will have to see the
 # agreement") is a later stage foreseen, not reached; a review under way says so ("redlines", "legal review", "is with legal").
-LEGAL_PLAN = re.compile(r"\b(?:needs?|will|'ll|going to|then|have to|has to|would|later|eventually|at some point|takes?)\b", re.I)
+LEGAL_PLAN = re.compile(r"\b(?:needs?|will|'ll|going to|then|have to|has to|would|later|eventually|at some point|takes?|goes to|go to|send (?:it )?to|sending (?:it )?to)\b", re.I)
 ACTIVE_REVIEW = re.compile(r"redline|review|negotiat|comments|mark-?up|changes|counter|floor|final|order form at|meet", re.I)
 # Not a loss but a pause: "not moving forward with you this year", "we're pausing for now"
 PAUSE = re.compile(r"\b(?:for now|right now|at the moment|this (?:year|quarter|budget cycle)|at this (?:time|point|stage)|not now|not yet|revisit|"

@@ -687,3 +687,11 @@ def test_more_figures_that_are_not_the_deal_amount():
                  "Leo Brandt: So 210K a year for the team.\nOwen Hart: And if we add the managers later?\nLeo Brandt: Then 224K a year.\n"):
         assert value(said, "Amount", amount=None) in (None, 210000), said
     assert value("Owen Hart: Your price of 95K a year is higher than Corvex at 80K a year.\n", "Amount", amount=None) == 95000
+
+
+def test_a_self_corrected_signature_date_wins_and_process_dates_are_not_signature_dates():
+    assert value("Owen Hart: Let's target signature for the 20th of March. Actually no, make it the 27th.\n", "CloseDate") == dt.date(2027, 3, 27)
+    confirm = "Leo Brandt: We have the 31st of March for signature. Still right?\nOwen Hart: Yes. The contract goes to legal on the 10th of March.\n"
+    got = fields(confirm, stage="Proposal/Price Quote")
+    assert "CloseDate" not in got and "StageName" not in got
+    assert value("Owen Hart: The signature deadline for the tender is the 5th of March.\n", "CloseDate") is None
