@@ -159,6 +159,12 @@ NEEDS = {
                         r"their|him|us|it|that|this|them|those|some|copies|a copy|printed|signed)\b)|[A-Z])"),
     "load": re.compile(r"^load (?:the|your|our) (?:[\w-]+ ){0,2}data\b", re.I),
 }
+# small talk about life outside the deal: never the object of a step
+PERSONAL = re.compile(r"\b(?:(?:the|my|our|his|her) (?:kids|children|wife|husband|partner|son|daughter|family|dog|mum|mom|dad|"
+                      r"parents)|the zoo|barbecue|birthday|wedding|pretzels?|cakes?|cookies|snacks|doughnuts|donuts|beers?|"
+                      r"pints?|a drink|drinks|the pub)\b", re.I)
+# booking the room for a meeting just agreed
+ROOM = re.compile(r"(?:book|reserve|grab|get)\s+(?:a|the|us a|our)\s+(?:[\w-]+\s+){0,2}(?:room|meeting room|boardroom|venue)\b", re.I)
 # Never a step on their own ("I'll hold you to that", "I'll believe it when I see it", "let me think").
 NEVER = {"keep", "leave", "believe", "think", "see", "try", "summarise", "summarize", "recap"}
 
@@ -1210,6 +1216,13 @@ class _Extractor:
             return None  # "I'll walk you through it now": done on the call, not after it
         if due is None and not in_recap and (IN_CALL.search(body) or AGENDA.match(body.strip())):
             return None  # "We'll cover pricing later in the call", "I'll answer your question first": the call's agenda
+        if PERSONAL.search(body):
+            return None  # "I'll bring the kids to the zoo on Saturday", "I'll bring cake": life, not the deal
+        if ROOM.match(body.strip()):
+            host = next((st for st in reversed(self.steps) if st.meeting and u.turn_index - st.turn <= 2), None)
+            if host is not None:  # "Wednesday works. I'll book a room.": the meeting's logistics
+                host.units.append(u)
+                return host
         at_meeting = re.search(r"\b(?:at|during|in) (?:the|that|our) (kickoff|kick-off|workshop|meeting|session|demo|"
                                r"walkthrough|call|review)\b", body, re.I) if due is None else None
         if at_meeting:
@@ -1378,6 +1391,10 @@ class _Extractor:
                 due, date_order = self.date_after(idxs[0], owner)
             text = re.sub(r"[?.!]+$", "", rest).strip()
             text = self.make_text(text, i, owner)
+            asker = self.owner_of(u.turn.speaker)
+            if asker != owner and not self.is_label(u.turn.speaker):
+                # "Could you send me X?" - "Sure." -> "Send Rita X"
+                text = re.sub(r"\b(me|us)\b", TITLE.sub("", asker).split()[0] if asker else r"\1", text, count=1)
             if detail and len(text) + len(detail) < 200:
                 text = f"{text}: {detail.rstrip('.!')}"
             st = self.add(text, owner, due, bool(TENTATIVE.search(reply_text)), [u, reply], idxs[0],

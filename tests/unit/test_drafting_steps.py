@@ -820,3 +820,19 @@ def test_a_firm_recap_meeting_line_is_not_folded_into_someone_elses_step_that_da
             "Ann: Yes.\n")
     found = steps(text)
     assert len([s for s in found if s.due_date == dt.date(2026, 11, 24)]) == 2
+
+
+def test_life_outside_the_deal_is_not_a_step():
+    assert not steps("Ann: I'll bring the kids to the zoo next Saturday.\nTom: I'll bring doughnuts to the workshop on Friday.\n")
+
+
+def test_booking_a_room_for_the_meeting_just_agreed_is_part_of_that_meeting():
+    text = ("Rita: Shall we do the review call on Wednesday the 25th?\n"
+            "Ann: Wednesday the 25th works. I'll book a room.\n")
+    found = steps(text)
+    assert len(found) == 1 and found[0].due_date == dt.date(2026, 11, 25)
+
+
+def test_an_accepted_request_names_the_one_who_asked():
+    s = only(steps("Rita: Ann, could you send me the site list?\nAnn: Sure, by Thursday.\n"), "Ann Buyer")
+    assert s.text.startswith("Send Rita the site list")
