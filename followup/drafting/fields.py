@@ -14,7 +14,8 @@ term here, ``PENALTY`` (−0.10), when a validator of the evidence's strength fa
   own that says something else ("The office closes on the 23rd, and I want it signed before then");
 - StageName Closed Won, and the CloseDate taken from a signature on the call: a rival is spoken of on the call
   (its price, its contract, a competing bid), so whose signature it was is less certain;
-- StageName Negotiation/Review proposed from a stage before Proposal/Price Quote (the move skips the quote).
+- StageName Negotiation/Review or Closed Won proposed from a stage before Proposal/Price Quote (the move skips the quote);
+- CloseDate: a bare day ("by the 15th") whose month nobody said with signature talk (the month is a guess).
 So single-cue, loosely tied or inferred evidence stays below the approval thresholds (0.78; StageName 0.85).
 """
 from __future__ import annotations
@@ -882,7 +883,7 @@ def stage(ctx: CallContext) -> list[ExtractedField]:
     score = confidence(certainty, True, agree, bool(HEDGE.search(u.sentence)))
     if value == "Closed Won" and _competition(ctx):
         score = _penalise(score)  # a rival spoken of on the call: "it's signed" may be the rival's paper
-    if value == "Negotiation/Review" and 0 <= current < STAGES.index("Proposal/Price Quote"):
+    if value in ("Negotiation/Review", "Closed Won") and 0 <= current < STAGES.index("Proposal/Price Quote"):
         score = _penalise(score)  # skipping the quote stage: the evidence says more than the deal's history does
     return [ExtractedField(field="Opportunity.StageName", value=value, evidence=[evidence(u.turn, u.sentence)], certainty=certainty,
                            confidence=score)]

@@ -695,3 +695,10 @@ def test_a_self_corrected_signature_date_wins_and_process_dates_are_not_signatur
     got = fields(confirm, stage="Proposal/Price Quote")
     assert "CloseDate" not in got and "StageName" not in got
     assert value("Owen Hart: The signature deadline for the tender is the 5th of March.\n", "CloseDate") is None
+
+
+def test_a_win_that_skips_the_quote_stage_is_less_certain():
+    said = "Priya Natarajan: I signed your order form this morning.\n"
+    late = fields(said, stage="Negotiation/Review")["StageName"]
+    early = fields(said, stage="Qualification")["StageName"]
+    assert late.value == early.value == "Closed Won" and early.confidence < 0.85 <= late.confidence
