@@ -1,6 +1,6 @@
 """Resolve dates said on a call against the call date (conventions of the labelled call sets).
 
-"Friday" is the coming Friday; "next Wednesday" / "Wednesday next week" the Wednesday of the
+"Friday" is the coming Friday; "two weeks from Monday", "a week today" count whole weeks from that day; "in ten days"; "next Wednesday" / "Wednesday next week" the Wednesday of the
 following week; "end of next week" the Friday of the following week; "this week"/"end of the week" the coming Friday; "Thursday week", "a week on
 Friday" and "the Friday after next"/"the following Friday" a week after the coming one; "a fortnight"
 14 days; "EOD"/"close of play"/"today"/"tonight"/"right after this call" the call date; "end of the
@@ -44,8 +44,10 @@ NOT_DAY_NOUN = (r"(?!\s+(?:week|weeks|time|times|thing|things|one|ones|item|item
 PATTERNS: list[tuple[re.Pattern, str]] = [
     (re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b"), "iso"),
     (re.compile(rf"\b(?:EOD|COB|end of (?:the )?(?:day|business)|close of (?:play|business))\s+(?:on\s+)?({DAY_RE})\b", re.I), "day"),
-    (re.compile(r"\b(?:EOD|COB|end of (?:the )?(?:day|business)|close of (?:play|business))\s+(?:on\s+)?tomorrow\b", re.I), "tomorrow"),
-    (re.compile(rf"\b(?:a|one) week (?:from|after) (today|tomorrow|{DAY_RE})\b", re.I), "week_from"),
+    (re.compile(r"\b(?:EOD|COB|end of (?:the )?(?:day|business)|(?:close|end) of (?:play|business))\s+(?:on\s+)?tomorrow\b", re.I), "tomorrow"),
+    (re.compile(rf"\b(a|one|two|three|four|\d) weeks? (?:from|after|on) (today|tomorrow|{DAY_RE})\b|"
+                rf"\b(a|one|two|three|four|\d) weeks? (today|tomorrow)\b", re.I), "week_from"),
+    (re.compile(rf"\b(?:the )?({DAY_RE}) after next\b", re.I), "day_after_next"),
     (re.compile(r"\bthe day after tomorrow\b", re.I), "day_after_tomorrow"),
     (re.compile(r"\b(?:same time|this time) next week\b", re.I), "week_from_today"),
     (re.compile(r"\bwithin (?:24|twenty-four) hours\b", re.I), "tomorrow"),
@@ -75,7 +77,7 @@ PATTERNS: list[tuple[re.Pattern, str]] = [
     (re.compile(rf"\b(?:by|on|until|till|before|for|from|after)\s+the\s+{DAY_ORD}(?![\w-]){NOT_DAY_NOUN}", re.I), "bare_ord"),
     (re.compile(rf"\bthe\s+(\d{{1,2}}(?:st|nd|rd|th)|{WORD_ORD_RE})(?![\w-]){NOT_DAY_NOUN}(?=\s*(?:[.,?!;]|$|at\b|is\b|works\b|then\b|and\b|it is\b))", re.I), "bare_ord_weak"),
     (re.compile(r"\b(?:in )?a fortnight\b|\bin two weeks\b", re.I), "fortnight"),
-    (re.compile(r"\bin (a|one|two|three|four|\d) (days?|weeks?)(?:['’] time)?\b", re.I), "in_n"),
+    (re.compile(r"\bin (a|one|two|three|four|five|six|seven|eight|nine|ten|\d{1,2}) (days?|weeks?)(?:['’] time)?\b", re.I), "in_n"),
     (re.compile(r"\btomorrow\b(?!'s)", re.I), "tomorrow"),
     (re.compile(r"\b(?:today|tonight|EOD|COB|end of (?:the )?(?:day|business)|(?:close of (?:play|business)|end of play)(?:\s+today)?|this (?:afternoon|evening|arvo)|"
                 r"later today|within the hour|in the next hour|in an hour(?:['’]s time)?|(?:right |straight |directly )?after (?:this|the|our) call|in the next (?:few|couple of|\w+|\d+) (?:minutes|hours))\b(?!'s)", re.I), "today"),
@@ -231,13 +233,16 @@ def _resolve(kind: str, m: re.Match, base: dt.date) -> dt.date | None:
     if kind == "day":
         return _next_weekday(base, WEEKDAYS[m.group(1).lower()])
     if kind == "in_n":
-        n = {"a": 1, "one": 1, "two": 2, "three": 3, "four": 4}.get(m.group(1).lower()) or int(m.group(1))
+        n = {"a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+             "ten": 10}.get(m.group(1).lower()) or int(m.group(1))
         return base + dt.timedelta(days=n * (7 if m.group(2).lower().startswith("week") else 1))
     if kind == "week_from":
-        word = m.group(1).lower()
+        count, word = (m.group(1), m.group(2)) if m.group(1) else (m.group(3), m.group(4))
+        n = {"a": 1, "one": 1, "two": 2, "three": 3, "four": 4}.get(count.lower()) or int(count)
+        word = word.lower()
         start = base if word == "today" else base + dt.timedelta(days=1) if word == "tomorrow" \
             else _next_weekday(base, WEEKDAYS[word])
-        return start + dt.timedelta(days=7)
+        return start + dt.timedelta(days=7 * n)
     if kind == "week_from_today":
         return base + dt.timedelta(days=7)
     if kind == "day_after_tomorrow":

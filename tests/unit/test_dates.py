@@ -174,3 +174,17 @@ def test_more_spoken_relative_dates(phrase, expected):
 
 def test_end_of_play_today_is_one_date_phrase():
     assert len(find_dates("I'll send it by end of play today.", TUE)) == 1
+
+
+@pytest.mark.parametrize("phrase, expected", [
+    ("two weeks from today", dt.date(2026, 12, 1)),
+    ("a week today", dt.date(2026, 11, 24)),
+    ("three weeks from tomorrow", dt.date(2026, 12, 9)),
+    ("two weeks on Friday", dt.date(2026, 12, 4)),
+    ("Monday after next", dt.date(2026, 11, 30)),
+    ("in ten days", dt.date(2026, 11, 27)),
+    ("end of play tomorrow", dt.date(2026, 11, 18)),
+])
+def test_counted_weeks_and_days_from_a_named_day(phrase, expected):
+    assert first(phrase) == expected
+    assert len(find_dates(phrase, TUE)) == 1
