@@ -1095,7 +1095,7 @@ def next_step_field(ctx: CallContext, steps: list[ExtractedStep], deal_value: fl
 
 # Speaking of the note-taker is an instruction only with a command or a field in the same turn ("Note for the AI: put 150K"),
 # not "I'll send a note on how the AI handles spoken instructions".
-AI_MENTION = re.compile(r"\b(note[- ]taker|notetaker|ai (?:assistant|note|bot)|the ai\b|assistant taking notes|copilot)", re.I)
+AI_MENTION = re.compile(r"\b(note[- ]taker|notetaker|ai (?:assistant|note|bot)|the ai\b|assistant taking notes|copilot|bot\b|chatbot|assistant\b|transcriber|an ai\b|language model|llm\b|gpt\b)", re.I)
 AI_COMMAND = re.compile(r"\b(?:set|mark|put|change|update|record|log|enter|make|write down|amount|stage|close date|closed won|closed lost|"
                         r"opportunity|next step|forecast|probability|discount|price)\b", re.I)
 INSTRUCTION = re.compile(
@@ -1104,7 +1104,7 @@ INSTRUCTION = re.compile(
     r"change the (?:stage|amount|close date)|update the (?:stage|amount|close date) to)\b", re.I)
 
 
-INSTRUCTION_GATE = re.compile(r"ai\b|assistant|note|copilot|bot\b|instruction|set (?:this|the)|mark|change the|update the|ignore|kidding|dear", re.I)
+INSTRUCTION_GATE = re.compile(r"ai\b|assistant|note|copilot|bot\b|instruction|language model|llm\b|gpt\b|transcriber|set (?:this|the)|mark|change the|update the|ignore|kidding|dear", re.I)
 
 
 def _without_instructions(ctx: CallContext) -> CallContext:
