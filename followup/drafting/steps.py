@@ -178,7 +178,7 @@ COMMIT = re.compile(
     r"(?:\s+(?:am|are|is)|\s*['’](?:m|re|s))(?=\s+(?:also\s+|just\s+|then\s+)?[a-z]+ing\b)|\s+to(?=\s+[a-z]))?"
     r"(?P<adv>(?:\s+(?:also|just|then|definitely|still|quickly|probably|happily|gladly|both|all|personally|"
     r"first|now|actually|certainly|absolutely|of course|right away|immediately|now|too|go ahead and|go and|try to|"
-    r"try and|make sure to|be sure to|look to|aim to|hopefully|probably|bench|load|smoke|be(?=\s+[a-z]+ing\b))){0,3})"
+    r"try and|make sure to|be sure to|look to|aim to|do my best to|do our best to|hopefully|probably|bench|load|smoke|be(?=\s+[a-z]+ing\b))){0,3})"
     r"\s+(?!(?:we|you|he|she|they|it|i|and|or|but|so|then)\b)(?P<verb>[a-z]+(?:-[a-z]+)?)\b")
 LET_ME = re.compile(r"\b(?:let me|let us|allow me to)\s+(?P<verb>[a-z]+(?:-[a-z]+)?)\b|"
                     r"^(?:(?:sure|yes|yeah|absolutely|of course)[,.!]?\s+)?(?:more than |very )?(?:happy|glad) to\s+(?P<verb2>[a-z]+)\b", re.I)
@@ -198,7 +198,7 @@ GIVE_ME = re.compile(r"\bgive (?:me|us) (?:until|till|to|a few days,? until|the 
                      r"(?P<verb>[a-z]+)\b", re.I)
 LETS_MEET = re.compile(r"\b(?:let['’]s|let us|shall we|we should|we['’]ll|we will|we can)\s+(?:also\s+)?"
                        r"(?P<verb>meet|book|schedule|pencil|put|set up|catch up|reconvene|regroup|talk|speak|reconnect|"
-                       r"sync|touch base|get together|do|lock in|hold|plan|make it|get (?:a|the|something|some time)|have)\b", re.I)
+                       r"sync|touch base|get together|do|lock in|hold|plan|make it|say|get (?:a|the|something|some time)|have)\b", re.I)
 # a recap line that is only a meeting and its date: "Kickoff on Tuesday the 24th at ten in Limerick"
 RECAP_MEETING = re.compile(r"^(?:and |then |a |the |our |your )?(?:[\w-]+ ){0,2}(?:kickoff|kick-off|workshop|meeting|demo|"
                            r"session|check-in|catch-up|walkthrough|training|site visit|onboarding call|review call|"
@@ -234,7 +234,9 @@ TENTATIVE = re.compile(
     r"placeholder|provisional(?:ly)?|loosely|no commitment|if (?:that|it) works|should be able to|if (?:needed|necessary|required|need be)|if (?:it|that|anything|something|the issue|the question) (?:comes up|changes|happens)|"
     r"(?:when|once|if and when|as soon as) (?:I|we) (?:know|hear|have|get) (?:more|something|anything|news|back)|"
     r"when the time (?:comes|is right)|(?:once|when) things (?:settle|calm down)|whenever|no rush|"
-    r"(?:once|when|if) the (?:[\w-]+ )?freeze (?:is )?(?:lifted|lifts|is over|ends))\b",
+    r"(?:once|when|if) the (?:[\w-]+ )?freeze (?:is )?(?:lifted|lifts|is over|ends)|all being well|fingers crossed|"
+    r"(?:do|try) (?:my|our) best|for now|if (?:the )?(?:budget|time|resources?|capacity) (?:allows?|permits?)|"
+    r"subject to|pending (?:\w+ )?(?:approval|sign-off|signoff|confirmation|review)|all going well|touch wood|with any luck)\b",
     re.I)
 TURN_HEDGE = re.compile(r"\b(?:no promises|can['’]?t promise|cannot promise|no guarantees?|can['’]?t guarantee|"
                         r"I['’]ll see what I can do|pencil)\b", re.I)
@@ -316,7 +318,8 @@ MEET_Q_OPENER = re.compile(r"^(?:(?:shall|should|can|could|do|are) we\s+(?:say\s
 SAME_TIME = re.compile(r"\b(?:same time|this time) next week\b", re.I)
 WE_ASK = re.compile(r"(?:and |so )?(?:can|could|shall|should) we\b", re.I)
 IMPERATIVE = re.compile(r"^(?:(?:and|so|also|just|then|oh)[,]?\s+)*(?P<verb>[A-Z][a-z]+)\b(?=\s+(?:me|us|over|across|it|that|the|your|a|an)\b)")
-COND_FIRST = re.compile(r"^(?:(?:and|but|so|okay|ok|well)[,]?\s+)?(?:if|assuming|provided|as long as|unless)\b[^,]{3,80},", re.I)
+COND_FIRST = re.compile(r"^(?:(?:and|but|so|okay|ok|well)[,]?\s+)?(?:if|assuming|provided|as long as|unless|subject to|pending|"
+                        r"depending on)\b[^,]{3,80},", re.I)
 POLITE_IF = re.compile(r"^(?:(?:and|but|so|okay|ok|well)[,]?\s+)?if (?:it|that) (?:helps|works|suits|is ok(?:ay)?|['’]s ok(?:ay)?|"
                        r"['’]s useful|is useful)|^(?:(?:and|but|so|okay|ok|well)[,]?\s+)?if you (?:like|want|prefer)\b", re.I)
 MAKE_IT = re.compile(r"^(?:so |then )?(?:let['’]s (?:make it|say|do it|go for)|make it|make that)\b", re.I)
@@ -1060,7 +1063,7 @@ class _Extractor:
             owner = speaker if speaker in self.colleagues() else \
                 self.rep if self.rep in self.speaker_owners or u.turn.speaker == "Notes" else speaker
             start = meet.start("verb") if "verb" in meet.re.groupindex else meet.start()
-            text = self.make_text(re.sub(r"^(?:we|We)(?:['’]ll| will)?\s+", "", s[start:]), i, owner)
+            text = self.make_text(re.sub(r"^(?:we|We)(?:['’]ll| will)?\s+|^say\s+", "", s[start:]), i, owner)
             if f"{date.day} {date:%B}" not in text:
                 text = f"{text} ({date:%A} {date.day} {date:%B})"
             self.add(text, owner, date, bool(TENTATIVE.search(s)), [u], i, meeting=True, date_order=i)

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+
 from followup.domain.snapshot import parse_snapshot
 from followup.drafting.context import build_context
 from followup.drafting.steps import extract_steps
@@ -836,3 +838,20 @@ def test_booking_a_room_for_the_meeting_just_agreed_is_part_of_that_meeting():
 def test_an_accepted_request_names_the_one_who_asked():
     s = only(steps("Rita: Ann, could you send me the site list?\nAnn: Sure, by Thursday.\n"), "Ann Buyer")
     assert s.text.startswith("Send Rita the site list")
+
+
+@pytest.mark.parametrize("line", [
+    "Rita: I'll do my best to get the quote over by Friday.\n",
+    "Rita: I'll send the quote on Friday, all being well.\n",
+    "Rita: Subject to legal sign-off, I'll send the quote on Friday.\n",
+    "Rita: I'll send the quote on Friday, if the budget allows.\n",
+])
+def test_hedged_promises_are_tentative(line):
+    s = only(steps(line + "Ann: Great.\n"), REP)
+    assert s.tentative and s.due_date == FRIDAY and s.confidence <= 0.6
+
+
+def test_lets_say_a_day_for_a_meeting_for_now_is_a_tentative_meeting():
+    found = steps("Ann: Let's say Thursday the 26th for the workshop, for now.\nRita: Works for me.\n")
+    assert len(found) == 1 and found[0].tentative and found[0].due_date == dt.date(2026, 11, 26)
+    assert found[0].text.startswith("Thursday the 26th")
