@@ -119,7 +119,9 @@ NEEDS = {
     "touch": re.compile(r"^touch base\b", re.I),
     "turn": re.compile(r"^turn (?:\w+ ){0,3}(?:around|round)\b|^turn (?:it|them|that) around\b", re.I),
     "let": re.compile(r"^let (?:you|them|him|her|us|me|\w+) (?:\w+ )?know\b", re.I),
-    "give": re.compile(r"^give (?!(?:you|them|him|her|everyone) (?:some|it|a bit|some time|time) back\b)", re.I),
+    "give": re.compile(r"^give (?!(?:you|them|him|her|everyone) (?:some|it|a bit|some time|time) back\b|"
+                       r"(?:you|them|him|her|everyone|us) (?:an?|one|some|another) (?:quick |concrete |real |little )?(?:example|idea|sense|"
+                       r"flavou?r|feel|taste|minute|moment|second|bit of (?:background|context))\b)", re.I),
     "hand": re.compile(r"^hand (?:it|this|that|the|them|those|\w+ \w+ over)\b", re.I),
     "move": re.compile(r"^move (?:the |our )?(?:meeting|call|demo|session|invite)\b", re.I),
     "push": re.compile(r"^push (?:the |our )?(?:meeting|call|demo|session|invite)\b", re.I),
@@ -171,7 +173,7 @@ NEVER = {"keep", "leave", "believe", "think", "see", "try", "summarise", "summar
 NAME = r"[A-ZÀ-Ý][a-zà-öø-ÿ]+(?:['’-][A-Za-zÀ-Ýà-öø-ÿ]{2,})*"
 COMMIT = re.compile(
     rf"(?P<subj>\b(?:I|we|We|you|You)\b|\b(?:[Oo]ur|[Mm]y) (?:[a-z]+ ){{0,2}}(?:team|department|people|colleagues?|lawyers?|"
-    rf"counsel|folks|office|group|desk|assistant|EA|PA|manager|boss|engineer|architect|specialist|rep)(?=\s*(?:['’]ll|will|are going to|is going to)\b)|\b{NAME}(?:\s+{NAME})?(?:\s+and\s+{NAME})?)"
+    rf"counsel|folks|office|group|desk|assistant|EA|PA|manager|boss|engineer|architect|specialist|rep|procurement|legal|finance|IT|HR|ops|operations|security)(?=\s*(?:['’]ll|will|are going to|is going to)\b)|\b{NAME}(?:\s+{NAME})?(?:\s+and\s+{NAME})?)"
     r"(?P<modal>(?:\s*['’]d|\s+would|\s*['’]m|\s+am|\s*['’]re|\s+are)\s+(?:be\s+)?(?:happy|glad|delighted|more than happy)\s+to|"
     r"\s+(?:need|have)\s+to(?=\s+(?:check|confirm|verify|run it by|clear it with)\b|\s+ask\s+(?:our|my|the|him|her|them|[A-Z]))|\s*['’]ll|\s+will|\s+shall|(?:\s+(?:am|are|is)|\s*['’](?:m|re|s))\s+(?:going\s+to|gonna)|"
     r"\s+can|\s+could|\s*['’]d|\s+would|\s+should\s+be\s+able\s+to|\s+(?:plan|promise|undertake)s?\s+to|"
@@ -912,6 +914,8 @@ class _Extractor:
                     continue
                 owner = self.addressee(i)
                 if re.match(r"(?:get|have|receive|see)\b(?!\s+(?:back|me|us|in touch)\b)", rest, re.I) and modal_l in ("'ll", "will"):
+                    if not self.dates_in(rest):
+                        continue  # "you'll get a notification on your phone": what the product does
                     owner = speaker_owner  # "you'll have the proposal by Friday": the speaker delivers
                 if owner is None:
                     continue

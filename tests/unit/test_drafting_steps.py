@@ -855,3 +855,14 @@ def test_lets_say_a_day_for_a_meeting_for_now_is_a_tentative_meeting():
     found = steps("Ann: Let's say Thursday the 26th for the workshop, for now.\nRita: Works for me.\n")
     assert len(found) == 1 and found[0].tentative and found[0].due_date == dt.date(2026, 11, 26)
     assert found[0].text.startswith("Thursday the 26th")
+
+
+def test_product_behaviour_and_conversational_offers_are_not_steps():
+    text = ("Rita: The platform sends alerts, and you'll get a notification on your phone.\n"
+            "Ann: I'll give you an example of our issue.\n")
+    assert not steps(text)
+
+
+def test_our_procurement_will_send_is_the_speakers_step():
+    s = only(steps("Ann: Our procurement will send the vendor forms tomorrow.\n"), "Ann Buyer")
+    assert s.due_date == dt.date(2026, 11, 18)
