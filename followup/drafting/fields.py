@@ -765,7 +765,7 @@ def _won_here(ctx: CallContext, i: int, m: re.Match) -> bool:
     """A signature cue that says the deal is signed now: not pending, expected, someone else's, long past or a side paper."""
     s = ctx.units[i].sentence
     clause = next((c.group(0) for c in CLAUSE_SPLIT.finditer(s) if c.start() <= m.start() < c.end()), s)
-    if PAST_LONG.search(s) or OTHER_PARTY.search(s) or PENDING.search(s[:m.start()]) or NOT_YET.search(clause) or THEIR_PAPER.search(s) \
+    if PAST_LONG.search(s) or OTHER_PARTY.search(s) or PENDING.search(s[:m.start()]) or NOT_YET.search(clause) or _their_paper(ctx, s) \
             or _side_doc_signed(ctx, i, m.group(0)):
         return False
     # a loss said on the same call makes a bare "the contract's signed" the rival's contract; only a signature
@@ -774,7 +774,16 @@ def _won_here(ctx: CallContext, i: int, m: re.Match) -> bool:
 
 
 # "Their contract's signed", "Corvex's order form is signed": someone else's paper
-THEIR_PAPER = re.compile(r"\b(?:their|(?!(?:That|It|What|There|Here|Everything|Everyone|Who|Which|This|He|She|Let)'s)(?-i:[A-Z][a-zA-Z]+)'s) (?:\w+ )?(?:contract|order form|agreement|paperwork|deal)\b", re.I)
+THEIR_PAPER = re.compile(r"\b(?:their|(?!(?:That|It|What|There|Here|Everything|Everyone|Who|Which|This|He|She|Let)'s)(?P<owner>(?-i:[A-Z][a-zA-Z]+))'s) (?:\w+ )?(?:contract|order form|agreement|paperwork|deal)\b", re.I)
+
+
+def _their_paper(ctx: CallContext, s: str) -> bool:
+    """ "Their contract's signed", "Corvex's order form is signed": someone else's paper, unless the owner is the account."""
+    m = THEIR_PAPER.search(s)
+    if not m:
+        return False
+    owner = (m.group("owner") or "").lower()
+    return not (owner and (owner in re.findall(r"[a-z]+", (getattr(ctx.snapshot.Account, "Name", "") or "").lower()) or ctx.person(owner)))
 OUR_PAPER = re.compile(r"\b(?:your|the vendor's) (?:order form|contract|agreement|quote|proposal|offer)|\bsigned (?:\w+ ){0,3}?with (?:you|your)\b", re.I)
 
 

@@ -711,3 +711,8 @@ def test_more_ways_of_speaking_to_the_note_taker_are_dropped():
         assert "Amount" not in got and "StageName" not in got, said
     kept = fields("Owen Hart: Our assistant will send the paperwork today. The contract is signed.\n", stage="Negotiation/Review")
     assert kept["StageName"].value == "Closed Won"
+
+
+def test_the_accounts_own_contract_signed_is_still_a_win():
+    assert value("Owen Hart: Acme's contract is signed, we're good to go.\n", "StageName", stage="Negotiation/Review") == "Closed Won"
+    assert value("Owen Hart: Corvex's contract is signed, we're good to go.\n", "StageName", stage="Negotiation/Review") is None
