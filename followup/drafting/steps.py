@@ -922,13 +922,17 @@ class _Extractor:
                 strong, kind = True, "you"
             else:
                 first = re.split(r"\s+and\s+", subj)[0]
+                # "And Léa will set up ...", "So Tom sends ...": a capitalised discourse word is not part of the name
+                first = re.sub(r"^(?:And|But|So|Then|Also|Now|Plus|Okay|Ok|Great|Perfect|Yes|Yeah|Right|Well|Sure|Next|"
+                               r"Finally|Lastly|Meanwhile|Separately|Otherwise)\s+(?=\S)", "", first)
                 owner = self.name(first)
                 if owner is None or owner not in self.speaker_owners and not (
                         (self.notes or modal_l == "to") and owner in self.crm_people
                         or base in DELIVERABLE and base != "get" and modal_l != "present"
                         or in_recap and not modal and " " in owner):
                     continue  # "the CFO will ask", "Helen will want": a prediction about someone not on the call
-                if not modal and base in ("have", "do") and not re.match(r"does (?:the|a|an) ", rest, re.I):
+                if not modal and base in ("have", "do") and not re.match(r"does (?:the|a|an) ", rest, re.I) \
+                        and not (re.match(r"has\b[^.;]*\b(?:ready|done|set up|in place)\b", rest, re.I) and self.dates_in(rest)):
                     continue  # "Jonas has his questionnaire ready": a state, not a step
                 if not modal and not (verb.lower() != base and verb.lower().endswith("s")
                                       or " and " in subj and verb.lower() == base):

@@ -866,3 +866,13 @@ def test_product_behaviour_and_conversational_offers_are_not_steps():
 def test_our_procurement_will_send_is_the_speakers_step():
     s = only(steps("Ann: Our procurement will send the vendor forms tomorrow.\n"), "Ann Buyer")
     assert s.due_date == dt.date(2026, 11, 18)
+
+
+def test_a_capitalised_and_before_a_name_and_a_recap_has_x_ready_on_a_day():
+    text = ("Rita: And Tom will set up the sandbox by Monday.\n"
+            "Tom: Yes.\n"
+            "Rita: So to wrap up: Ann sends the user list tomorrow, and Tom has the sandbox ready Monday.\n")
+    found = steps(text)
+    assert only(found, "Tom Techie").due_date == dt.date(2026, 11, 23)
+    ann = only(found, "Ann Buyer")
+    assert ann.due_date == dt.date(2026, 11, 18) and "sandbox" not in ann.text
