@@ -1380,7 +1380,13 @@ class _Extractor:
             if detail and (QUESTION_END.search(detail) or NOT_FRAGMENT.match(detail) or FUTURE.search(detail)
                            or len(detail.split()) > 20 or _private(detail) or self.dates_in(detail)):
                 detail = ""
-            if (after and not detail) or t + 1 >= len(self.turns) or self.turns[t + 1].speaker == u.turn.speaker:
+            # "Send it to AP, please. ap@acme.com." / "... Thanks.": a contact detail or a courtesy after the request
+            only_contact = after and len(after) <= 3 and all(
+                (_private(self.units[j].sentence) and len(self.units[j].sentence.split()) <= 12
+                 or len(self.units[j].sentence.split()) <= 2) and not QUESTION_END.search(self.units[j].sentence)
+                for j in after)
+            if (after and not detail and not only_contact) or t + 1 >= len(self.turns) \
+                    or self.turns[t + 1].speaker == u.turn.speaker:
                 continue
             idxs = self.by_turn.get(t + 1, [])
             if not idxs:
@@ -1400,7 +1406,7 @@ class _Extractor:
             date_order = idxs[0] if due else -1
             if due is None:  # "Of course. When do you need it?" - "By Thursday." - "Thursday it is."
                 due, date_order = self.date_after(idxs[0], owner)
-            text = re.sub(r"[?.!]+$", "", rest).strip()
+            text = re.sub(r",?\s*please\s*$", "", re.sub(r"[?.!]+$", "", rest).strip(), flags=re.I)
             text = self.make_text(text, i, owner)
             asker = self.owner_of(u.turn.speaker)
             if asker != owner and not self.is_label(u.turn.speaker):

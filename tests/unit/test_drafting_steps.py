@@ -876,3 +876,11 @@ def test_a_capitalised_and_before_a_name_and_a_recap_has_x_ready_on_a_day():
     assert only(found, "Tom Techie").due_date == dt.date(2026, 11, 23)
     ann = only(found, "Ann Buyer")
     assert ann.due_date == dt.date(2026, 11, 18) and "sandbox" not in ann.text
+
+
+def test_a_request_followed_by_a_contact_detail_is_still_accepted():
+    text = ("Rita: Where should the invoice go?\n"
+            "Ann: Send it to our payables team, please. payables@example.com.\n"
+            "Rita: Will do, today.\n")
+    s = only(steps(text), REP)
+    assert s.due_date == CALL and "example.com" not in s.text and not s.text.endswith("please")
