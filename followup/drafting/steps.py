@@ -128,7 +128,7 @@ NEEDS = {
     "open": re.compile(r"^open (?:a |an |the )?(?:ticket|account|case)\b", re.I),
     "start": re.compile(r"^start (?:the|a|on)\b", re.I),
     "walk": re.compile(r"^walk (?:\w+ )?through\b", re.I),
-    "pull": re.compile(r"^pull (?:together|up)\b|^pull (?:[\w-]+ ){1,3}out\b(?! of (?:the|this) (?:deal|process|project|evaluation)\b)", re.I),
+    "pull": re.compile(r"^pull (?:[\w-]+ ){0,3}(?:together|up)\b|^pull (?:[\w-]+ ){1,3}out\b(?! of (?:the|this) (?:deal|process|project|evaluation)\b)", re.I),
     "put": re.compile(r"^put (?!(?:it|that|this|them|those) down\b|down\b|numbers?\b|a number\b|it (?:this|that|another) way|it like)", re.I),
     "show": re.compile(r"^show (?:you|them|him|her)\b(?!.*\bscreen\b)", re.I),
     "share": re.compile(r"^share (?!(?:my|the|a|your) screen|my thoughts|a bit)", re.I),
@@ -215,7 +215,7 @@ COLLEAGUE_ROLE = re.compile(r"\b(?:(?:our|my) (?:[\w-]+ ){0,2}(?:engineer|archit
 MEET_AGAIN = re.compile(r"\b(?:we|We)(?:['’]ll| will)?\s+(?:meet|talk|speak|reconvene|regroup|reconnect|sync|catch up|check in|"
                         r"touch base)\b(?:\s+again)?|\b(?:we|We)(?:['’]ll| will|(?= do\b))\s+(?:(?:do|have|hold|run) (?:the|a|our) (?:[\w-]+ ){0,2}(?:workshop|meeting|call|session|demo|"
                         r"review|kickoff|kick-off|check-in|catch-up|deep dive|walkthrough|training))\b(?:\s+again)?")
-MEETING_WORDS = re.compile(r"\b(?:meet|meeting|call|session|kickoff|kick-off|catch[- ]up|check[- ]in|demo|workshop|diary|calendar|follow-up|"
+MEETING_WORDS = re.compile(r"\b(?:meet|meeting|call|session|kickoff|kick-off|catch[- ]up|check[- ]in|demo|workshop|diary|calendar|follow[- ]up|"
                            r"invite|slot|deep dive|review|walkthrough|sync|touch base|reconvene|regroup)\b", re.I)
 INVITE = re.compile(r"\b(?:invite|invitation|calendar|diary|meeting request|teams link|zoom link)\b", re.I)
 

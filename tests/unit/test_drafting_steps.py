@@ -884,3 +884,14 @@ def test_a_request_followed_by_a_contact_detail_is_still_accepted():
             "Rita: Will do, today.\n")
     s = only(steps(text), REP)
     assert s.due_date == CALL and "example.com" not in s.text and not s.text.endswith("please")
+
+
+def test_pull_it_together_is_a_step_and_a_follow_up_date_does_not_date_an_earlier_promise():
+    text = ("Ann: Tom, can you get Rita the usage data?\n"
+            "Tom: Yeah, I'll pull it together by Monday.\n"
+            "Ann: And I'll talk to our CFO about the budget.\n"
+            "Rita: Should we book a follow up for the 1st of December?\n"
+            "Ann: December 1st works.\n")
+    found = steps(text)
+    assert only(found, "Tom Techie").due_date == dt.date(2026, 11, 23)
+    assert only(found, "Ann Buyer").due_date is None
