@@ -799,7 +799,13 @@ class _Extractor:
         if PRONOUN_OBJ.match(action) or re.search(r"\b(?:it|that|this|them)\s*$", action) or not core \
                 or PARTY_ONLY.match(action):
             obj = self.context_object(idx, before)
-            if obj:
+            offer = self.earlier_offer(idx, words[0].lower()) if not obj and words and PRONOUN_OBJ.match(action) else ""
+            if offer:  # "I could send over the roadmap." - "Sure." - "I'll send it next week then."
+                cut = CUT.search(offer, 8)
+                offer = (offer[:cut.start()] if cut else offer).strip(" ,.")
+                action = re.sub(r"^(\w+)\s+(?:it|that|this|them|those|these)\b", lambda m: offer, action, count=1, flags=re.I)
+                action = action[:1].upper() + action[1:]
+            elif obj:
                 obj = re.sub(r"^(?:and|so|okay|ok|sure|yes|yeah|please|also|then)\b[, ]*", "", obj, flags=re.I)
                 obj = re.sub(r"\b(?:can|could|would|will) you(?: please)?\s+", "", obj, flags=re.I).strip(" ,.?!")
                 action = f"{action} ({obj[:120]})"
@@ -1278,9 +1284,10 @@ class _Extractor:
                 prev.mentions += 1
                 return prev
         text = self.make_text(body, i, owner, before)
-        cond = re.search(r",?\s+(if (?:he|she|they|it|that|we|you|the \w+) [^,.;!?]{2,40})\s*[.!]?\s*$", body) if tentative else None
+        cond = re.search(r",?\s+((?:if|when|once|after) (?:he|she|they|it|that|we|you|I|things|the \w+) [^,.;!?]{2,40})\s*[.!]?\s*$",
+                         body) if tentative else None
         if cond and cond.group(1) not in text and len(text) < 150:
-            text = f"{text}, {cond.group(1)}"  # the condition is the point of a hedged step: "..., if he agrees"
+            text = text + cond.group(0).rstrip(" .!")  # the condition is the point of a hedged step: "..., if he agrees"
         if DELIVER.match(text) and not pronoun and not in_recap:
             text = self.with_details(text, i)
         if is_invite:

@@ -895,3 +895,13 @@ def test_pull_it_together_is_a_step_and_a_follow_up_date_does_not_date_an_earlie
     found = steps(text)
     assert only(found, "Tom Techie").due_date == dt.date(2026, 11, 23)
     assert only(found, "Ann Buyer").due_date is None
+
+
+def test_it_after_a_soft_yes_is_the_speakers_own_offer_and_a_hedged_step_keeps_its_when():
+    text = ("Ann: Maybe. I'll reach out when things settle down.\n"
+            "Rita: I could send over the updated roadmap, if that helps.\n"
+            "Ann: Sure, whenever.\n"
+            "Rita: Great, I'll send it next week then.\n")
+    found = steps(text)
+    assert only(found, "Ann Buyer").text == "Reach out when things settle down"
+    assert "roadmap" in only(found, REP).text
