@@ -164,7 +164,8 @@ NEEDS = {
 # small talk about life outside the deal: never the object of a step
 PERSONAL = re.compile(r"\b(?:(?:the|my|our|his|her) (?:kids|children|wife|husband|partner|son|daughter|family|dog|mum|mom|dad|"
                       r"parents)|the zoo|barbecue|birthday|wedding|pretzels?|cakes?|cookies|snacks|doughnuts|donuts|beers?|"
-                      r"pints?|a drink|drinks|the pub)\b", re.I)
+                      r"pints?|a drink|drinks|the pub|(?:a |my )?(?:new|better|proper) (?:webcam|camera|headset|mic|microphone|laptop|"
+                      r"wifi|wi-fi|internet connection))\b", re.I)
 # booking the room for a meeting just agreed
 ROOM = re.compile(r"(?:book|reserve|grab|get)\s+(?:a|the|us a|our)\s+(?:[\w-]+\s+){0,2}(?:room|meeting room|boardroom|venue)\b", re.I)
 # Never a step on their own ("I'll hold you to that", "I'll believe it when I see it", "let me think").

@@ -905,3 +905,7 @@ def test_it_after_a_soft_yes_is_the_speakers_own_offer_and_a_hedged_step_keeps_i
     found = steps(text)
     assert only(found, "Ann Buyer").text == "Reach out when things settle down"
     assert "roadmap" in only(found, REP).text
+
+
+def test_fixing_ones_own_call_setup_is_not_a_step():
+    assert not steps("Tom: Sorry about the picture. I'll get a new webcam before the workshop, I promise.\n")
