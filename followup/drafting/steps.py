@@ -1530,6 +1530,8 @@ class _Extractor:
             near = [o for o in out if o is not st and o.owner == st.owner and not o.meeting and gap[id(o)] <= 12]
             if near:
                 host = min(near, key=lambda o: gap[id(o)])
+                joined = f"{host.text}; {st.text[:1].lower()}{st.text[1:]}"
+                host.text = joined if len(joined) <= 200 else host.text
                 host.units.extend(x for x in st.units if x not in host.units)
                 host.mentions += 1
                 host.words |= st.words
