@@ -717,7 +717,8 @@ class _Extractor:
                 continue
             idxs = self.by_turn.get(k, [])
             # a request that carries a phone number or address is still the context, without them
-            cands = [c for c in (_scrub(self.units[j].sentence) for j in idxs) if len(_words(c)) >= 2 and not _private(c)]
+            cands = [c for c in (_scrub(self.units[j].sentence) for j in idxs) if len(_words(c)) >= 2 and not _private(c)
+                     and not RECORRECT.match(c)]  # "Actually, make that Friday" says when, not what
             req = [s for s in cands if REQUEST.search(s) or QUESTION_END.search(s)
                    or _base(s.split()[0].strip(",")) in VERBS and s.split()[0][:1].isupper()]
             pool = req or cands
@@ -1058,6 +1059,11 @@ class _Extractor:
         owner = self.owner_of(u.turn.speaker)
         prev = next((st for st in reversed(self.steps) if st.owner == owner and u.turn_index - st.turn <= 1), None)
         if d and prev is not None:
+            old = [x for x in self.dates_in(prev.text) if x[2] != d]
+            new = next((x[3] for x in self.dates_in(u.sentence) if x[2] == d), None)
+            if old and new:  # "I'll send it on Thursday. Actually, make that Friday.": the text says Friday too
+                s0, e0 = old[-1][0], old[-1][1]
+                prev.text = prev.text[:s0] + new + prev.text[e0:]
             prev.due, prev.date_order = d, i
             prev.units.append(u)
 
@@ -1410,6 +1416,17 @@ class _Extractor:
                     or short_yes or date_only):
                 continue
             owner = self.owner_of(reply.turn.speaker)
+            along = re.search(r"\b(?:with|in|alongside) (?:the|my|our) ([\w-]+)", reply.sentence, re.I) \
+                if len(reply.sentence.split()) <= 8 else None
+            host = next((st for st in reversed(self.steps) if along and st.owner == owner
+                         and along.group(1).lower() in st.words), None)
+            if host is not None:  # "Can you also send the data sheet?" - "Sure, with the proposal."
+                wanted = self.make_text(re.sub(r"[?.!]+$", "", rest).strip(), i, owner)
+                joined = f"{host.text}; {wanted[:1].lower()}{wanted[1:]}"
+                host.text = joined if len(joined) <= 200 else host.text
+                host.units.extend(x for x in (u, reply) if x not in host.units)
+                host.mentions += 1
+                continue
             due = self.pick_date(reply_text) or self.pick_date(rest)
             date_order = idxs[0] if due else -1
             if due is None:  # "Of course. When do you need it?" - "By Thursday." - "Thursday it is."

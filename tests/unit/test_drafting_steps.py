@@ -909,3 +909,11 @@ def test_it_after_a_soft_yes_is_the_speakers_own_offer_and_a_hedged_step_keeps_i
 
 def test_fixing_ones_own_call_setup_is_not_a_step():
     assert not steps("Tom: Sorry about the picture. I'll get a new webcam before the workshop, I promise.\n")
+
+
+def test_a_corrected_day_is_also_corrected_in_the_text_and_with_the_proposal_joins_that_step():
+    text = ("Rita: I'll send the proposal on Thursday. Actually, no, make that Friday.\n"
+            "Tom: Can you also send the data sheet?\n"
+            "Rita: Sure, with the proposal.\n")
+    s = only(steps(text), REP)
+    assert s.due_date == FRIDAY and "Thursday" not in s.text and "data sheet" in s.text
