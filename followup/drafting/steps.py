@@ -259,7 +259,8 @@ CORRECTION = re.compile(r"\b(?:actually|sorry|I mean|rather|instead|make that|no
                         r"not the|scratch that)\b", re.I)
 AFFIRM = re.compile(r"^\s*(?:sure|yes|yeah|yep|yup|of course|absolutely|certainly|definitely|no problem|no worries|"
                     r"happy to|can do|will do|ok(?:ay)?|fine|perfect|great|good|correct|that works|works for me|deal|"
-                    r"consider it done|on it|I can|I will|I['’]ll|that['’]s me|that['’]ll be me|that would be me)\b", re.I)
+                    r"consider it done|on it|I can|I will|I['’]ll|that['’]s me|that['’]ll be me|that would be me|right(?=[.!]?\s*$)|"
+                    r"that['’]s right|yes I will)\b", re.I)
 ACCEPT_ONLY = re.compile(r"^\s*(?:(?:sure|yes|yeah|yep|ok(?:ay)?|of course|absolutely|no problem)[,.!]?\s*)?"
                          r"(?:will do|can do|consider it done|I['’]m on it|on it|leave it with me|that['’]s me|that['’]ll be me|"
                          r"I(?:['’]ll| will| can) do "
@@ -267,6 +268,8 @@ ACCEPT_ONLY = re.compile(r"^\s*(?:(?:sure|yes|yeah|yep|ok(?:ay)?|of course|absol
 REFUSE = re.compile(r"^\s*(?:no\b(?![\s,]+(?:problem|worries|rush|doubt|question)\b)|nope|not (?:yet|now|right now|at the moment|needed|necessary)|maybe later|"
                     r"later|don['’]t|please don['’]t|no need|not for now|let['’]s not|that['’]s not necessary|"
                     r"I['’]d rather not|possibly|hold off)", re.I)
+# a question that asks someone to confirm they will do something: "you'll send the logs by Friday, right?"
+YOU_WILL_Q = re.compile(r"(?:^|,\s*|\band\s+)you(?:['’]ll| will)\s+(?:also\s+|still\s+)?(?P<verb>[a-z]+(?:-[a-z]+)?)\b", re.I)
 ASK_GET = re.compile(r"\b(?:can|could) (?:we|I) (?:please |also |just )?(?:get|have|see|receive)\b(?=\s+(?:the|a|an|your|some|those|these)\b)", re.I)
 ASK_WHEN = re.compile(r"\bwhen (?:can|could|will|should|do|might) (?:we|I) (?:expect|get|have|see|receive)\b", re.I)
 ASK_WHO = re.compile(r"\bwho(?:['’]s| is| will be| will| can|['’]ll)\s+(?:going to\s+|gonna\s+)?(?P<verb>[a-z]+)\b", re.I)
@@ -1290,6 +1293,15 @@ class _Extractor:
                 prev.units.append(u)
                 prev.mentions += 1
                 return prev
+        if pronoun and re.match(r"(?:do|handle|sort|send|get|have)\s+(?:it|that|this)\b", body.strip(), re.I) \
+                and self.accepted_ask(u):
+            req = self.request_action(u)
+            if req:  # "Can one of you send me the org chart?" - "I can do that, tomorrow." -> "Send Rita the org chart"
+                tail = re.sub(r"^\w+\s+(?:it|that|this)\b[,\s]*", "", body.strip(), flags=re.I)
+                body, before = f"{req} {tail}".strip(), ""
+                asker = self.owner_of(self.turns[u.turn_index - 1].speaker)
+                if asker != owner:
+                    body = re.sub(r"\b(me|us)\b", TITLE.sub("", asker).split()[0], body, count=1)
         text = self.make_text(body, i, owner, before)
         cond = re.search(r",?\s+((?:if|when|once|after) (?:he|she|they|it|that|we|you|I|things|the \w+) [^,.;!?]{2,40})\s*[.!]?\s*$",
                          body) if tentative else None
@@ -1336,6 +1348,7 @@ class _Extractor:
             return False
         prev = self.by_turn.get(t - 1, [])
         return any(REQUEST.search(self.units[j].sentence) or re.search(r"\bplease\b", self.units[j].sentence, re.I)
+                   or QUESTION_END.search(self.units[j].sentence) and YOU_WILL_Q.search(self.units[j].sentence)
                    or QUESTION_END.search(self.units[j].sentence) and WE_ASK.match(self.units[j].sentence)
                    for j in prev)
 
@@ -1364,6 +1377,23 @@ class _Extractor:
             return _base(m.group("verb")) + s[m.end():].rstrip(" ?")
         return ""
 
+    def request_action(self, u: Unit) -> str:
+        """What the other side asked for in the turn before: "Can one of you send me the org chart?" -> "send me
+        the org chart"."""
+        for j in reversed(self.by_turn.get(u.turn_index - 1, [])):
+            sent = self.units[j].sentence
+            m = REQUEST.search(sent)
+            y = YOU_WILL_Q.search(sent) if QUESTION_END.search(sent) else None
+            start = y.start("verb") if y else -1
+            if m:
+                verb = next(g for g in (m.group("verb"), m.group("verb2"), m.group("verb3"), m.group("verb4")) if g)
+                start = m.end() - len(verb)
+            if start >= 0 and not _private(sent):
+                action = re.sub(r",?\s*(?:please|right|yes|correct|okay|ok)?\s*[?.!]+$", "", sent[start:]).strip()
+                if self.valid_verb(action.split()[0], action) and len(action.split()) >= 2:
+                    return action
+        return ""
+
     def refused(self, u: Unit) -> bool:
         t = u.turn_index
         if t + 1 < len(self.turns) and self.turns[t + 1].speaker != u.turn.speaker:
@@ -1376,7 +1406,11 @@ class _Extractor:
             m = REQUEST.search(u.sentence)
             if PAST.search(u.sentence):
                 continue
-            if m:
+            yq = YOU_WILL_Q.search(u.sentence) if not m and QUESTION_END.search(u.sentence) else None
+            if yq:  # "Rita, you'll send us the SOC 2 report?" - "Yes, today."
+                verb = yq.group("verb")
+                rest = re.sub(r",\s*(?:right|yes|correct|okay|ok|yeah)\s*\?$", "", u.sentence[yq.start("verb"):])
+            elif m:
                 verb = next(g for g in (m.group("verb"), m.group("verb2"), m.group("verb3"), m.group("verb4")) if g)
                 rest = u.sentence[m.end() - len(verb):]
             else:

@@ -917,3 +917,18 @@ def test_a_corrected_day_is_also_corrected_in_the_text_and_with_the_proposal_joi
             "Rita: Sure, with the proposal.\n")
     s = only(steps(text), REP)
     assert s.due_date == FRIDAY and "Thursday" not in s.text and "data sheet" in s.text
+
+
+def test_you_will_questions_confirmed_by_the_addressee_are_their_steps():
+    text = ("Rita: Tom, you'll send the logs by Friday, right?\n"
+            "Tom: Right.\n"
+            "Rita: Can one of you send me the org chart?\n"
+            "Ann: I can do that, tomorrow.\n"
+            "Tom: Rita, you'll send us the SOC 2 report?\n"
+            "Rita: Yes, today.\n")
+    found = steps(text)
+    assert only(found, "Tom Techie").due_date == FRIDAY
+    ann = only(found, "Ann Buyer")
+    assert ann.text.startswith("Send Rita the org chart") and ann.due_date == dt.date(2026, 11, 18)
+    rita = only(found, REP)
+    assert "SOC 2" in rita.text and rita.due_date == CALL
