@@ -271,6 +271,9 @@ def _resolve(kind: str, m: re.Match, base: dt.date) -> dt.date | None:
 HOLIDAY = re.compile(r"\b(?:(?:bank|public|national|school)\s+)?holidays?\b|\b(?:Good Friday|Easter Monday|Easter|Whit Monday|"
                      r"Labou?r Day|Memorial Day|Thanksgiving|Christmas(?: Day| Eve)?|Boxing Day|New Year's(?: Day| Eve)?|"
                      r"Independence Day|St\.? Patrick's Day|Ascension(?: Day)?|Pentecost|May Day)\b", re.I)
+# every HOLIDAY match contains one of these (lower case): a cheap test before the regex, per sentence
+HOLIDAY_KEYS = ("holiday", "good friday", "easter", "whit monday", "labour day", "labor day", "memorial day", "thanksgiving",
+                "christmas", "boxing day", "new year", "independence day", "patrick", "ascension", "pentecost", "may day")
 RELATIVE_TO = re.compile(r"\b(?:after|before|following|until|till|ahead of)\b", re.I)
 DAY_REF = re.compile(rf"\b(?:(?:next |this )?({DAY_RE})|(tomorrow)|(today))\b", re.I)
 
@@ -284,7 +287,8 @@ def holidays_mentioned(sentences: list[str], call_date: dt.date) -> set[dt.date]
     if not HOLIDAY.search(" \n ".join(sentences)):
         return days  # one scan of the call: most calls name no holiday
     for s in sentences:
-        found = list(HOLIDAY.finditer(s))
+        low = s.lower()
+        found = list(HOLIDAY.finditer(s)) if any(k in low for k in HOLIDAY_KEYS) else []
         if not found:
             previous = s
             continue
