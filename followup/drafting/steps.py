@@ -37,7 +37,16 @@ Rules (general English patterns of sales calls, no call-specific words):
   date ("Kickoff on Tuesday the 24th"); a recap running on over split caption turns.  A meeting a vendor
   colleague proposes is theirs, moved by "actually, no ... let's make it <date>".
 - Not steps: the call's own agenda ("cover pricing later in the call", "introduce myself", "be right back"), the
-  speaker's diary ("I'm presenting at the summit on Thursday"), signing/approving (close date, not a step).
+  speaker's diary ("I'm presenting at the summit on Thursday"), signing/approving (close date, not a step), noting
+  a value in the record ("I'll put that down as the target date"), life outside the deal ("bring the kids to the
+  zoo", "bring cake", "get a new webcam"), what the product does ("you'll get a notification"), conversation
+  ("I'll give you an example").
+- Parts of another step: "we'll build the plan at the kickoff" (that meeting), "I'll book a room" right after a
+  meeting is agreed, an undated "I'll add/include X" near the same owner's deliverable, "Sure, with the proposal".
+- "it" is the other side's request ("I can do that" -> the request's wording), else the speaker's own recent offer
+  ("I can build the sandbox ..." ... "I'll have it ready Monday").
+- Confidence: a firm, explicit, dated promise is high (0.90-0.95); no date, an inferred owner ("we"), an offer
+  taken up or a short yes to a request lower it; a hedged step is at most 0.60 and marked tentative.
 """
 from __future__ import annotations
 
