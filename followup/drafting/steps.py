@@ -144,7 +144,7 @@ NEEDS = {
     "double": re.compile(r"^double[- ]check\b", re.I),
     "triple": re.compile(r"^triple[- ]check\b", re.I),
     "dig": re.compile(r"^dig (?:(?:it|that|this|them|those) )?(?:into|out|up)\b", re.I),
-    "call": re.compile(r"^call (?!it\b|this\b)", re.I),
+    "call": re.compile(r"^call (?!it\b|this\b|notes?\b|summary\b|recap\b|minutes\b)", re.I),
     "hold": re.compile(r"^hold (?:the|a|some) (?:date|slot|time)", re.I),
     "talk": re.compile(r"^talk (?:to|with|through) (?!(?:you|everyone|you all) (?:soon|later|then|all)\b|you soon)", re.I),
     "circle": re.compile(r"^circle back\b", re.I),
@@ -436,6 +436,23 @@ class _Extractor:
                     self.original[id(u)] = ctx.units[len(units)].sentence
                 units.append(u)
             self.units = units
+        if any("\n" in u.sentence for u in self.units):
+            # a notes block ("Next steps:\n- Send the quote by Friday\n- Ann to confirm ...") is one line per item
+            split = []
+            for u in self.units:
+                parts = [re.sub(r"^[-*•]\s*", "", p.strip()) for p in re.split(r"\n+", u.sentence) if p.strip(" -*•\t")] \
+                    if "\n" in u.sentence else [u.sentence]
+                if len(parts) == 1:
+                    split.append(u)
+                    continue
+                said = [re.sub(r"^[-*•]\s*", "", p.strip()) for p in re.split(r"\n+", self.original.get(id(u), u.sentence))
+                        if p.strip(" -*•\t")]
+                for n, part in enumerate(parts):
+                    v = Unit(u.turn, part, u.turn_index)
+                    if id(u) in self.original and len(said) == len(parts):
+                        self.original[id(v)] = said[n]
+                    split.append(v)
+            self.units = split
         self.turns = ctx.transcript.turns
         self.speakers_on_call = set(ctx.transcript.speakers)
         self.rep = ctx.rep

@@ -932,3 +932,12 @@ def test_you_will_questions_confirmed_by_the_addressee_are_their_steps():
     assert ann.text.startswith("Send Rita the org chart") and ann.due_date == dt.date(2026, 11, 18)
     rita = only(found, REP)
     assert "SOC 2" in rita.text and rita.due_date == CALL
+
+
+def test_a_bulleted_notes_block_is_one_item_per_line():
+    text = ("Call notes - Acme renewal\n\nNext steps:\n- Send renewal quote by Friday\n"
+            "- Ann to confirm budget with CFO\n- Tom will share the usage report on Monday\n")
+    found = steps(text)
+    assert only(found, REP).due_date == FRIDAY
+    assert only(found, "Ann Buyer").due_date is None
+    assert only(found, "Tom Techie").due_date == dt.date(2026, 11, 23)
