@@ -1511,13 +1511,15 @@ class _Extractor:
         if (a.meeting or b.meeting) and a.due == b.due and (INVITE.search(a.text) or INVITE.search(b.text)):
             return True
         if a.turn == b.turn and (a.due is None) != (b.due is None) and not (a.meeting or b.meeting) \
-                and abs(a.order - b.order) <= 2 and not self.is_label(a.units[0].turn.speaker):
-            return True
+                and abs(a.order - b.order) <= 2 and not self.is_label(a.units[0].turn.speaker) \
+                and not (a.order == b.order and a.strong_owner != b.strong_owner and not (a.vague or b.vague)):
+            return True  # but "I'll send X by Wednesday, and our legal team will share Y": two steps
         if a.due and a.due == b.due and (a.empty or b.empty or (a.vague or b.vague)
                                          and (abs(a.turn - b.turn) <= 3 or a.recap or b.recap)):
             return True
         if a.order == b.order and a.due and a.due == b.due and not (a.recap or b.recap) \
-                and (a.vague or b.vague or a.meeting or b.meeting or not a.strong_owner or not b.strong_owner):
+                and (a.vague or b.vague or a.meeting or b.meeting or not a.strong_owner and a.soft
+                     or not b.strong_owner and b.soft):  # "... and we can do the walkthrough that afternoon"
             return True
         if (a.vague and a.due is None or b.vague and b.due is None) and abs(a.turn - b.turn) <= 2:
             return True

@@ -941,3 +941,9 @@ def test_a_bulleted_notes_block_is_one_item_per_line():
     assert only(found, REP).due_date == FRIDAY
     assert only(found, "Ann Buyer").due_date is None
     assert only(found, "Tom Techie").due_date == dt.date(2026, 11, 23)
+
+
+def test_my_promise_and_our_legal_teams_in_one_sentence_stay_two_steps():
+    found = steps("Rita: I'll send the order form by Wednesday, and our legal team will share the redlined MSA.\n"
+                  "Ann: Great.\n")
+    assert len([s for s in found if s.owner == REP]) == 2
