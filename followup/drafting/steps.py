@@ -1108,8 +1108,11 @@ class _Extractor:
             return None
         rest = s[meet.start():]
         date = self.pick_date(rest, meeting=True)
+        speaker = self.owner_of(u.turn.speaker)
+        if date is None and (MEETING_WORDS.search(s) or MEET_AGAIN.search(s)) and not self.dates_in(s):
+            # "Let's meet again the week after." - "Monday the 30th?" - "Monday the 30th it is."
+            date = self.date_after(i, speaker)[0]
         if date and (MEETING_WORDS.search(s) or MEET_AGAIN.search(s)):
-            speaker = self.owner_of(u.turn.speaker)
             owner = speaker if speaker in self.colleagues() else \
                 self.rep if self.rep in self.speaker_owners or u.turn.speaker == "Notes" else speaker
             start = meet.start("verb") if "verb" in meet.re.groupindex else meet.start()

@@ -947,3 +947,11 @@ def test_my_promise_and_our_legal_teams_in_one_sentence_stay_two_steps():
     found = steps("Rita: I'll send the order form by Wednesday, and our legal team will share the redlined MSA.\n"
                   "Ann: Great.\n")
     assert len([s for s in found if s.owner == REP]) == 2
+
+
+def test_lets_meet_again_with_the_day_settled_in_the_next_turns():
+    text = ("Rita: Then let's meet again the week after to agree the pilot scope.\n"
+            "Ann: Sure. Monday the 30th?\n"
+            "Rita: Monday the 30th it is.\n")
+    s = only(steps(text), REP)
+    assert s.due_date == dt.date(2026, 11, 30) and "pilot scope" in s.text
