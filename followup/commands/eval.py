@@ -34,6 +34,8 @@ def run(args) -> int:
     print(f"fields: precision {_fmt(summary['field_precision'])}, recall {_fmt(summary['field_recall'])}")
     for field, s in summary["per_field"].items():
         print(f"  {field:<26} precision {_fmt(s['precision'])}  recall {_fmt(s['recall'])}")
+    levels = ", ".join(f"≥{t} {_fmt(s['precision'])} ({s['proposed']})" for t, s in summary["field_precision_at_confidence"].items())
+    print(f"  by confidence: {levels}")
     print(f"contact roles: precision {_fmt(summary['contact_role_precision'])}, recall {_fmt(summary['contact_role_recall'])}")
     if args.verbose:
         for error in summary["contact_role_errors"]:

@@ -14,6 +14,8 @@ Matching rules:
 - contact roles: a proposed role is correct when gold has the same full name (case, accents and
   spacing ignored) with the same OpportunityContactRole value; precision over proposed roles,
   recall over gold roles.
+- precision by confidence: field precision among proposals at or above each of the shipped policy's
+  thresholds (0.78 AE, 0.85 StageName, 0.90 Amount), i.e. what the approval gates let be bulk-approved.
 """
 from __future__ import annotations
 
@@ -28,6 +30,7 @@ from pydantic import BaseModel, Field
 from followup.domain.snapshot import load_snapshot
 from followup.drafting.transcript import load_transcript
 
+CONFIDENCE_LEVELS = (0.78, 0.85, 0.90)  # the shipped policy's AE, StageName and Amount thresholds
 STOP = {"the", "a", "an", "and", "or", "to", "of", "for", "with", "on", "in", "by", "at", "from", "send", "is", "be", "our", "their", "his", "her"}
 
 
@@ -76,6 +79,7 @@ class Score(BaseModel):
     roles_proposed: int = 0
     roles_correct: int = 0
     role_errors: list[str] = Field(default_factory=list)
+    field_scored: list[tuple[float, bool]] = Field(default_factory=list)  # (confidence, correct) per field proposal
 
     def ratio(self, a: int, b: int) -> float | None:
         return a / b if b else None
@@ -100,7 +104,13 @@ class Score(BaseModel):
             "contact_role_precision": self.ratio(self.roles_correct, self.roles_proposed),
             "contact_role_recall": self.ratio(self.roles_correct, self.roles_expected),
             "contact_role_errors": self.role_errors,
+            "field_precision_at_confidence": {f"{t:.2f}": self.precision_at(t) for t in CONFIDENCE_LEVELS},
         }
+
+    def precision_at(self, threshold: float) -> dict:
+        """Field precision among proposals at or above a confidence (the policy's thresholds as a lever)."""
+        kept = [ok for confidence, ok in self.field_scored if confidence >= threshold]
+        return {"proposed": len(kept), "precision": self.ratio(sum(kept), len(kept))}
 
 
 def score_dir(root: Path, extractor, recap=None) -> Score:
@@ -128,8 +138,9 @@ def score_dir(root: Path, extractor, recap=None) -> Score:
             if got is not None:
                 value = got.value.isoformat() if isinstance(got.value, dt.date) else got.value
                 score.field_proposed[field] = score.field_proposed.get(field, 0) + 1
-                if expected_change and _equal(field, expected, value):
-                    score.field_correct[field] = score.field_correct.get(field, 0) + 1
+                correct = expected_change and _equal(field, expected, value)
+                score.field_correct[field] = score.field_correct.get(field, 0) + int(correct)
+                score.field_scored.append((got.confidence, correct))
         for bad in gold.get("must_not_propose", []):
             for f in extraction.fields:
                 value = f.value.isoformat() if isinstance(f.value, dt.date) else f.value
