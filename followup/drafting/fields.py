@@ -944,8 +944,10 @@ def _money(value: float, symbol: str) -> str:
     return f"{symbol}{num}"
 
 
-def _fmt_date(d: dt.date, country: str | None) -> str:
-    return f"{d.month}/{d.day}" if country in ("US", "CA") else f"{d.day} {d:%b}"
+def _fmt_date(d: dt.date, country: str | None, weekday: bool = False) -> str:
+    """ "2/12" or "12 Feb"; with ``weekday`` "Fri 2/12" / "Fri 12 Feb", the way people write a due day."""
+    day = f"{d.month}/{d.day}" if country in ("US", "CA") else f"{d.day} {d:%b}"
+    return f"{d:%a} {day}" if weekday else day
 
 
 def _compact(text: str, symbol: str, max_words: int = 11, deal_value: float | None = None) -> str:
@@ -953,6 +955,8 @@ def _compact(text: str, symbol: str, max_words: int = 11, deal_value: float | No
     and counts as figures ("EUR 146K/yr", "38 connectors")."""
     text = re.sub(r"\s*\([^)]*\)?", "", text)  # the steps extractor's context in brackets, closed or cut
     text = LEAD.sub("", text.strip().rstrip(".!?,"))
+    have = HAVE_SEND.match(text)  # "Have procurement send the PO" -> "the PO from procurement"
+    text = text[have.end():] + f" from {have.group(1)}" if have else DOER.sub("", text)  # "Do the site survey" -> "site survey"
     for start, value, phrase in reversed(find_amount_spans(text)):
         if not re.search(r"\d|thousand|grand|million|\bk\b|[$€£]", phrase, re.I) and value != deal_value:
             continue  # "nine thirty" is a time unless it is the deal's figure
@@ -972,6 +976,7 @@ def _compact(text: str, symbol: str, max_words: int = 11, deal_value: float | No
     text = NUMBER_WORD.sub(lambda m: m.group(1) if m.group(1).lower() in ("one", "a") else str(words_value(m.group(1)) or m.group(1)), text)
     if deal_value:
         text = re.sub(r"\bat (\d{2,3})\b(?!\s*(?:%|percent))", lambda m: "at " + (_money(deal_value, symbol) if int(m.group(1)) * 1000 == deal_value else m.group(1)), text)
+    text = SPOKEN_CLOCK.sub(_clock, text)  # "the demo at two" -> "the demo at 2pm"
     text = OBJECT_NOISE.sub(" ", text)
     text = re.sub(r"(?<=\S)\s+(?:the|a|an|our|your|their)\s+(?=\S)", " ", text, flags=re.I)  # terse CRM style
     text = re.sub(r"\s+([,.;:])", r"\1", re.sub(r"\s{2,}", " ", text))
@@ -985,8 +990,19 @@ def _compact(text: str, symbol: str, max_words: int = 11, deal_value: float | No
         head = " ".join(words[:max_words])
         cut = head.find(",", len(" ".join(words[:4])))
         text = head[:cut] if cut > 0 else head
-    text = text.strip(" ,;-")
+    text = re.sub(r"^(?:the|an?|our)\s+(?=\S+\s*\S)", "", text.strip(" ,;-"), flags=re.I)  # "The site survey" -> "Site survey"
     return text[:1].upper() + text[1:]
+
+
+DOER = re.compile(r"^(?:do|hold|run)\s+(?=(?:the|a|an|our)\s)", re.I)
+HAVE_SEND = re.compile(r"^have\s+((?:[\w'-]+\s+){0,1}[\w'-]+)\s+(?:send|share|return|issue)\s+(?=(?:the|a|an|our)\s)", re.I)
+SPOKEN_CLOCK = re.compile(rf"\bat\s+({_DIGIT_WORDS})(?:\s+o'clock)?\b(?!\s*(?:thirty|fifteen|forty|am|pm|a\.m|p\.m|thousand|hundred|grand|k\b|percent|%|per|a year|users?|seats?))", re.I)
+
+
+def _clock(m: re.Match) -> str:
+    """A spoken business-hours time: one to six is afternoon, seven to eleven is morning."""
+    hour = CLOCK_WORDS[m.group(1).lower()]
+    return f"at {hour}pm" if hour <= 6 or hour == 12 else f"at {hour}:00"
 
 
 INVITE = re.compile(r"\b(?:invite|invitation|calendar hold|meeting request)\s+for\s+(?:the\s+|our\s+|a\s+)?([a-z][a-z -]{2,40}?)(?=\s*(?:,|\bon\b|\bfor\b|\bat\b|\btoday\b|\btomorrow\b|$))", re.I)
@@ -1055,6 +1071,9 @@ def next_step_field(ctx: CallContext, steps: list[ExtractedStep], deal_value: fl
     chosen = sorted((st for _, st in best.values()), key=lambda st: (-_priority(st, ctx.rep), st.due_date))
     parts: list[tuple[dt.date, str, ExtractedStep]] = []
     money_said = False
+    signed = target is not None and _signed_on_call(ctx) is not None
+    extra = f"; {'signed' if signed else 'target signature'} {_fmt_date(target, country)}" if target is not None else ""
+    reserve = len(extra)  # the signature date is worth more than a fifth step, so keep room for it
     for st in chosen:
         if has_pii(st.text) or any(has_pii(e.quote) for e in st.evidence):
             continue  # a home address or a phone number never goes into the CRM field
@@ -1074,22 +1093,19 @@ def next_step_field(ctx: CallContext, steps: list[ExtractedStep], deal_value: fl
         owner = st.owner.split()[0] if st.owner else ""
         if owner.endswith(".") and st.owner and len(st.owner.split()) > 1:  # "Dr. Martina Hofer"
             owner = st.owner.split()[1]
-        when = f"{meeting[1]:%a} {_fmt_date(meeting[1], country)}{meeting[2]}" if meeting else \
-            "today" if st.due_date == ctx.call_date else _fmt_date(st.due_date, country)
+        when = f"{_fmt_date(meeting[1], country, weekday=True)}{meeting[2]}" if meeting else \
+            "today" if st.due_date == ctx.call_date else _fmt_date(st.due_date, country, weekday=True)
         part = f"{text} ({owner + ', ' if owner else ''}{when})"
         trial = [p for _, p, _ in parts] + [part]
-        if len("; ".join(trial)) > 255:
+        if len("; ".join(trial)) > 255 - reserve:
             continue
         parts.append((st.due_date, part, st))
     if not parts:
         return []
     parts.sort(key=lambda x: x[0])
     value = "; ".join(p for _, p, _ in parts)
-    if target is not None:
-        signed = _signed_on_call(ctx) is not None
-        extra = f"; {'signed' if signed else 'target signature'} {_fmt_date(target, country)}"
-        if len(value) + len(extra) <= 255:
-            value += extra
+    if extra and len(value) + len(extra) <= 255:
+        value += extra
     current = ctx.snapshot.Opportunity.NextStep
     if current and current.strip().lower() == value.lower():
         return []

@@ -198,8 +198,8 @@ def test_next_step_is_a_short_dated_summary_of_firm_steps():
              step("Take it to our CFO", "Owen Hart", dt.date(2027, 2, 15), "And I'll take it to our CFO on Monday the fifteenth."),
              step("Site visit", "Leo Brandt", None, "Maybe we do a site visit in March.", tentative=True)]
     got = fields(text, steps=steps)["NextStep"]
-    assert got.value.startswith("Revised proposal at $92K/yr (Leo, 2/12)")
-    assert "CFO (Owen, 2/15)" in got.value and "site visit" not in got.value.lower()
+    assert got.value.startswith("Revised proposal at $92K/yr (Leo, Fri 2/12)")
+    assert "CFO (Owen, Mon 2/15)" in got.value and "site visit" not in got.value.lower()
     assert len(got.value) <= 255
 
 
@@ -379,7 +379,7 @@ def test_next_step_leaves_out_housekeeping_and_checks_and_ends_no_phrase_on_a_pr
                   "We return the security questionnaire by the twenty-second.")]
     got = fields(text, steps=steps)["NextStep"].value
     assert "invite" not in got.lower() and "double-check" not in got.lower()
-    assert "Return security questionnaire (Owen, 2/22)" in got and "Revised proposal (Leo, 2/12)" in got
+    assert "Return security questionnaire (Owen, Mon 2/22)" in got and "Revised proposal (Leo, Fri 2/12)" in got
     lone = [steps[2]]
     assert "NextStep" not in fields(text, steps=lone)
 
@@ -428,6 +428,21 @@ def test_a_next_step_phrase_keeps_one_clause_without_filler():
     assert _compact("Send Hugo the field mapping document and the API spec so your team can check it", "$") == "Field mapping document and API spec"
     assert _compact("Send the updated schedule with the install date this arvo", "$") == "Updated schedule with install date"
     assert _compact("Return the questionnaire by the twenty-first", "$") == "Return questionnaire"
+
+
+def test_a_next_step_phrase_names_the_deliverable_in_plain_words():
+    assert _compact("Do the rollout workshop on Tuesday at two", "$") == "Rollout workshop at 2pm"
+    assert _compact("Run the pilot review at ten", "$") == "Pilot review at 10:00"
+    assert _compact("Have finance send the signed order form by Friday", "$") == "Signed order form from finance"
+    assert _compact("Send the pricing sheet for two hundred seats", "$").startswith("Pricing sheet for 200")
+
+
+def test_next_step_keeps_room_for_the_signature_target():
+    text = "Leo Brandt: I'll send the revised proposal by Friday.\n"
+    long = [step(f"Send the {w} document with all the detailed appendices and annexes", "Leo Brandt", dt.date(2027, 2, 12 + i),
+                 "I'll send the revised proposal by Friday.") for i, w in enumerate(["security", "pricing", "integration", "training", "support"])]
+    got = fields(text + "Owen Hart: We aim to sign by the 30th of April.\n", steps=long)["NextStep"].value
+    assert got.endswith("target signature 4/30") and len(got) <= 255
 
 
 def test_we_went_with_a_named_rival_is_closed_lost_but_not_the_account_a_person_or_long_ago():
