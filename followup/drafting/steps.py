@@ -351,7 +351,8 @@ PRECEDER = re.compile(r"\b(?:if|when|whenever|once|unless|whether|until|because|
                       r"after|where|what|how|who|that|than)\s*$", re.I)
 RECAP = re.compile(r"\b(?:recap|summari[sz]e|sum up|to confirm|so to sum|next steps|wrap up|let me make sure|"
                    r"what I have|action items|to-dos?|play (?:it|that|this|those) back|wrapping up|in summary|"
-                   r"run through (?:the )?(?:actions|next steps)|(?:the )?actions (?:are|then)|who does what)\b", re.I)
+                   r"run through (?:the )?(?:actions|next steps)|(?:the )?actions (?:are|then)|who does what)\b|"
+                   r"(?:^|(?<=[.!?] ))(?:(?:right|okay|ok|so)[,.]?\s+)*(?:so|I['’]ve got|I have|we have|we['’]ve got)\s*:", re.I)
 STRONG_ACCEPT = re.compile(r"^\s*(?:(?:yes|yeah|oh)[,!]?\s+)?(?:please(?: do)?|yes please|that would be (?:great|helpful|"
                            r"really helpful|useful|very useful|perfect|amazing|good|ideal)|that['’]d be (?:great|helpful|useful|"
                            r"perfect|good)|(?:that )?would help|great,? thanks|perfect,? thanks|thank you,? that)", re.I)

@@ -955,3 +955,13 @@ def test_lets_meet_again_with_the_day_settled_in_the_next_turns():
             "Rita: Monday the 30th it is.\n")
     s = only(steps(text), REP)
     assert s.due_date == dt.date(2026, 11, 30) and "pilot scope" in s.text
+
+
+def test_a_colon_led_wrap_up_is_a_recap_and_its_meeting_line_is_a_step():
+    found = steps("Rita Rep: No rush at all. Let me know.\n"
+                  "Rita Rep: So: the quote from me by Friday. Ann sends the user list on Monday. "
+                  "Workshop on Thursday the twenty-sixth at ten. Go-live in January.\n"
+                  "Ann Buyer: Perfect, thanks.\n")
+    meeting = [s for s in found if s.due_date == dt.date(2026, 11, 26)]
+    assert len(meeting) == 1 and meeting[0].owner == REP and "workshop" in meeting[0].text.lower()
+    assert not any("go-live" in s.text.lower() for s in found)
