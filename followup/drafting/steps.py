@@ -71,7 +71,7 @@ VERBS = {
     "submit", "take", "hand", "deliver", "make", "reflect", "escalate", "raise", "file", "arrange",
     "finalise", "finalize", "complete", "finish", "sort", "attach", "reserve", "issue", "resend", "reschedule",
     "move", "push", "recap", "summarise", "summarize", "document", "record", "meet", "catch", "discuss",
-    "install", "deploy", "configure", "enable", "open", "start", "kick", "align", "sync", "line",
+    "install", "deploy", "delete", "remove", "wipe", "erase", "configure", "enable", "open", "start", "kick", "align", "sync", "line",
     "nudge", "remind", "request", "obtain", "source", "order", "bring", "copy", "cc", "have", "do", "go", "work",
     "courier", "dispatch", "introduce", "hold", "draw", "map", "price", "quote", "scope", "join", "attend",
     "circle", "shoot", "drop", "ping", "fire", "pass", "chase", "coordinate", "organise", "set", "revert",
@@ -183,7 +183,7 @@ NEVER = {"keep", "leave", "believe", "think", "see", "try", "summarise", "summar
 NAME = r"[A-ZÀ-Ý][a-zà-öø-ÿ]+(?:['’-][A-Za-zÀ-Ýà-öø-ÿ]{2,})*"
 COMMIT = re.compile(
     rf"(?P<subj>\b(?:I|we|We|you|You)\b|\b(?:[Oo]ur|[Mm]y) (?:[a-z]+ ){{0,2}}(?:team|department|people|colleagues?|lawyers?|"
-    rf"counsel|folks|office|group|desk|assistant|EA|PA|manager|boss|engineer|architect|specialist|rep|procurement|legal|finance|IT|HR|ops|operations|security)(?=\s*(?:['’]ll|will|are going to|is going to)\b)|\b{NAME}(?:\s+{NAME})?(?:\s+and\s+{NAME})?)"
+    rf"counsel|folks|office|group|desk|assistant|EA|PA|manager|boss|engineer|architect|specialist|rep|procurement|legal|finance|IT|HR|ops|operations|security)(?=\s*(?:['’]ll|will|are going to|is going to)\b)|\b(?:[Ss]he|[Hh]e)(?=\s*(?:['’]ll|will)\s)|\b{NAME}(?:\s+{NAME})?(?:\s+and\s+{NAME})?)"
     r"(?P<modal>(?:\s*['’]d|\s+would|\s*['’]m|\s+am|\s*['’]re|\s+are)\s+(?:be\s+)?(?:happy|glad|delighted|more than happy)\s+to|"
     r"\s+(?:need|have)\s+to(?=\s+(?:check|confirm|verify|run it by|clear it with)\b|\s+ask\s+(?:our|my|the|him|her|them|[A-Z]))|\s*['’]ll|\s+will|\s+shall|(?:\s+(?:am|are|is)|\s*['’](?:m|re|s))\s+(?:going\s+to|gonna)|"
     r"\s+can|\s+could|\s*['’]d|\s+would|\s+should\s+be\s+able\s+to|\s+(?:plan|promise|undertake)s?\s+to|"
@@ -349,7 +349,7 @@ NOT_SURNAME = {"and", "or", "the", "a", "an", "i", "we", "you", "is", "was", "wi
                "procurement", "it", "they", "he", "she", "our", "my", "your", "their", "if", "when", "as", "since"}
 PRECEDER = re.compile(r"\b(?:if|when|whenever|once|unless|whether|until|because|since|as|so|so that|in case|before|sure|"
                       r"after|where|what|how|who|that|than)\s*$", re.I)
-RECAP = re.compile(r"\b(?:recap|summari[sz]e|sum up|to confirm|so to sum|next steps|wrap up|let me make sure|"
+RECAP = re.compile(r"\b(?:recap(?!\s+(?:e-?mails?|mails?|notes?|messages?|docs?|documents?)\b)|summari[sz]e|sum up|to confirm|so to sum|next steps|wrap up|let me make sure|"
                    r"what I have|action items|to-dos?|play (?:it|that|this|those) back|wrapping up|in summary|"
                    r"run through (?:the )?(?:actions|next steps)|(?:the )?actions (?:are|then)|who does what)\b|"
                    r"(?:^|(?<=[.!?] ))(?:(?:right|okay|ok|so)[,.]?\s+)*(?:so|I['’]ve got|I have|we have|we['’]ve got)\s*:", re.I)
@@ -554,6 +554,16 @@ class _Extractor:
         if token.lower() in NOT_SURNAME or token.split()[0].lower() in NOT_SURNAME:
             return None
         return self.said_full_name(token.split()[0], self.fulltext)
+
+    def antecedent(self, i: int, u: Unit) -> str | None:
+        """The one person (not the speaker) named in the sentence before, in the same turn: who "she"/"he" is."""
+        if i == 0 or self.units[i - 1].turn_index != u.turn_index:
+            return None
+        me = self.owner_of(u.turn.speaker)
+        names = {self.name(m.group(0)) for m in re.finditer(rf"{NAME}(?:\s+{NAME})?", self.units[i - 1].sentence)
+                 if m.start() > 0 or " " in m.group(0)}
+        names = {n for n in names if n and n != me}
+        return names.pop() if len(names) == 1 else None
 
     def vocative(self, sentence: str, speaker: str) -> str | None:
         m = re.match(rf"^(?:and |so |okay,? |ok,? |right,? |now,? |then,? )?({NAME})\s*,", sentence, re.I)
@@ -937,6 +947,12 @@ class _Extractor:
                 continue  # only "I'll make sure ..." is a promise
             if re.match(r"(?:our|my) ", sl):
                 owner, strong, kind = speaker_owner, False, "self"
+            elif sl in ("he", "she"):
+                # "Our support lead, Ana Ruiz, handles that. She'll delete the data ...": the person just named
+                owner = self.antecedent(i, u)
+                if owner is None or base not in DELIVERABLE and base not in ("delete", "remove", "set", "book", "call"):
+                    continue
+                strong, kind = True, "named"
             elif sl in ("i", "we"):
                 if not modal and (verb.lower() != base or base in ("have", "do", "go", "work", "get")):
                     continue  # "I sent": past tense; "I have my colleague with me": not an action

@@ -965,3 +965,22 @@ def test_a_colon_led_wrap_up_is_a_recap_and_its_meeting_line_is_a_step():
     meeting = [s for s in found if s.due_date == dt.date(2026, 11, 26)]
     assert len(meeting) == 1 and meeting[0].owner == REP and "workshop" in meeting[0].text.lower()
     assert not any("go-live" in s.text.lower() for s in found)
+
+
+def test_she_will_after_naming_a_colleague_is_that_colleagues_step():
+    found = steps("Rita Rep: Of course. Our data lead, Jane Doe, handles that. "
+                  "She'll delete the trial data and send you a certificate by Friday.\nAnn Buyer: Thanks.\n")
+    jane = only(found, "Jane Doe")
+    assert jane.due_date == FRIDAY and jane.text.lower().startswith("delete the trial data")
+    # no one named just before: "she" is nobody we can name
+    assert not steps("Ann Buyer: She'll send the logs on Friday.\nRita Rep: Nice.\n")
+
+
+def test_a_recap_email_is_a_deliverable_not_a_recap_of_earlier_steps():
+    found = steps("Rita Rep: That's useful. I'll pass that to our design team.\n"
+                  "Ann Buyer: Thanks. Is the decision final on your side?\n"
+                  "Rita Rep: It is. We go with what we have.\n"
+                  "Ann Buyer: Understood.\n"
+                  "Rita Rep: And I'll send you a short recap email by Friday.\n")
+    mine = [s for s in found if s.owner == REP]
+    assert len(mine) == 2 and any(s.due_date is None and "design team" in s.text for s in mine)
