@@ -258,7 +258,7 @@ HYPO_PAST_HINTS = ("hypothetical", "imagine", "in theory", "for example", "say w
 HYPO = re.compile(r"\b(?:hypothetical(?:ly)?|imagine|in theory|for example|let['’]s say we|suppose|if we were|"
                   r"would have|could have|should have)\b", re.I)
 # Where the step's wording stops: a subordinate clause adds reasons, not the action.
-CUT = re.compile(r"(?:,\s+(?:that['’]s|that is|it['’]s|which is|this is|I can['’]?t promise|no promises|by when)\b|,?\s+(?:because|since|so that|so you|so we|so she|so he|so they|so it|which|assuming|just in case|"
+CUT = re.compile(r"(?:,\s+(?:that['’]s|that is|it['’]s|which is|this is|I can['’]?t promise|no promises|by when|I['’]ve got|I['’]ve already|we['’]ve got|we['’]ve already)\b|,?\s+(?:because|since|so that|so you|so we|so she|so he|so they|so it|which|assuming|just in case|"
                  r"in case|as long as|unless|if|once|when|while|but|though|although|otherwise)\b|,\s+so\b|\s+[-–—]\s+|;)",
                  re.I)
 SUBORDINATE = re.compile(r"(?:,\s+|\s+)(?:so (?:that |you |we |she |he |they |it )|because |since |which |just in case )",
@@ -909,7 +909,7 @@ class _Extractor:
         speaker_owner = self.owner_of(u.turn.speaker)
         question = bool(QUESTION_END.search(s))
         low = s.lower()
-        if any(k in low for k in HYPO_PAST_HINTS) and (HYPO.search(s) or PAST.search(s)):
+        if any(k in low for k in HYPO_PAST_HINTS) and (HYPO.search(s) or PAST.search(s) and not _past_aside(s)):
             return
         in_recap = u.turn_index in self.recap_span
         hits: list[tuple[int, int, str, bool, str, str]] = []  # (start, verb_start, owner, strong, kind, modal)
@@ -1653,6 +1653,16 @@ KIN = {"decision": "answer", "decide": "answer", "feedback": "answer", "response
        "contract": "paper", "msa": "paper", "agreement": "paper", "order": "paper", "form": "paper",
        "invite": "invite", "invitation": "invite", "calendar": "invite", "intro": "introduce",
        "introduction": "introduce", "introduce": "introduce", "loop": "introduce", "connect": "introduce"}
+
+
+ASIDE = re.compile(r",\s+(?:and\s+|but\s+)?(?:I|we|they|he|she)(?:['’]\w+)?\s")
+
+
+def _past_aside(s: str) -> bool:
+    """ "I'll have it to you by Friday, I've got the figures already": the past is an aside after a promise."""
+    aside = ASIDE.search(s)
+    past = PAST.search(s)
+    return bool(aside and past and past.start() > aside.start() and FUTURE.search(s[:aside.start()]))
 
 
 def _related(a: set[str], b: set[str]) -> bool:

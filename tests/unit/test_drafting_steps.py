@@ -984,3 +984,9 @@ def test_a_recap_email_is_a_deliverable_not_a_recap_of_earlier_steps():
                   "Rita Rep: And I'll send you a short recap email by Friday.\n")
     mine = [s for s in found if s.owner == REP]
     assert len(mine) == 2 and any(s.due_date is None and "design team" in s.text for s in mine)
+
+
+def test_a_past_aside_after_a_promise_does_not_void_it():
+    tom = only(steps("Tom Techie: I'll have it to Ann by Friday, I've got the numbers already.\nRita Rep: Great.\n"), "Tom Techie")
+    assert tom.due_date == FRIDAY and "numbers" not in tom.text
+    assert not steps("Tom Techie: I already sent it to Ann last week.\nRita Rep: Great.\n")
