@@ -602,6 +602,8 @@ class _Extractor:
             before = text[max(0, s - 12):s].lower()
             if re.search(r"\b(?:for|of|at) the\s*$", before) or re.match(r"['’]s\b", text[e:e + 3]):
                 continue  # "for the June second board", "Monday's meeting": a name, not a due date
+            if re.search(r"\bnot\s+(?:on\s+|by\s+)?$", before) and not re.match(r"(?:by|before|until|till|later)\b", phrase, re.I):
+                continue  # "Not this week, we have the server move": a day ruled out is no due date
             if BARE_ORD.fullmatch(phrase) and d.day in self.known_dates and self.known_dates[d.day] != d:
                 d = self.known_dates[d.day]  # "for the fifth" after "the committee meets on August fifth"
             out.append((s, e, shift_for_holidays(d, self.holidays, backward=phrase.lower().startswith("end of")), phrase))
@@ -1604,7 +1606,7 @@ class _Extractor:
                 joined = f"{target.text}; {st.text[:1].lower()}{st.text[1:]}"
                 target.text = joined if len(joined) <= 200 else target.text
             elif (len(_content(re.sub(r"\(.*\)", "", st.text), self.ctx.call_date))
-                  >= len(_content(re.sub(r"\(.*\)", "", target.text), self.ctx.call_date)) - (1 if st.recap else 0)) \
+                  >= len(_content(re.sub(r"\(.*\)", "", target.text), self.ctx.call_date)) - (1 if st.recap and not _clipped_only(st.words, target.words) else 0)) \
                     and not st.vague or target.vague and not st.vague:
                 kept = re.search(r" \([^()]*\)$", target.text) if target.vague else None
                 target.text = st.text + (kept.group(0) if kept and "(" not in st.text else "")
@@ -1665,8 +1667,15 @@ def _past_aside(s: str) -> bool:
     return bool(aside and past and past.start() > aside.start() and FUTURE.search(s[:aside.start()]))
 
 
+def _clipped_only(a: set[str], b: set[str]) -> bool:
+    """Related only through a clipped word ("spec" for "specification"): the clipped line says less."""
+    return not ({KIN.get(w, w) for w in a} & {KIN.get(w, w) for w in b}) and _related(a, b)
+
+
 def _related(a: set[str], b: set[str]) -> bool:
-    return bool({KIN.get(w, w) for w in a} & {KIN.get(w, w) for w in b})
+    """Same kind of action, or a clipped word for the same thing ("spec"/"specification", "cert"/"certificate")."""
+    ka, kb = {KIN.get(w, w) for w in a}, {KIN.get(w, w) for w in b}
+    return bool(ka & kb) or any(len(x) >= 4 and len(y) >= 4 and (x.startswith(y) or y.startswith(x)) for x in a for y in b)
 
 
 def _undated(text: str, call_date: dt.date) -> str:

@@ -990,3 +990,19 @@ def test_a_past_aside_after_a_promise_does_not_void_it():
     tom = only(steps("Tom Techie: I'll have it to Ann by Friday, I've got the numbers already.\nRita Rep: Great.\n"), "Tom Techie")
     assert tom.due_date == FRIDAY and "numbers" not in tom.text
     assert not steps("Tom Techie: I already sent it to Ann last week.\nRita Rep: Great.\n")
+
+
+def test_a_day_ruled_out_is_not_the_due_date_and_the_recap_gives_it():
+    found = steps("Tom Techie: I'll sort out the firewall rules and the user list on my side. Not this week, we're moving offices.\n"
+                  "Ann Buyer: Fine.\n"
+                  "Rita Rep: To summarise: Tom sends the firewall rules by Thursday the twenty-sixth.\n")
+    tom = only(found, "Tom Techie")
+    assert tom.due_date == dt.date(2026, 11, 26)
+
+
+def test_a_recap_in_clipped_words_joins_the_step_and_keeps_its_fuller_wording():
+    found = steps("Tom Techie: I'll send Ann the interface specification tomorrow.\n"
+                  "Ann Buyer: Great.\n"
+                  "Rita Rep: To summarise: Tom sends the spec tomorrow.\n")
+    tom = only(found, "Tom Techie")
+    assert tom.due_date == dt.date(2026, 11, 18) and "specification" in tom.text
