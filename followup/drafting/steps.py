@@ -1362,6 +1362,8 @@ class _Extractor:
             meeting_date = later[-1] if later else (due if due and due > self.ctx.call_date else self.date_before(i))
             if meeting_date and f"{meeting_date.day} {meeting_date:%B}" not in text:
                 text = f"{text} ({meeting_date:%A} {meeting_date.day} {meeting_date:%B})"
+            if due and due == meeting_date and not SEND_WHEN.search(body):
+                due = None  # "I'll send the invite for the 17th": the meeting's day, not a send date
         core = _content(re.sub(r"\(.*\)", "", text), self.ctx.call_date) - GENERIC - self.first_names
         if not core and due is None and not pronoun:
             return None  # "I'll ask.", "I'll check.": nothing to act on
@@ -1532,7 +1534,12 @@ class _Extractor:
             return True
         if (a.meeting or b.meeting) and a.due == b.due and (INVITE.search(a.text) or INVITE.search(b.text)):
             return True
+        if (a.meeting and INVITE.search(b.text) and b.due is None or b.meeting and INVITE.search(a.text) and a.due is None) \
+                and (abs(a.turn - b.turn) <= 2 or any(m.due and f"({m.due:%A} {m.due.day} {m.due:%B})" in o.text
+                                                      for m, o in ((a, b), (b, a)))):
+            return True  # "We do the workshop on the 9th. I'll send the invite.": the invite is part of the meeting
         if a.turn == b.turn and (a.due is None) != (b.due is None) and not (a.meeting or b.meeting) \
+                and not (INVITE.search(a.text) or INVITE.search(b.text)) \
                 and abs(a.order - b.order) <= 2 and not self.is_label(a.units[0].turn.speaker) \
                 and not (a.order == b.order and a.strong_owner != b.strong_owner and not (a.vague or b.vague)):
             return True  # but "I'll send X by Wednesday, and our legal team will share Y": two steps
@@ -1657,6 +1664,7 @@ KIN = {"decision": "answer", "decide": "answer", "feedback": "answer", "response
        "introduction": "introduce", "introduce": "introduce", "loop": "introduce", "connect": "introduce"}
 
 
+SEND_WHEN = re.compile(r"\b(?:today|tonight|tomorrow|this (?:morning|afternoon|evening)|right after|straight after|by|before|EOD|COB|end of)\b", re.I)
 ASIDE = re.compile(r",\s+(?:and\s+|but\s+)?(?:I|we|they|he|she)(?:['’]\w+)?\s")
 
 

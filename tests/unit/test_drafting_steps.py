@@ -1006,3 +1006,18 @@ def test_a_recap_in_clipped_words_joins_the_step_and_keeps_its_fuller_wording():
                   "Rita Rep: To summarise: Tom sends the spec tomorrow.\n")
     tom = only(found, "Tom Techie")
     assert tom.due_date == dt.date(2026, 11, 18) and "specification" in tom.text
+
+
+def test_an_invite_for_someone_elses_meeting_is_undated_and_stays_its_own_step():
+    found = steps("Tom Techie: How about Thursday the twenty-sixth? I'll walk you through the data flow.\n"
+                  "Ann Buyer: The twenty-sixth works, afternoon please.\n"
+                  "Rita Rep: I'll send the invite for the twenty-sixth at two. And I'll send the security pack by Friday.\n")
+    mine = sorted((s for s in found if s.owner == REP), key=lambda s: s.text)
+    assert [s.due_date for s in mine] == [FRIDAY, None] or [s.due_date for s in mine] == [None, FRIDAY]
+    invite = next(s for s in mine if "invite" in s.text.lower())
+    assert invite.due_date is None and "26 November" in invite.text
+    # the invite for one's own meeting is part of that meeting
+    own = steps("Rita Rep: Two o'clock on the twenty-sixth. I'll send the invite to you and Tom.\n"
+                "Ann Buyer: Thanks.\n"
+                "Rita Rep: To summarise: we do the workshop on Thursday the twenty-sixth at two.\n")
+    assert len([s for s in own if s.owner == REP]) == 1
