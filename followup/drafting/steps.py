@@ -348,7 +348,7 @@ NOT_SURNAME = {"and", "or", "the", "a", "an", "i", "we", "you", "is", "was", "wi
                "thanks", "sure", "yes", "no", "hi", "hello", "good", "great", "perfect", "finance", "legal", "team",
                "procurement", "it", "they", "he", "she", "our", "my", "your", "their", "if", "when", "as", "since"}
 PRECEDER = re.compile(r"\b(?:if|when|whenever|once|unless|whether|until|because|since|as|so|so that|in case|before|sure|"
-                      r"after|where|what|how|who|that|than)\s*$", re.I)
+                      r"after|where|what|how|who|that|than|(?:tell|ask|let) (?:me|us)(?: know)?,? and)\s*$", re.I)
 RECAP = re.compile(r"\b(?:recap(?!\s+(?:e-?mails?|mails?|notes?|messages?|docs?|documents?)\b)|summari[sz]e|sum up|to confirm|so to sum|next steps|wrap up|let me make sure|"
                    r"what I have|action items|to-dos?|play (?:it|that|this|those) back|wrapping up|in summary|"
                    r"run through (?:the )?(?:actions|next steps)|(?:the )?actions (?:are|then)|who does what)\b|"
@@ -1364,6 +1364,8 @@ class _Extractor:
                 text = f"{text} ({meeting_date:%A} {meeting_date.day} {meeting_date:%B})"
             if due and due == meeting_date and not SEND_WHEN.search(body):
                 due = None  # "I'll send the invite for the 17th": the meeting's day, not a send date
+        if due is None and SCOPE.search(body) or OWN_BUSINESS.match(body.strip()):
+            return None  # "we'll do a session with the floor teams as part of the rollout", "we open the new store in May"
         core = _content(re.sub(r"\(.*\)", "", text), self.ctx.call_date) - GENERIC - self.first_names
         if not core and due is None and not pronoun:
             return None  # "I'll ask.", "I'll check.": nothing to act on
@@ -1664,6 +1666,13 @@ KIN = {"decision": "answer", "decide": "answer", "feedback": "answer", "response
        "introduction": "introduce", "introduce": "introduce", "loop": "introduce", "connect": "introduce"}
 
 
+# what the offering includes, not a step after this call
+SCOPE = re.compile(r"\bas (?:a )?part of (?:the|our|your|a) (?:[\w-]+ )?(?:rollout|roll-out|implementation|onboarding|project|package|"
+                   r"service|subscription|contract|deployment|go-live|licen[cs]e|programme|program)\b", re.I)
+# the customer's own business calendar: opening a site, starting a season
+OWN_BUSINESS = re.compile(r"^(?:start|starts|open|opens|launch|launches|move into|moves into)\s+(?:the|our|a)\s+(?:new\s+)?"
+                          r"(?:site|store|shop|plant|factory|office|warehouse|branch|location|clinic|hotel|restaurant|depot|"
+                          r"season|financial year|fiscal year|school year|academic year|term)\b", re.I)
 SEND_WHEN = re.compile(r"\b(?:today|tonight|tomorrow|this (?:morning|afternoon|evening)|right after|straight after|by|before|EOD|COB|end of)\b", re.I)
 ASIDE = re.compile(r",\s+(?:and\s+|but\s+)?(?:I|we|they|he|she)(?:['’]\w+)?\s")
 

@@ -1021,3 +1021,12 @@ def test_an_invite_for_someone_elses_meeting_is_undated_and_stays_its_own_step()
                 "Ann Buyer: Thanks.\n"
                 "Rita Rep: To summarise: we do the workshop on Thursday the twenty-sixth at two.\n")
     assert len([s for s in own if s.owner == REP]) == 1
+
+
+def test_an_offer_waiting_on_the_listener_scope_of_the_offering_and_own_business_dates_are_not_steps():
+    assert not steps("Ann Buyer: We might want a training later.\nRita Rep: Sure, just tell me and we'll set something up.\nAnn Buyer: Thanks.\n")
+    assert not steps("Rita Rep: Let me know and I'll send the slides.\nAnn Buyer: Ok.\n")
+    assert not steps("Rita Rep: We'll do a training with the store teams as part of the rollout.\nAnn Buyer: Good.\n")
+    assert not steps("Ann Buyer: Now the timeline. We open the new store in Leeds on the first of December.\nRita Rep: Understood.\n")
+    # a dated session is still a step; so is a plain promise
+    assert steps("Rita Rep: I'll send the slides by Friday.\nAnn Buyer: Ok.\n")
