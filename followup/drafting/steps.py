@@ -1758,6 +1758,21 @@ def _confidence(certainty: str, dated: bool, confirmed: bool, tentative: bool, s
     return round(min(max(score, 0.2), 0.95), 2)
 
 
+CLOCK_HOURS = {w: i for i, w in enumerate(["one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+                                            "eleven", "twelve"], 1)}
+MEET_CLOCK = re.compile(r"\bat (" + "|".join(CLOCK_HOURS) + r")(?: o['’]clock)?(?: (thirty|fifteen|forty-five))?\b"
+                        r"(?!\s*(?:am|pm|a\.m|p\.m|thousand|hundred|percent|%|users?|seats?|people)\b)", re.I)
+
+
+def _meet_clock(m: re.Match) -> str:
+    """A meeting time said in words, as written: one to six in the afternoon, seven to eleven in the morning."""
+    hour = CLOCK_HOURS[m.group(1).lower()]
+    mins = {"thirty": "30", "fifteen": "15", "forty-five": "45"}.get((m.group(2) or "").lower(), "00")
+    if hour <= 6:
+        return f"at {hour}pm" if mins == "00" else f"at {hour}:{mins}pm"
+    return f"at {hour}:{mins}"
+
+
 def extract_steps(ctx: CallContext) -> list[ExtractedStep]:
     ex = _Extractor(ctx)
     result: list[ExtractedStep] = []
@@ -1776,6 +1791,8 @@ def extract_steps(ctx: CallContext) -> list[ExtractedStep]:
             text = text[:span.start] + text[span.end:]
         text = ADDRESS_LIKE.sub("", text)
         text = re.sub(r"\(\s*[,.]?\s*\)", "", re.sub(r"\s+", " ", text)).strip(" ,")
+        if st.meeting:
+            text = MEET_CLOCK.sub(_meet_clock, text)  # "the kickoff on Tuesday at ten" -> "at 10:00"
         speakers = {u.turn.speaker for u in st.units}
         valid = st.due is not None and st.due >= ctx.call_date
         certainty = "explicit" if st.strong_owner or st.meeting else "inferred"

@@ -1030,3 +1030,11 @@ def test_an_offer_waiting_on_the_listener_scope_of_the_offering_and_own_business
     assert not steps("Ann Buyer: Now the timeline. We open the new store in Leeds on the first of December.\nRita Rep: Understood.\n")
     # a dated session is still a step; so is a plain promise
     assert steps("Rita Rep: I'll send the slides by Friday.\nAnn Buyer: Ok.\n")
+
+
+def test_a_meeting_time_said_in_words_is_written_as_a_time():
+    found = steps("Rita Rep: Let's do the workshop on Monday the thirtieth at two.\nAnn Buyer: Great.\n"
+                  "Rita Rep: And the kickoff on Tuesday the first of December at ten.\nAnn Buyer: Fine.\n")
+    texts = " | ".join(s.text for s in found)
+    assert "at 2pm" in texts
+    assert not steps("Rita Rep: I'll send the quote for ten users by Friday.\nAnn Buyer: Ok.\n")[0].text.endswith("10:00")
