@@ -1033,7 +1033,7 @@ def _meeting(st: ExtractedStep, call_date: dt.date) -> tuple[str, dt.date, str] 
 SECOND_CLAUSE = re.compile(r",?\s+(?:so|so that|because|and then)\s+|,\s*and\s+(?:we|I|you|they|he|she|(?-i:[A-Z][a-z]+))\s|"
                            r",\s*and\s+(?:[\w'-]+\s+){1,4}(?:will|'ll|would|can|should|must|is going to)\s|"
                            r",\s*(?:it|which|that|this)(?:'s|\s+(?:has|is|was|includes|covers))\b", re.I)
-FILLER_TAIL = re.compile(r"(?:,?\s+(?:this (?:arvo|morning|afternoon|evening|week)|anyway|(?:the )?same day|right after (?:this|the) call|as well|too|then))+$", re.I)
+FILLER_TAIL = re.compile(r"(?:,?\s+(?:this (?:arvo|morning|afternoon|evening|week)|anyway|on (?:my|our|your|their|his|her) (?:side|end)|ahead of time|(?:the )?same day|right after (?:this|the) call|as well|too|then))+$", re.I)
 BARE_DAY = re.compile(rf"\b(?:by|on|until|before|for)\s+(?:the\s+)?(?:{ORD_WORD}|\d{{1,2}}(?:st|nd|rd|th))\b(?!\s+of\b)", re.I)
 DANGLING = re.compile(r"(?:\s+(?:by|on|for|until|before|from|at|the|to|and|with))+\s*$", re.I)
 # Housekeeping around a meeting or a document is not the opportunity's next step.

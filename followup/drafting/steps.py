@@ -43,6 +43,13 @@ Rules (general English patterns of sales calls, no call-specific words):
   ("I'll give you an example").
 - Parts of another step: "we'll build the plan at the kickoff" (that meeting), "I'll book a room" right after a
   meeting is agreed, an undated "I'll add/include X" near the same owner's deliverable, "Sure, with the proposal".
+- Also: "she'll/he'll <deliver>" right after naming one person in the same turn is that person's; a colon-led
+  wrap-up ("So: ...", "I've got: ...") is a recap; "recap email" is a deliverable, not a recap cue; a day ruled out
+  ("Not this week") is no due date; a past aside after a promise ("..., I've got the figures already") does not
+  void it; "send the invite for the 17th" is undated unless a send day is said (the meeting date goes in its text);
+  a recap in clipped words ("spec") joins the step it restates; a meeting's spoken time is written "10:00"/"2pm".
+- Not steps either: an offer waiting on the listener ("just tell me and we'll set something up"), an undated
+  "X as part of the rollout/implementation" (scope), the customer's own calendar ("we open the new store in May").
 - "it" is the other side's request ("I can do that" -> the request's wording), else the speaker's own recent offer
   ("I can build the sandbox ..." ... "I'll have it ready Monday").
 - Confidence: a firm, explicit, dated promise is high (0.90-0.95); no date, an inferred owner ("we"), an offer

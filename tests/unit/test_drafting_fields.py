@@ -435,6 +435,7 @@ def test_a_next_step_phrase_names_the_deliverable_in_plain_words():
     assert _compact("Run the pilot review at ten", "$") == "Pilot review at 10:00"
     assert _compact("Have finance send the signed order form by Friday", "$") == "Signed order form from finance"
     assert _compact("Send the pricing sheet for two hundred seats", "$").startswith("Pricing sheet for 200")
+    assert _compact("Sort the SSO metadata and the user list on my side", "$") == "Sort SSO metadata and user list"
 
 
 def test_next_step_keeps_room_for_the_signature_target():
