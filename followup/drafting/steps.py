@@ -234,6 +234,11 @@ MEET_AGAIN = re.compile(r"\b(?:we|We)(?:['’]ll| will)?\s+(?:meet|talk|speak|re
                         r"review|kickoff|kick-off|check-in|catch-up|deep dive|walkthrough|training))\b(?:\s+again)?")
 MEETING_WORDS = re.compile(r"\b(?:meet|meeting|call|session|kickoff|kick-off|catch[- ]up|check[- ]in|demo|workshop|diary|calendar|follow[- ]up|"
                            r"invite|slot|deep dive|review|walkthrough|sync|touch base|reconvene|regroup)\b", re.I)
+MEET_NOUN = re.compile(r"\b(?:(?:a|an|the|our|your)\s+)?(?:[\w-]+\s+){0,2}?(?:call|kickoff|kick-off|meeting|review|workshop|walkthrough|"
+                       r"walk-through|demo|debrief|check-in|deep dive|session)\b(?:\s+(?:with|on|for|to) [^,.;?!]{3,60})?", re.I)
+MEET_TIME = re.compile(r"\b(?:at\s+)?(?:\d{1,2}(?::\d{2})?\s*(?:am|pm|a\.m\.|p\.m\.)|(?:one|two|three|four|five|six|seven|eight|"
+                       r"nine|ten|eleven|twelve)(?:\s+o['’]clock|\s+(?:am|pm|in the morning))|(?:one|two|three|four|five|six|"
+                       r"seven|eight|nine|ten|eleven|twelve)\s+(?=Eastern|Pacific|Central|site time))\b", re.I)
 INVITE = re.compile(r"\b(?:invite|invitation|calendar|diary|meeting request|teams link|zoom link)\b", re.I)
 
 YOU_HAVE = re.compile(r"(?:you|You)(?:['’]ll| will)\s+(?:\w+\s+)?(?:have|get|receive)$")
@@ -728,6 +733,36 @@ class _Extractor:
         if _words(rest) - FILLER - {"then", "and", "so", "that", "on", "by", "right", "ah", "oh", "how", "about"}:
             return None, -1  # the sentence says more than a date
         return spans[-1][2], j
+
+    def meeting_before(self, idx: int) -> str:
+        """The meeting a bare "I'll send the invite" is for, named just before: "a proper underwriting call with
+        Keisha ..." -> "Underwriting call with Keisha ...", with the spoken time if one was said."""
+        u = self.units[idx]
+        what, clock = "", ""
+        for j in range(idx - 1, max(-1, idx - 7), -1):
+            v = self.units[j]
+            if v.turn_index < u.turn_index - 3:
+                break
+            s = v.sentence
+            if not clock:
+                c = MEET_TIME.search(s)
+                if c:
+                    clock = c.group(0)
+            if not what:
+                m = MEET_NOUN.search(s)
+                if m and not _private(s):
+                    what = m.group(0).strip(" ,")
+        if not what:
+            return ""
+        what = re.sub(r"^(?:(?:on|in|for|at|to|with)\s+)?(?:a|an|the|our|your|proper|quick|short|final|formal)\s+", "", what, flags=re.I)
+        what = re.sub(r"^(?:a|an|the|proper|quick|short)\s+", "", what, flags=re.I)
+        text = what[:1].upper() + what[1:]
+        if clock:
+            clock = re.sub(r"\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\s+(am|pm)\b",
+                           lambda m: f"{CLOCK_HOURS[m.group(1).lower()]}{m.group(2).lower()}", clock, flags=re.I)
+            t = MEET_CLOCK.sub(_meet_clock, "at " + re.sub(r"^at\s+", "", clock, flags=re.I))
+            text += f", {t[3:] if t.startswith('at ') else t}"
+        return text
 
     def date_before(self, idx: int) -> dt.date | None:
         """The meeting date said just before "I'll send the invite" (and whether it was only pencilled in)."""
@@ -1369,8 +1404,14 @@ class _Extractor:
             meeting_date = later[-1] if later else (due if due and due > self.ctx.call_date else self.date_before(i))
             if meeting_date and f"{meeting_date.day} {meeting_date:%B}" not in text:
                 text = f"{text} ({meeting_date:%A} {meeting_date.day} {meeting_date:%B})"
-            if due and due == meeting_date and not SEND_WHEN.search(body):
+            said_here = any(d == meeting_date for _, _, d, _ in self.dates_in(body))
+            if due and due == meeting_date and not SEND_WHEN.search(body) and said_here:
                 due = None  # "I'll send the invite for the 17th": the meeting's day, not a send date
+            # a bare "I'll send the invite" after the meeting was agreed: the step is the meeting, due that day
+            if due and due == meeting_date and not said_here and not SEND_WHEN.search(body):
+                what = self.meeting_before(i)
+                if what:
+                    text = f"{what} (send invite) ({meeting_date:%A} {meeting_date.day} {meeting_date:%B})"
         if due is None and SCOPE.search(body) or OWN_BUSINESS.match(body.strip()):
             return None  # "we'll do a session with the floor teams as part of the rollout", "we open the new store in May"
         core = _content(re.sub(r"\(.*\)", "", text), self.ctx.call_date) - GENERIC - self.first_names

@@ -1038,3 +1038,17 @@ def test_a_meeting_time_said_in_words_is_written_as_a_time():
     texts = " | ".join(s.text for s in found)
     assert "at 2pm" in texts
     assert not steps("Rita Rep: I'll send the quote for ten users by Friday.\nAnn Buyer: Ok.\n")[0].text.endswith("10:00")
+
+
+def test_a_bare_invite_after_an_agreed_meeting_is_the_meeting_due_that_day():
+    found = steps("Ann Buyer: Could we set up a design review with Tom and the ops leads? Thursday the third of December.\n"
+                  "Tom Techie: The third works. Three pm.\n"
+                  "Rita Rep: Great, I'll send the invite.\n")
+    s = only(found, REP)
+    assert s.due_date == dt.date(2026, 12, 3)
+    assert "review with Tom" in s.text and "3pm" in s.text and "send invite" in s.text
+
+
+def test_an_invite_naming_its_meeting_day_in_the_same_sentence_stays_undated():
+    s = only(steps("Rita Rep: I'll send the invite for the third of December at ten.\n"), REP)
+    assert s.due_date is None
