@@ -116,6 +116,8 @@ OTHER = re.compile(r"\b(procurement|purchasing|purchaser|buyer|acheteu\w+|achats
                    r"contracts? manager|juridique|jurist\w*|abogad\w*|avvocat\w*)\b", re.I)
 SECURITY = re.compile(r"\b(security|CISO|risk|compliance|privacy|DPO|data protection|audit|sécurité|seguridad|sicherheit|"
                       r"sicurezza|beveiliging)\b", re.I)
+INFOSEC = re.compile(r"\b(CISO|information security|cyber\w*|IT security|infosec)\b", re.I)
+STAFF_SECURITY = re.compile(r"\b(security|privacy|DPO|data protection)\b", re.I)
 TECHNICAL_TITLE = re.compile(r"\b(architect\w*|engineer\w*|developer|CTO|CIO|IT|information technology|information systems|"
                              r"infrastructure|platform|devops|technical|technology|systèmes? d'information|SI|sistemas|"
                              r"sistemi|informatique|informática|informatica|ingénieur|ingeniero|ingegnere|controls)\b", re.I)
@@ -142,7 +144,17 @@ def _prior(title: str | None) -> str | None:
     if OTHER.search(title):
         return "Other"
     if SECURITY.search(title):
-        return "Technical Buyer" if SENIOR.search(title) and TECHNICAL_TITLE.search(title) else "Evaluator"
+        # the head of (information) security buys technically; their staff evaluate; a senior title that merely
+        # includes security among other things ("VP Facilities & Security") is that function's head, and risk or
+        # compliance alone says nothing about the purchase
+        infosec = TECHNICAL_TITLE.search(title) or INFOSEC.search(title)
+        if SENIOR.search(title):
+            if infosec:
+                return "Technical Buyer"
+        elif INFOSEC.search(title) or STAFF_SECURITY.search(title):
+            return "Evaluator"
+        else:
+            return None
     if TECHNICAL_TITLE.search(title):
         return "Technical Buyer"
     if FINANCE.search(title):
@@ -247,7 +259,7 @@ CUES = [
     _c(r"(?i:\b(?:the|our|an|my)\s+(?:executive\s+)?sponsor\s+(?:(?:for|of|on)\s+(?:this|it|the\s+\w+)\s+)?(?:is|will be|would be))\s+"
        + WHO, "Executive Sponsor", kind="who"),
     # Decision Maker
-    _c(r"\b(?:make|makes|making|take|takes)\s+the\s+(?:final\s+)?(?:decision|call)\b", "Decision Maker"),
+    _c(r"\b(?:make|makes|making|made|take|takes|took)\s+the\s+(?:final\s+)?(?:decision|call)\b", "Decision Maker"),
     _c(r"\b(?:have|has)\s+(?:the\s+)?(?:final|last)\s+(?:say|word|call|decision)\b", "Decision Maker"),
     _c(r"\b(?:is|'s|am|'m|are|'re)\s+(?:the|our|your)\s+(?:main\s+|final\s+|ultimate\s+)?decision[- ]?maker\b", "Decision Maker"),
     _c(r"(?i:\bthe\s+(?:final\s+)?decision[- ]?maker\s+(?:is|will be|would be))\s+" + WHO, "Decision Maker", kind="who"),

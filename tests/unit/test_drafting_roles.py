@@ -403,3 +403,21 @@ def test_a_role_resting_on_the_crm_title_cites_the_title_not_a_greeting():
             assert role.evidence == [role.evidence[0]] and role.evidence[0].quote == f"Title: {contact_title}"
     assert all("Good morning" not in e.quote for r in roles.values() for e in r.evidence)
     assert any(e.source == "crm" for r in roles.values() for e in r.evidence)
+
+
+def test_security_titles_head_buys_technically_staff_evaluate_and_mixed_or_compliance_titles_do_not_default():
+    from followup.drafting.roles import _prior
+    assert _prior("Chief Information Security Officer") == "Technical Buyer"
+    assert _prior("Head of Cyber Security") == "Technical Buyer"
+    assert _prior("Information Security Officer") == "Evaluator"
+    assert _prior("Privacy Analyst") == "Evaluator"
+    assert _prior("VP Facilities & Security") == "Decision Maker"  # the head of a function that includes security
+    assert _prior("Risk and Compliance Manager") is None
+
+
+def test_someone_who_made_the_final_call_is_the_decision_maker():
+    roles, _ = _roles(
+        "Alex Moreno: How did the committee land?\n"
+        "Priya Shah: The board met on Monday, and Dana Whitfield, our CEO, made the final call.\n",
+        [("Priya Shah", "Insight Lead")])
+    assert roles["Dana Whitfield"].role == "Decision Maker"
