@@ -12,7 +12,8 @@ Who gets a role:
   Maker / Business User, not "Other". A contact whose title suggests nothing but who speaks gets a default
   from how they take part: several technical questions → Technical Buyer, talk about the daily work →
   Business User, scheduling or small talk → nothing.
-- someone named on the call who is not a contact ("in_crm" false): only on an explicit cue ("the final
+- someone named on the call who is not a contact ("in_crm" false): only on an explicit cue or a title said with the
+  name ("our in-house counsel, Jonas Berg" -> Other; "the final
   signature is with our CFO, Paola Marino", "I'll need Matthias to approve the budget"). "Dr. Amira Haddad"
   is Amira Haddad; "It's Maria's budget" is about Maria.
 - an unintroduced speaker who talks about "our platform/onboarding/engineers" is vendor side.
@@ -1065,7 +1066,7 @@ def extract_roles(ctx: CallContext) -> list[ExtractedRole]:
         source = reader.title_source.get(key)
         # a buyer-side speaker outside CRM saying their own technical or security job ("I look after IT here")
         own_job = source == "self" and person.speaker and not d.sounds_vendor(person.name) and not VENDORISH_TITLE.search(title)
-        allowed = {"Economic Buyer", "Technical Buyer", "Evaluator"} if source == "appositive" else \
+        allowed = {"Economic Buyer", "Technical Buyer", "Evaluator", "Other"} if source == "appositive" else \
             {"Technical Buyer", "Evaluator"} if source == "department" or own_job else set()
         if role in allowed and not (role == "Economic Buyer" and key in reader.vetoed):
             unit = next((u for u in person.mentions if not has_contact_details(u.sentence)), None) or _evidence_unit(ctx, person, d)

@@ -421,3 +421,11 @@ def test_someone_who_made_the_final_call_is_the_decision_maker():
         "Priya Shah: The board met on Monday, and Dana Whitfield, our CEO, made the final call.\n",
         [("Priya Shah", "Insight Lead")])
     assert roles["Dana Whitfield"].role == "Decision Maker"
+
+
+def test_in_house_counsel_introduced_by_name_outside_crm_is_other():
+    roles, _ = _roles(
+        "Alex Moreno: Anything else before we can sign?\n"
+        "Priya Shah: Our in-house counsel, Jonas Berg, needs to review the master agreement.\n",
+        [("Priya Shah", "Insight Lead")])
+    assert roles["Jonas Berg"].role == "Other" and roles["Jonas Berg"].contact_id is None
