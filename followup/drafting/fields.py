@@ -669,8 +669,9 @@ STAGE_CUES = [
     (re.compile(r"\b(decided (?:to go )?with (?:another|a different|an other)|(?:went|going|go) with (?:another|a different) (?:vendor|provider|supplier|solution|tool|platform)|"
                 r"signed (?:\w+ ){0,3}?with (?:another|a different|the other|an other|a competing) (?:vendor|provider|supplier|company|solution|tool|platform)|"
                 r"chose (?:another|a different) (?:vendor|provider|supplier|solution)|not (?:going to )?(?:move|moving) forward with (?:you|your)|"
+                r"(?:will not|won't|are not going to|aren't going to) go (?:ahead )?with (?:you|your (?:offer|proposal|solution|platform))|"
                 r"(?:we've|we have) (?:selected|chosen) (?:another|a different)|"
-                r"we(?:'ve| have|'re| are)? (?:went|gone|decided to go|chose|chosen|picked|selected|signed|going) with (?P<rival>(?-i:[A-Z][a-zA-Z]+))|"
+                r"we(?:'ve| have|'re| are)? (?:go|went|gone|decided to go|chose|chosen|picked|selected|signed|going) with (?P<rival>(?-i:[A-Z][a-zA-Z]+))|"
                 r"(?:we|the board|the committee|management)(?:'ve| have| has)? (?:chose|chosen|selected|picked|awarded (?:it|the contract|the deal) to) (?P<named>(?-i:[A-Z][a-zA-Z]+))|"
                 r"(?P<winner>(?-i:[A-Z][a-zA-Z]+)) (?:won|has won) (?:it|the deal|the contract|the business|the tender))\b", re.I),
      "Closed Lost", "explicit"),
@@ -738,7 +739,8 @@ def _rival(ctx: CallContext, name: str, i: int) -> bool:
     return bool(RIVAL_TALK.search(_next_in_turn(ctx, i))) or any(name in u.sentence and RIVAL_TALK.search(u.sentence) for u in ctx.units)
 
 
-RIVAL_TALK = re.compile(r"\b(?:quote\w*|pric\w+|offer\w*|proposal|cheaper|vendor|provider|supplier|competitor|sign\w*|contract|deal|instead)\b", re.I)
+RIVAL_TALK = re.compile(r"\b(?:quote\w*|pric\w+|offer\w*|proposal|cheaper|vendor|provider|supplier|competitor|sign\w*|contract|deal|instead|"
+                        r"came in|costs?|charg\w+)\b", re.I)
 
 
 HOLD_OFF = re.compile(r"^\W*(?:no\b|nope|not yet|please don't|don't|hold off|let's not|not now|wait)|\b(?:hold off|not yet|don't send)\b", re.I)

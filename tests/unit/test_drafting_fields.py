@@ -609,6 +609,16 @@ def test_a_signature_on_a_call_where_the_buyer_chose_a_rival_is_the_rivals_contr
     assert value(won, "StageName", stage="Negotiation/Review") == "Closed Won"
 
 
+def test_a_decision_said_in_the_present_tense_is_a_loss_and_the_signature_is_the_rivals():
+    text = ("Owen Hart: We made the decision, and we will not go with you. We go with Corvex.\n"
+            "Leo Brandt: Understood. What tipped it?\n"
+            "Owen Hart: Corvex came in at ninety thousand a year. Our COO made the final call last week and it's signed now.\n")
+    got = fields(text, steps=[], stage="Negotiation/Review")
+    assert got["StageName"].value == "Closed Lost" and "CloseDate" not in got
+    for maybe in ("If we go with Corvex, we lose the NetSuite connector.", "Let's go with the annual plan."):
+        assert value(f"Owen Hart: {maybe}\n", "StageName", stage="Negotiation/Review") is None, maybe
+
+
 def test_legal_named_in_a_plan_is_not_a_legal_review_under_way():
     for said in ("After the board, then Legal needs some weeks for the contract.",
                  "Our lawyers will have to look at the agreement at some point."):
