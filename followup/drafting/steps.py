@@ -1275,6 +1275,9 @@ class _Extractor:
                 due, date_order = prior[-1][2], i
         if due is None and inherited:
             due, date_order = inherited, i
+        if due is None and is_invite and not self.dates_in(body):
+            due = self.date_before(i)  # a bare "I'll send the invite" follows the meeting's agreed day, not the next date said
+            date_order = i if due else -1
         if due is None:
             d, j = self.date_after(i, owner)
             if d:

@@ -1052,3 +1052,12 @@ def test_a_bare_invite_after_an_agreed_meeting_is_the_meeting_due_that_day():
 def test_an_invite_naming_its_meeting_day_in_the_same_sentence_stays_undated():
     s = only(steps("Rita Rep: I'll send the invite for the third of December at ten.\n"), REP)
     assert s.due_date is None
+
+
+def test_a_bare_invite_takes_the_agreed_meeting_day_not_a_date_said_after_it():
+    found = steps("Rita Rep: Shall we do a pricing call with your CFO? Tuesday the first of December?\n"
+                  "Ann Buyer: Tuesday the first works, at ten.\n"
+                  "Rita Rep: Will do, I'll send the invite. And when are you aiming to sign? Is the eleventh of December realistic?\n"
+                  "Ann Buyer: The eleventh, yes.\n")
+    invite = [s for s in found if "invite" in s.text]
+    assert invite and invite[0].owner == REP and invite[0].due_date == dt.date(2026, 12, 1)
