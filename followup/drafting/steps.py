@@ -234,7 +234,7 @@ MEET_AGAIN = re.compile(r"\b(?:we|We)(?:['’]ll| will)?\s+(?:meet|talk|speak|re
                         r"review|kickoff|kick-off|check-in|catch-up|deep dive|walkthrough|training))\b(?:\s+again)?")
 MEETING_WORDS = re.compile(r"\b(?:meet|meeting|call|session|kickoff|kick-off|catch[- ]up|check[- ]in|demo|workshop|diary|calendar|follow[- ]up|"
                            r"invite|slot|deep dive|review|walkthrough|sync|touch base|reconvene|regroup)\b", re.I)
-MEET_NOUN = re.compile(r"\b(?:(?:a|an|the|our|your)\s+)?(?:[\w-]+\s+){0,2}?(?:call|kickoff|kick-off|meeting|review|workshop|walkthrough|"
+MEET_NOUN = re.compile(r"\b(?:(?:a|an|the|our|your)\s+)?(?:(?!to\b)[\w-]+\s+){0,2}?(?<!\bto )(?:call|kickoff|kick-off|meeting|review|workshop|walkthrough|"
                        r"walk-through|demo|debrief|check-in|deep dive|session)\b(?:\s+(?:with|on|for|to) [^,.;?!]{3,60})?", re.I)
 MEET_TIME = re.compile(r"\b(?:at\s+)?(?:\d{1,2}(?::\d{2})?\s*(?:am|pm|a\.m\.|p\.m\.)|(?:one|two|three|four|five|six|seven|eight|"
                        r"nine|ten|eleven|twelve)(?:\s+o['’]clock|\s+(?:am|pm|in the morning))|(?:one|two|three|four|five|six|"
@@ -895,6 +895,7 @@ class _Extractor:
                 obj = re.sub(r"^(?:and|so|okay|ok|sure|yes|yeah|please|also|then)\b[, ]*", "", obj, flags=re.I)
                 obj = re.sub(r"\b(?:can|could|would|will) you(?: please)?\s+", "", obj, flags=re.I).strip(" ,.?!")
                 action = f"{action} ({obj[:120]})"
+        action = self.asked_detail(action, idx)
         head, paren, tail = action.partition(" (")
         if re.search(r"\byou\b(?!['’])", head):
             u = self.units[idx]
@@ -1443,6 +1444,25 @@ class _Extractor:
             return text
         joined = f"{text}: {frag.rstrip('.!')}"
         return joined if len(joined) <= 220 else text
+
+    def asked_detail(self, action: str, idx: int) -> str:
+        """"Send me a formal proposal at the hundred and fourteen." - "I'll have the proposal over to you ...": the
+        step names the thing as it was asked for, with the words the asker put on it."""
+        u = self.units[idx]
+        m = re.match(r"\w+(?: \w+)?\s+the ([a-z][a-z-]{3,})\b", action)
+        t = u.turn_index
+        if not m or t == 0 or self.turns[t - 1].speaker == u.turn.speaker:
+            return action
+        noun = m.group(1)
+        for j in self.by_turn.get(t - 1, []):
+            s = self.units[j].sentence
+            if _private(s) or not (REQUEST.search(s) or QUESTION_END.search(s) or IMPERATIVE.match(s)):
+                continue
+            a = re.search(rf"\b(?:a|an|the|your|that)\s+((?:[a-z][\w-]*\s+){{1,3}}?){noun}\b"
+                          rf"((?:\s+(?:at|for|with|covering|on) [^,.;?!]{{2,40}}?)?)(?=\s+and\s+(?:I|we|you|he|she|they)\b|\s+(?:so|by|before|if)\b|[,.;?!]|$)", s)
+            if a and a.group(1).strip() and not re.search(r"\b(?:me|you|us|it|this|that)\b", a.group(1)):
+                return action[:m.start(1)] + a.group(1) + noun + a.group(2) + action[m.end(1):]
+        return action
 
     def accepted_ask(self, u: Unit) -> bool:
         """The previous turn (someone else) asked for something this turn agrees to do."""

@@ -1061,3 +1061,17 @@ def test_a_bare_invite_takes_the_agreed_meeting_day_not_a_date_said_after_it():
                   "Ann Buyer: The eleventh, yes.\n")
     invite = [s for s in found if "invite" in s.text]
     assert invite and invite[0].owner == REP and invite[0].due_date == dt.date(2026, 12, 1)
+
+
+def test_a_step_names_the_deliverable_as_the_other_side_asked_for_it():
+    found = steps("Ann Buyer: Send me a signed framework agreement for the pilot and we'll get moving.\n"
+                  "Rita Rep: Will do, I'll have the agreement over to you by Friday.\n")
+    s = only(found, REP)
+    assert "signed framework agreement for the pilot" in s.text and s.due_date == FRIDAY
+
+
+def test_to_review_is_not_a_meeting_name_for_an_invite():
+    found = steps("Ann Buyer: I need some time to review the pricing. Can we check in on Tuesday the first of December?\n"
+                  "Rita Rep: Sure, I'll send the invite.\n")
+    s = only(found, REP)
+    assert "Time to review" not in s.text and s.due_date == dt.date(2026, 12, 1)
