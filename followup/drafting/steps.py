@@ -1418,6 +1418,8 @@ class _Extractor:
                     text = f"{what} (send invite) ({meeting_date:%A} {meeting_date.day} {meeting_date:%B})"
         if due is None and SCOPE.search(body) or OWN_BUSINESS.match(body.strip()):
             return None  # "we'll do a session with the floor teams as part of the rollout", "we open the new store in May"
+        if pronoun and self.accepted_ask(u) and self.agrees_to_meet(u):
+            return None  # "Could we do thirty minutes in a fortnight?" - "Yes, I can do that.": the meeting, not a task
         core = _content(re.sub(r"\(.*\)", "", text), self.ctx.call_date) - GENERIC - self.first_names
         if not core and due is None and not pronoun:
             return None  # "I'll ask.", "I'll check.": nothing to act on
@@ -1463,6 +1465,16 @@ class _Extractor:
             if a and a.group(1).strip() and not re.search(r"\b(?:me|you|us|it|this|that)\b", a.group(1)):
                 return action[:m.start(1)] + a.group(1) + noun + a.group(2) + action[m.end(1):]
         return action
+
+    def agrees_to_meet(self, u: Unit) -> bool:
+        """The other speaker's last question, just before, proposes meeting together ("could we do thirty minutes
+        next week?", "shall we get everyone on a call?")."""
+        asked = [j for j in self.by_turn.get(u.turn_index - 1, []) if QUESTION_END.search(self.units[j].sentence)]
+        if not asked:
+            return False
+        q = self.units[asked[-1]].sentence
+        return bool(re.search(r"\b(?:could|can|shall|should) we\b", q, re.I)
+                    and (MEETING_WORDS.search(q) or re.search(r"\b(?:minutes|half an hour|an hour)\b", q, re.I)))
 
     def accepted_ask(self, u: Unit) -> bool:
         """The previous turn (someone else) asked for something this turn agrees to do."""

@@ -1075,3 +1075,17 @@ def test_to_review_is_not_a_meeting_name_for_an_invite():
                   "Rita Rep: Sure, I'll send the invite.\n")
     s = only(found, REP)
     assert "Time to review" not in s.text and s.due_date == dt.date(2026, 12, 1)
+
+
+def test_agreeing_to_a_proposed_meeting_is_not_a_separate_task():
+    found = steps("Rita Rep: Could we do thirty minutes next week to go through the results?\n"
+                  "Ann Buyer: Yes, I can do that. Thursday the twenty-sixth works.\n"
+                  "Rita Rep: Lovely, I'll send the invite.\n")
+    assert not [s for s in found if s.owner == "Ann Buyer"], [(s.owner, s.text) for s in found]
+    assert only(found, REP).due_date == dt.date(2026, 11, 26)
+
+
+def test_agreeing_to_a_requested_task_with_a_pronoun_is_still_a_step():
+    found = steps("Rita Rep: Could you send us the usage export by Friday?\n"
+                  "Ann Buyer: Yes, I can do that.\n")
+    assert only(found, "Ann Buyer").due_date == FRIDAY
