@@ -1418,6 +1418,9 @@ class _Extractor:
                     text = f"{what} (send invite) ({meeting_date:%A} {meeting_date.day} {meeting_date:%B})"
         if due is None and SCOPE.search(body) or OWN_BUSINESS.match(body.strip()):
             return None  # "we'll do a session with the floor teams as part of the rollout", "we open the new store in May"
+        lead = s[:s.find(body)] if body in s else ""
+        if re.search(r"\bif you (?:still )?(?:need|require)\b[^.?!]*\b(?:send|give|get|pass|forward) (?:me|us)\b", lead, re.I):
+            return None  # "if you need the original, send me an envelope and I'll post it back": waits on the listener
         if pronoun and self.accepted_ask(u) and self.agrees_to_meet(u):
             return None  # "Could we do thirty minutes in a fortnight?" - "Yes, I can do that.": the meeting, not a task
         core = _content(re.sub(r"\(.*\)", "", text), self.ctx.call_date) - GENERIC - self.first_names

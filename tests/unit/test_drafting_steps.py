@@ -1089,3 +1089,9 @@ def test_agreeing_to_a_requested_task_with_a_pronoun_is_still_a_step():
     found = steps("Rita Rep: Could you send us the usage export by Friday?\n"
                   "Ann Buyer: Yes, I can do that.\n")
     assert only(found, "Ann Buyer").due_date == FRIDAY
+
+
+def test_a_promise_that_waits_on_the_listener_needing_something_and_sending_first_is_not_a_step():
+    found = steps("Ann Buyer: I'm away next month, so if you need the signed original, send me a courier label and "
+                  "I'll sign it and post it back.\n")
+    assert not [s for s in found if s.owner == "Ann Buyer"], [(s.owner, s.text) for s in found]
