@@ -793,8 +793,8 @@ class _Extractor:
         for j in reversed(earlier[-2:]):
             s = self.units[j].sentence
             if len(_words(s) - FILLER) >= 3 and not QUESTION_END.search(s) and not self.is_step_unit(self.units[j]) \
-                    and not _private(s):
-                return s
+                    and not _private(s) and not re.search(r"\b(?:got|have|had|done|finished|started) (?:it|them)\b", s, re.I):
+                return s  # "I've got it half done." says where "it" stands, not what it is
         t = u.turn_index
         for k in range(t - 1, max(-1, t - 3), -1):
             if self.turns[k].speaker == u.turn.speaker:

@@ -1095,3 +1095,10 @@ def test_a_promise_that_waits_on_the_listener_needing_something_and_sending_firs
     found = steps("Ann Buyer: I'm away next month, so if you need the signed original, send me a courier label and "
                   "I'll sign it and post it back.\n")
     assert not [s for s in found if s.owner == "Ann Buyer"], [(s.owner, s.text) for s in found]
+
+
+def test_it_refers_past_a_same_turn_progress_remark_to_what_was_asked():
+    found = steps("Rita Rep: The supplier questionnaire. The insurance and data residency sections, Ann, that's yours.\n"
+                  "Ann Buyer: Yeah, I've got it half done. I'll have it back to you by Friday.\n")
+    s = only(found, "Ann Buyer")
+    assert "data residency" in s.text and "half done" not in s.text and s.due_date == FRIDAY
