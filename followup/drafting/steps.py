@@ -147,7 +147,8 @@ NEEDS = {
     "pull": re.compile(r"^pull (?:[\w-]+ ){0,3}(?:together|up)\b|^pull (?:[\w-]+ ){1,3}out\b(?! of (?:the|this) (?:deal|process|project|evaluation)\b)", re.I),
     "put": re.compile(r"^put (?!(?:it|that|this|them|those) down\b|down\b|numbers?\b|a number\b|it (?:this|that|another) way|it like)", re.I),
     "show": re.compile(r"^show (?:you|them|him|her)\b(?!.*\bscreen\b)", re.I),
-    "share": re.compile(r"^share (?!(?:my|the|a|your) screen|my thoughts|a bit)", re.I),
+    "share": re.compile(r"^share (?!(?:my|the|a|your|one|this|that) (?:[\w-]+ )?(?:screen|mic|microphone|laptop|camera|line|headset)"
+                        r"|my thoughts|a bit)", re.I),
     "double": re.compile(r"^double[- ]check\b", re.I),
     "triple": re.compile(r"^triple[- ]check\b", re.I),
     "dig": re.compile(r"^dig (?:(?:it|that|this|them|those) )?(?:into|out|up)\b", re.I),

@@ -1102,3 +1102,9 @@ def test_it_refers_past_a_same_turn_progress_remark_to_what_was_asked():
                   "Ann Buyer: Yeah, I've got it half done. I'll have it back to you by Friday.\n")
     s = only(found, "Ann Buyer")
     assert "data residency" in s.text and "half done" not in s.text and s.due_date == FRIDAY
+
+
+def test_sharing_a_microphone_or_screen_during_the_call_is_not_a_step():
+    found = steps("Ann Buyer: Tom's here with me in the room, so we'll share the one laptop mic.\n"
+                  "Rita Rep: No problem. I'll share my screen now.\n")
+    assert not found, [(s.owner, s.text) for s in found]
