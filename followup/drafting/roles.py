@@ -223,6 +223,9 @@ CUES = [
     _c(r"\b(?:own|owns|hold|holds|control|controls|manage|manages|have|has|sit on|sits on)\s+(?:the|this|our|that)\s+"
        r"(?:\w+\s)?budget\b", "Economic Buyer"),
     _c(r"\bbudget\s+(?:holder|owner)\b", "Economic Buyer"),
+    # "Seventy-two five is inside what I budgeted": the speaker set the budget
+    _c(r"\b(?:inside|within|under|over|outside|above|beyond|in line with)\s+what\s+(?P<who>I)(?:['’]ve| have|['’]d| had)?\s+"
+       r"(?:budgeted|set aside|allocated|got approved)\b", "Economic Buyer", kind="who"),
     _c(r"\b(?:be|am|'m|is|'s)\s+the\s+one\s+(?:signing|approving|who(?:'ll| will)?\s+(?:sign|signs|approve|approves))\b",
        "Economic Buyer"),
     _c(r"\b(?:is|'s|am|'m|are|'re)\s+(?:the|our|your)\s+(?:main\s+|final\s+|ultimate\s+)?(?:economic buyer|budget holder|budget "

@@ -429,3 +429,11 @@ def test_in_house_counsel_introduced_by_name_outside_crm_is_other():
         "Priya Shah: Our in-house counsel, Jonas Berg, needs to review the master agreement.\n",
         [("Priya Shah", "Insight Lead")])
     assert roles["Jonas Berg"].role == "Other" and roles["Jonas Berg"].contact_id is None
+
+
+def test_a_price_inside_what_the_speaker_budgeted_marks_the_budget_holder():
+    roles, _ = _roles(
+        "Alex Moreno: So forty-two thousand a year for the full scope.\n"
+        "Priya Shah: Forty-two is inside what I budgeted, so send us the quote.\n",
+        [("Priya Shah", "Insight Lead")])
+    assert roles["Priya Shah"].role == "Economic Buyer"
