@@ -330,6 +330,8 @@ CUES = [
     _c(r"\b(?:can|could|will|'ll)\s+(?:argue|advocate|push|recommend|champion|make the case|put in a good word)\b", "Influencer",
        strength=2),
     _c(r"\b(?:your|a|the)\s+champion\b|\bin your corner\b", "Influencer", strength=2),
+    # "The crews listen to him more than to me": others follow that person's word
+    _c(r"\b(?:listen|listens|listened)\s+to\s+(?P<who>him|her)\s+more\s+than\b", "Influencer", kind="who", negatable=False),
 ]
 # Every cue for a role needs one of its words (lower-case substrings); a sentence without any is skipped
 # before the cue patterns run (a one-hour call has ~1,000 sentences and there are ~50 cues).
@@ -346,7 +348,7 @@ ROLE_HINTS = {
                   "market", "providers", "suppliers", "tools", "information", "check", "look", "vet", "go through",
                   "questionnaire"),
     "Business User": ("user", "day", "daily", "the one", "the person", "one of the people"),
-    "Influencer": ("n't", "not", "cannot", "argue", "advocate", "push", "recommend", "champion", "corner", "make the case",
+    "Influencer": ("n't", "not", "cannot", "argue", "advocate", "push", "recommend", "champion", "listen", "listens", "listened", "corner", "make the case",
                    "good word"),
 }
 # Every literal one of a cue's matches must contain (read from the pattern), so that on a long call a cue runs

@@ -437,3 +437,11 @@ def test_a_price_inside_what_the_speaker_budgeted_marks_the_budget_holder():
         "Priya Shah: Forty-two is inside what I budgeted, so send us the quote.\n",
         [("Priya Shah", "Insight Lead")])
     assert roles["Priya Shah"].role == "Economic Buyer"
+
+
+def test_people_listening_to_someone_more_than_the_speaker_marks_an_influencer():
+    roles, _ = _roles(
+        "Alex Moreno: Who should be at the review?\n"
+        "Priya Shah: I might bring Tom Reilly into that review. The crews listen to him more than to me.\n",
+        [("Priya Shah", "Insight Lead"), ("Tom Reilly", "")])
+    assert roles["Tom Reilly"].role == "Influencer"
