@@ -299,6 +299,8 @@ REQUEST = re.compile(r"\b(?:can|could|would|will) (?:you|someone|somebody|anyone
                      r"|\bplease(?: also| just)?\s+(?P<verb2>[a-z]+(?:-[a-z]+)?)\b"
                      r"|\b(?:I['’]d|we['’]d) (?:need|like|want) you to\s+(?P<verb3>[a-z]+(?:-[a-z]+)?)\b"
                      r"|\bif you (?:can|could)\s+(?P<verb4>[a-z]+(?:-[a-z]+)?)\b", re.I)
+# "Chiara, what I really need is the list of ...": a request by stating the need
+NEED_ASK = re.compile(r"\b(?:what )?(?:I|we) (?:really |still |also |first )?need (?:from you )?(?:is )?(?:the|a|your)\b", re.I)
 PRONOUN_OBJ = re.compile(r"^\w+(?:[- ](?:up|out|over|back|through|around|off|with|to|about))?\s+(?:(?:you |him |her |them |us |me )?"
                          r"(?:it|that|this|them|those|these|one|so|both|all of them|both of them)\b|(?:him|her|them)\b(?!\s+(?:the|a|an|our|my|your)\b))", re.I)
 FILLER = {"good", "know", "great", "thanks", "thank", "sure", "okay", "ok", "perfect", "fine", "right", "well", "fair",
@@ -895,6 +897,9 @@ class _Extractor:
             elif obj:
                 obj = re.sub(r"^(?:and|so|okay|ok|sure|yes|yeah|please|also|then)\b[, ]*", "", obj, flags=re.I)
                 obj = re.sub(r"\b(?:can|could|would|will) you(?: please)?\s+", "", obj, flags=re.I).strip(" ,.?!")
+                need = NEED_ASK.search(obj)
+                if need:  # "Before that, what I really need is the list of ..." -> "the list of ..."
+                    obj = obj[need.end() - len(need.group(0).split()[-1]):]
                 action = f"{action} ({obj[:120]})"
         action = self.asked_detail(action, idx)
         head, paren, tail = action.partition(" (")
@@ -1487,6 +1492,7 @@ class _Extractor:
             return False
         prev = self.by_turn.get(t - 1, [])
         return any(REQUEST.search(self.units[j].sentence) or re.search(r"\bplease\b", self.units[j].sentence, re.I)
+                   or NEED_ASK.search(self.units[j].sentence)
                    or QUESTION_END.search(self.units[j].sentence) and YOU_WILL_Q.search(self.units[j].sentence)
                    or QUESTION_END.search(self.units[j].sentence) and WE_ASK.match(self.units[j].sentence)
                    for j in prev)

@@ -1108,3 +1108,10 @@ def test_sharing_a_microphone_or_screen_during_the_call_is_not_a_step():
     found = steps("Ann Buyer: Tom's here with me in the room, so we'll share the one laptop mic.\n"
                   "Rita Rep: No problem. I'll share my screen now.\n")
     assert not found, [(s.owner, s.text) for s in found]
+
+
+def test_agreeing_to_a_stated_need_is_a_step_for_the_thing_needed():
+    found = steps("Rita Rep: Before that, Ann, what I really need is the list of all your depots with their opening hours.\n"
+                  "Ann Buyer: I can do that.\n")
+    s = only(found, "Ann Buyer")
+    assert "list of all your depots" in s.text and "what I really need" not in s.text
