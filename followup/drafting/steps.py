@@ -660,7 +660,7 @@ class _Extractor:
             j = same_turn[0]
             nxt = self.units[j].sentence
             imperative = _base(nxt.split()[0].strip(",.").lower()) in VERBS and nxt[:1].isupper() \
-                and not re.match(r"(?:say|let['’]s)\b", nxt, re.I)
+                and not re.match(r"(?:say|let['’]s|give (?:me|us) (?:until|till)\b)", nxt, re.I)  # "Give me until Monday."
             has_subject = re.match(r"^(?:and |but |so |then )?(?:the|our|your|my|their|this|that|it|he|she|they|we|I|you)\b"
                                    r"(?! (?:same|following|next|week|day)\b)", nxt, re.I) or self.vocative(nxt, u.turn.speaker) \
                 or (nxt.split()[0].strip(",").lower() in self.canon)

@@ -1115,3 +1115,9 @@ def test_agreeing_to_a_stated_need_is_a_step_for_the_thing_needed():
                   "Ann Buyer: I can do that.\n")
     s = only(found, "Ann Buyer")
     assert "list of all your depots" in s.text and "what I really need" not in s.text
+
+
+def test_give_me_until_a_day_after_a_promise_dates_it():
+    found = steps("Rita Rep: Could you send the list of all your depots?\n"
+                  "Ann Buyer: I can do that. Give me until Monday.\n")
+    assert only(found, "Ann Buyer").due_date == dt.date(2026, 11, 23)
