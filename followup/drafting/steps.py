@@ -114,7 +114,8 @@ NEEDS = {
     "deal": re.compile(r"^deal with (?:the|it|that|this|our|your|them|all)\b", re.I),
     "come": re.compile(r"^come back\b", re.I),
     "get": re.compile(r"^(?i:get) (?:(?i:back|in touch|you|it|that|this|those|these|them|the|a|an|our|your|him|her|us|me|both|"
-                      r"all|everything|some|copies|a copy|details|something|one|two|three)\b|[A-Z0-9])"),
+                      r"all|everything|some|copies|a copy|details|something|one|two|three|four|five|six|seven|eight|nine|ten|"
+                      r"twelve|fifteen|twenty|thirty|forty|fifty|hundred|several|a few)\b|[A-Z0-9])"),
     "set": re.compile(r"^set (?:\w+ )?up\b|^set (?:a |the )", re.I),
     "catch": re.compile(r"^catch up\b", re.I),
     "line": re.compile(r"^line up\b", re.I),
@@ -278,7 +279,7 @@ SUBORDINATE = re.compile(r"(?:,\s+|\s+)(?:so (?:that |you |we |she |he |they |it
                          re.I)
 DEADLINE = re.compile(r"\b(?:by|before|until|till|no later than|latest|at the latest|due)\s*$", re.I)
 CORRECTION = re.compile(r"\b(?:actually|sorry|I mean|rather|instead|make that|no,|no wait|wait|correction|"
-                        r"not the|scratch that)\b", re.I)
+                        r"not the|scratch that|hang on|hold on)\b", re.I)
 AFFIRM = re.compile(r"^\s*(?:sure|yes|yeah|yep|yup|of course|absolutely|certainly|definitely|no problem|no worries|"
                     r"happy to|can do|will do|ok(?:ay)?|fine|perfect|great|good|correct|that works|works for me|deal|"
                     r"consider it done|on it|I can|I will|I['’]ll|that['’]s me|that['’]ll be me|that would be me|right(?=[.!]?\s*$)|"

@@ -1121,3 +1121,14 @@ def test_give_me_until_a_day_after_a_promise_dates_it():
     found = steps("Rita Rep: Could you send the list of all your depots?\n"
                   "Ann Buyer: I can do that. Give me until Monday.\n")
     assert only(found, "Ann Buyer").due_date == dt.date(2026, 11, 23)
+
+
+def test_get_a_number_of_things_done_is_a_promise():
+    s = only(steps("Rita Rep: I can get twenty trial units shipped to site by Friday.\n"), REP)
+    assert s.due_date == FRIDAY and "twenty trial units" in s.text
+
+
+def test_hang_on_then_lets_say_moves_the_date_just_promised():
+    found = steps("Rita Rep: I can get twenty trial units shipped to site by the first. Oh, hang on, the first's a "
+                  "holiday, isn't it.\nRita Rep: Let's say Wednesday the second then.\n")
+    assert only(found, REP).due_date == dt.date(2026, 12, 2)
