@@ -1423,6 +1423,11 @@ class _Extractor:
                 what = self.meeting_before(i)
                 if what:
                     text = f"{what} (send invite) ({meeting_date:%A} {meeting_date.day} {meeting_date:%B})"
+                    # "let's book a trial review once ..." said earlier: that booking is this meeting, now dated
+                    head = " ".join(re.findall(r"[a-z]+", what.lower().split(",")[0])[:3])
+                    self.steps = [st for st in self.steps if not (st.owner == owner and st.due != meeting_date
+                                  and re.match(r"(?:book|schedule|set up|arrange|organi[sz]e) (?:a|an|the) ", st.text, re.I)
+                                  and head and head in st.text.lower())]
         if due is None and SCOPE.search(body) or OWN_BUSINESS.match(body.strip()):
             return None  # "we'll do a session with the floor teams as part of the rollout", "we open the new store in May"
         lead = s[:s.find(body)] if body in s else ""

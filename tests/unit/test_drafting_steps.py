@@ -1132,3 +1132,11 @@ def test_hang_on_then_lets_say_moves_the_date_just_promised():
     found = steps("Rita Rep: I can get twenty trial units shipped to site by the first. Oh, hang on, the first's a "
                   "holiday, isn't it.\nRita Rep: Let's say Wednesday the second then.\n")
     assert only(found, REP).due_date == dt.date(2026, 12, 2)
+
+
+def test_an_earlier_lets_book_is_replaced_by_the_dated_meeting_it_became():
+    found = steps("Rita Rep: And then let's book a design review once your team has tried it for a fortnight or so.\n"
+                  "Ann Buyer: Good. Thursday the tenth of December then, at ten.\n"
+                  "Rita Rep: Thursday the tenth, I'll send the invite.\n")
+    mine = [s for s in found if s.owner == REP]
+    assert len(mine) == 1 and mine[0].due_date == dt.date(2026, 12, 10), [(s.text, s.due_date) for s in mine]
