@@ -300,6 +300,8 @@ REQUEST = re.compile(r"\b(?:can|could|would|will) (?:you|someone|somebody|anyone
                      r"|\bplease(?: also| just)?\s+(?P<verb2>[a-z]+(?:-[a-z]+)?)\b"
                      r"|\b(?:I['’]d|we['’]d) (?:need|like|want) you to\s+(?P<verb3>[a-z]+(?:-[a-z]+)?)\b"
                      r"|\bif you (?:can|could)\s+(?P<verb4>[a-z]+(?:-[a-z]+)?)\b", re.I)
+BODY_STEP = re.compile(r"\b(?:take|bring|put|present|table|submit)\b[^.;]{0,40}?\b(?:to|in front of|before) (?:the|our) "
+                       r"(?P<body>board|committee|steering committee|steerco|investment committee|exec(?:utive)? committee)\b", re.I)
 # "Chiara, what I really need is the list of ...": a request by stating the need
 NEED_ASK = re.compile(r"\b(?:what )?(?:I|we) (?:really |still |also |first )?need (?:from you )?(?:is )?(?:the|a|your)\b", re.I)
 PRONOUN_OBJ = re.compile(r"^\w+(?:[- ](?:up|out|over|back|through|around|off|with|to|about))?\s+(?:(?:you |him |her |them |us |me )?"
@@ -1304,6 +1306,10 @@ class _Extractor:
                                      r"visit|review)\b", body, re.I):
             due = self.date_before(i)  # "I'll bring Jo along to that session": the session's day, said just before
             date_order = i if due else -1
+        body_m = BODY_STEP.search(body) if due is None else None
+        if body_m:  # "I'll take it to the board" ... "the board doesn't sit until the 21st of July"
+            due = self.body_sits(body_m.group("body"))
+            date_order = i if due else -1
         if due is None and is_invite:
             due = self.date_before(i)
             date_order = i if due else -1
@@ -1480,6 +1486,19 @@ class _Extractor:
             if a and a.group(1).strip() and not re.search(r"\b(?:me|you|us|it|this|that)\b", a.group(1)):
                 return action[:m.start(1)] + a.group(1) + noun + a.group(2) + action[m.end(1):]
         return action
+
+    def body_sits(self, body: str) -> dt.date | None:
+        """The date the call gives for the board or committee meeting ("the board sits on the 21st of July",
+        "the committee doesn't meet until June 3"), or None."""
+        rx = re.compile(rf"\b(?:the|our) {re.escape(body)} (?:next |only )?(?:sits|meets|convenes|is|doesn['’]t (?:sit|meet|convene) "
+                        rf"until|does not (?:sit|meet|convene) until|won['’]t (?:sit|meet) until)\b", re.I)
+        for v in self.units:
+            m = rx.search(v.sentence)
+            if m and not QUESTION_END.search(v.sentence):
+                later = [d for _, _, d, _ in self.dates_in(v.sentence[m.end():]) if d > self.ctx.call_date]
+                if later:
+                    return later[0]
+        return None
 
     def agrees_to_meet(self, u: Unit) -> bool:
         """The other speaker's last question, just before, proposes meeting together ("could we do thirty minutes

@@ -1140,3 +1140,15 @@ def test_an_earlier_lets_book_is_replaced_by_the_dated_meeting_it_became():
                   "Rita Rep: Thursday the tenth, I'll send the invite.\n")
     mine = [s for s in found if s.owner == REP]
     assert len(mine) == 1 and mine[0].due_date == dt.date(2026, 12, 10), [(s.text, s.due_date) for s in mine]
+
+
+def test_taking_something_to_the_board_is_due_when_the_board_sits():
+    found = steps("Ann Buyer: Send me the final proposal and I'll take it to the board.\n"
+                  "Rita Rep: Will do. When does the board meet?\n"
+                  "Ann Buyer: The board doesn't sit until the tenth of December.\n")
+    assert only(found, "Ann Buyer").due_date == dt.date(2026, 12, 10)
+
+
+def test_taking_something_to_the_board_without_a_board_date_stays_undated():
+    found = steps("Ann Buyer: Send me the final proposal and I'll take it to the board.\n")
+    assert only(found, "Ann Buyer").due_date is None
