@@ -59,7 +59,7 @@ NAME = rf"(?:{HONORIFIC}\s{NAME_TOKEN}(?:\s(?:{PARTICLE}\s)?{NAME_TOKEN})?|{NAME
 NAME_RX = re.compile(NAME)
 TITLE_CORE = (r"(?:CFO|CEO|COO|CTO|CIO|CISO|CDO|CRO|CMO|CPO|DPO|VP|SVP|EVP|GM|MD|boss|manager|director|head|lead|officer|"
               r"architect|engineer|controller|counsel|lawyer|attorney|analyst|president|chair|owner|founder|treasurer|"
-              r"buyer|partner|administrator|specialist|chief|secretary|supervisor|principal)")
+              r"buyer|partner|administrator|specialist|chief|secretary|supervisor|principal|delegate|steward)")
 TITLE_PHRASE = rf"(?:(?:[\w&\-]+\s){{0,4}}?{TITLE_CORE}(?:\s(?:of|for)\s(?:[\w&\-]+\s?){{1,3}})?)"
 PRONOUNS = {"i", "me", "myself", "my", "he", "him", "his", "she", "her", "hers", "herself", "himself"}
 BLOCKERS = {"we", "us", "you", "they", "them", "it", "nobody", "everyone", "somebody", "someone", "who", "which"}

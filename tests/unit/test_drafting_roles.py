@@ -445,3 +445,11 @@ def test_people_listening_to_someone_more_than_the_speaker_marks_an_influencer()
         "Priya Shah: I might bring Tom Reilly into that review. The crews listen to him more than to me.\n",
         [("Priya Shah", "Insight Lead"), ("Tom Reilly", "")])
     assert roles["Tom Reilly"].role == "Influencer"
+
+
+def test_a_union_delegate_named_on_the_call_can_take_a_cue():
+    roles, _ = _roles(
+        "Alex Moreno: Who should be at the review?\n"
+        "Priya Shah: I might bring Tom Reilly, our union delegate, into that review. The crews listen to him more than to me.\n",
+        [("Priya Shah", "Insight Lead")])
+    assert roles["Tom Reilly"].role == "Influencer" and roles["Tom Reilly"].contact_id is None
