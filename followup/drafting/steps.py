@@ -51,7 +51,16 @@ Rules (general English patterns of sales calls, no call-specific words):
 - Not steps either: an offer waiting on the listener ("just tell me and we'll set something up"), an undated
   "X as part of the rollout/implementation" (scope), the customer's own calendar ("we open the new store in May").
 - "it" is the other side's request ("I can do that" -> the request's wording), else the speaker's own recent offer
-  ("I can build the sandbox ..." ... "I'll have it ready Monday").
+  ("I can build the sandbox ..." ... "I'll have it ready Monday"); a same-turn progress remark ("I've got it half
+  done") is skipped; a stated need ("what I really need is the list of ...") is a request.
+- A bare "I'll send the invite" after a meeting was agreed is that meeting: named from the turns before (with its
+  spoken time), "(send invite)", due on the meeting day (the agreed day before it, not a date said after); an
+  earlier "let's book a <meeting>" by the same owner is that meeting. "Yes, I can do that" to "could we do thirty
+  minutes ...?" is the meeting, not a task. "I'll take it to the board" is due when the call says the board sits.
+- A promise answering a request names the thing as asked ("send me a formal proposal at ..."); "Give me until
+  Monday." dates the promise before it; "hang on ... let's say Tuesday then" re-dates it. Call logistics ("we'll
+  share the one mic", "share my screen") and "if you need X, send me Y and I'll Z" (waits on the listener) are not
+  steps.
 - Confidence: a firm, explicit, dated promise is high (0.90-0.95); no date, an inferred owner ("we"), an offer
   taken up or a short yes to a request lower it; a hedged step is at most 0.60 and marked tentative.
 """
