@@ -5,7 +5,8 @@ Who gets a role:
   rep ("my colleague Ravi", "Jeff from our deal desk", "Annika, product management at <vendor>") and
   CRM contacts whose email domain is the rep's. CRM Contacts are the account's side.
 - a CRM contact who speaks or is named on the call: the role from what the call says about them, else
-  a prior from their CRM title (CFO → Economic Buyer, procurement/legal → Other, security → Evaluator,
+  a prior from their CRM title (CFO → Economic Buyer, procurement/legal → Other, head of (information)
+  security → Technical Buyer, security/privacy staff → Evaluator, risk/compliance alone → nothing,
   architect/engineering/IT → Technical Buyer, VP/Head/Director → Decision Maker, analyst/BI → Evaluator,
   office/operations/fleet staff → Business User, ...; no CRM title: the title said on the call). Procurement
   or legal buying a tool for its own function (their department named in the opportunity) is its Decision
