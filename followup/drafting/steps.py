@@ -884,6 +884,9 @@ class _Extractor:
         if bare and _base(bare.group(1)):
             action = self.earlier_offer(idx, bare.group(1)) or action  # "I'll ask, no promises" after "I could ask X"
         action = re.sub(r",\s+(?:once|when|if|as soon as|after|before|assuming)\b[^,]*,", ",", action)
+        # a trailing aside on whether it matters ("..., to be honest it may not matter now") is not the action
+        action = re.sub(r",\s+(?:(?:to be honest|honestly|mind you),?\s+)?(?:it|that|this) (?:may|might|probably|possibly)\b.*$",
+                        "", action, flags=re.I)
         m = CUT.search(action, 8)
         if m:
             action = action[:m.start()]
@@ -1355,7 +1358,8 @@ class _Extractor:
             return None
         if re.search(r"\b(?:I|we) can\b", s) and self.refused(u):
             return None
-        if due is None and re.search(r"\b(?:right )?now\b", body) and not re.match(r"(?:send|email|forward|share)\b", body.strip(), re.I):
+        main = re.sub(r",\s+(?:(?:to be honest|honestly|mind you),?\s+)?(?:it|that|this|which|though|but|not sure)\b.*$", "", body)
+        if due is None and re.search(r"\b(?:right )?now\b", main) and not re.match(r"(?:send|email|forward|share)\b", body.strip(), re.I):
             return None  # "I'll walk you through it now": done on the call, not after it
         if due is None and not in_recap and (IN_CALL.search(body) or AGENDA.match(body.strip())):
             return None  # "We'll cover pricing later in the call", "I'll answer your question first": the call's agenda

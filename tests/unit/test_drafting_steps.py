@@ -1152,3 +1152,13 @@ def test_taking_something_to_the_board_is_due_when_the_board_sits():
 def test_taking_something_to_the_board_without_a_board_date_stays_undated():
     found = steps("Ann Buyer: Send me the final proposal and I'll take it to the board.\n")
     assert only(found, "Ann Buyer").due_date is None
+
+
+def test_now_in_a_trailing_aside_does_not_make_a_promise_happen_on_the_call():
+    s = only(steps("Rita Rep: I'll check with our legal team whether we still need the original, to be honest it may "
+                   "not matter now.\n"), REP)
+    assert s.text == "Check with our legal team whether we still need the original"
+
+
+def test_walking_through_it_now_is_still_done_on_the_call():
+    assert not steps("Rita Rep: I'll walk you through it now.\n")
