@@ -45,12 +45,17 @@ ADDRESS_PATTERNS = (
     # 14 rue des Capucins, 69001 Lyon / 3 avenue de la République
     re.compile(r"\b\d{1,4}(?:[ ]?(?:bis|ter))?,?[ ]+(?:rue|avenue|av\.|boulevard|bd|place|chemin|allée|allee|quai|impasse|cours)"
                r"[ ]+(?:(?:de|des|du|de la|d'|l'|la|le)[ ]*)?[A-ZÀ-Ý][\w'-]*(?:[ ]+[A-ZÀ-Ý][\w'-]*){0,2}" + _TAIL),
+    # 12 Via Roma / Calle Mayor 5 / Rua Augusta 24 (the street name capitalised, so "2 via email" is not one)
+    re.compile(r"\b\d{1,5},?[ ]+(?:[Cc]alle|[Vv]ia|[Vv]iale|[Rr]ua|[Aa]venida|[Pp]laza|[Pp]iazza|[Cc]hemin)[ ]+"
+               r"(?:(?:de|del|della|di|da|dos|das|la|le)[ ]+)?[A-ZÀ-Ý][\w'’-]*(?:[ ]+[A-ZÀ-Ý][\w'’-]*){0,2}" + _TAIL),
+    re.compile(r"\b(?:Calle|Via|Viale|Rua|Avenida|Plaza|Piazza)[ ]+(?:(?:de|del|della|di|da|dos|das|la|le)[ ]+)?"
+               r"(?:[A-ZÀ-Ý][\w'’-]*[ ]+){1,3}\d{1,4}\b" + _TAIL),
     # postcodes that pin a building or a street: Eircode (V95 X2K7), UK (SW1A 1AA), Canada (K1A 0B1)
     re.compile(r"\b(?:[AC-FHKNPRTV-Y]\d{2}|D6W)[ ](?=[0-9A-Z]{0,3}\d)(?=[0-9A-Z]{0,3}[A-Z])[0-9AC-FHKNPRTV-Y]{4}\b"),
     re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?[ ]\d[A-Z]{2}\b"),
     re.compile(r"\b[ABCEGHJ-NPRSTVXY]\d[ABCEGHJ-NPRSTV-Z][ ]\d[ABCEGHJ-NPRSTV-Z]\d\b"),
     # Musterstraße 12, 70173 Stuttgart / Keizersgracht 123 / Parkweg 4a
-    re.compile(r"\b[A-ZÄÖÜ][\wäöüß-]*(?:straße|strasse|str\.|weg|gasse|platz|allee|ring|damm|laan|straat|gracht|plein|kade|dijk)"
+    re.compile(r"\b[A-ZÄÖÜ][\wäöüß-]*(?:straße|strasse|str\.|weg|gasse|platz|allee|ring|damm|laan|straat|gracht|plein|kade|dijk|vej|gatan|gata)"
                r"[ ]+\d{1,4}[a-z]?\b" + _TAIL),
 )
 

@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import functools
 import re
 from dataclasses import dataclass, field
 
 from followup.domain.proposal import Evidence
 from followup.domain.snapshot import CrmSnapshot
 from followup.drafting.transcript import Transcript, Turn
+from governance.pii import Span, detect
 
 try:  # the regular-expression parser, for the literal pre-filter below
     import re._constants as _C
@@ -188,3 +190,19 @@ def evidence(turn: Turn, quote: str) -> Evidence:
 def confidence(certainty: str, valid: bool, agree: bool, hedged: bool) -> float:
     score = (0.60 if certainty == "explicit" else 0.50) + 0.15 + (0.10 if valid else 0) + (0.10 if agree else 0) - (0.15 if hedged else 0)
     return round(min(score, 0.99), 2)
+
+
+# Contact details are never copied into a proposed value or its evidence.
+CONTACT_ENTITIES = ("EMAIL", "PHONE", "ADDRESS")
+# what the detector may not see in a transcript: an "@", a spoken "at x dot com", a long run of digits
+SPOKEN_CONTACT = re.compile(r"@|\b(?:at|dot)\s+\w+\s+dot\s+(?:com|net|org|me|de|fr|ie|nl|es|it|co)\b|(?:\d[\s-]?){7,}", re.I)
+
+
+@functools.lru_cache(maxsize=8192)
+def contact_spans(text: str) -> tuple[Span, ...]:
+    return tuple(detect(text, entities=CONTACT_ENTITIES))
+
+
+@functools.lru_cache(maxsize=8192)
+def has_contact_details(text: str) -> bool:
+    return bool(contact_spans(text)) or bool(SPOKEN_CONTACT.search(text))

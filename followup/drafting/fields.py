@@ -26,19 +26,14 @@ import re
 from dataclasses import replace as dc_replace
 
 from followup.drafting.amounts import SUB100, SUB1000, TENS, counts_things, find_amount_spans, words_value
-from followup.drafting.context import HEDGE, HYPOTHETICAL, INJECTION, STAGES, CallContext, Unit, confidence, evidence
+from followup.drafting.context import (HEDGE, HYPOTHETICAL, INJECTION, STAGES, CallContext, Unit, confidence, evidence,
+                                       has_contact_details)
 from followup.drafting.dates import MONTHS, find_dates
 from followup.drafting.model import ExtractedField, ExtractedStep
 
 _TENS_WORDS = "|".join(TENS)
 
-try:
-    from governance.pii import detect as _detect_pii
-except ImportError:  # pragma: no cover - the governance package ships with the app
-    _detect_pii = None
-
 PENALTY = 0.10  # one validator failing on otherwise explicit evidence (see the module docstring)
-PII_FALLBACK = re.compile(r"@|\b(?:at|dot)\s+\w+\s+dot\s+(?:com|net|org|me|de|fr|ie|nl|es|it|co)\b|(?:\d[\s-]?){7,}", re.I)
 
 
 def _memo(ctx: CallContext, key: str, compute):
@@ -61,17 +56,6 @@ def _next_turn_unit(ctx: CallContext, idx: int) -> Unit | None:
     table = _memo(ctx, "next_turn", compute)
     return ctx.units[table[idx]] if 0 <= idx < len(table) and table[idx] < len(ctx.units) else None
 
-
-def has_pii(text: str) -> bool:
-    """Phone numbers, emails and home addresses never go into a proposed field or its evidence."""
-    if PII_FALLBACK.search(text):
-        return True
-    if _detect_pii is not None:
-        try:
-            return any(span.kind in ("EMAIL", "PHONE", "ADDRESS") for span in _detect_pii(text))
-        except Exception:  # noqa: BLE001 - a detector failure must not stop extraction; the regex above still applies
-            return False
-    return False
 
 # --------------------------------------------------------------------------------------------
 # Amount
@@ -1077,7 +1061,7 @@ def next_step_field(ctx: CallContext, steps: list[ExtractedStep], deal_value: fl
     extra = f"; {'signed' if signed else 'target signature'} {_fmt_date(target, country)}" if target is not None else ""
     reserve = len(extra)  # the signature date is worth more than a fifth step, so keep room for it
     for st in chosen:
-        if has_pii(st.text) or any(has_pii(e.quote) for e in st.evidence):
+        if has_contact_details(st.text) or any(has_contact_details(e.quote) for e in st.evidence):
             continue  # a home address or a phone number never goes into the CRM field
         meeting = _meeting(st, ctx.call_date)
         text = meeting[0] if meeting else _compact(st.text, symbol, deal_value=deal_value)
@@ -1155,4 +1139,4 @@ def extract_fields(ctx: CallContext, steps: list[ExtractedStep]) -> list[Extract
     target = closing[0].value if closing else None if lost else _stated_close(ctx)
     nxt = [] if lost else next_step_field(ctx, steps, deal[1] if deal else None, target)
     fields = [*closing, *([] if lost else amount(ctx)), *staged, *nxt]  # a lost deal's value is no longer being agreed
-    return [f for f in fields if not (isinstance(f.value, str) and has_pii(f.value)) and not any(has_pii(e.quote) for e in f.evidence)]
+    return [f for f in fields if not (isinstance(f.value, str) and has_contact_details(f.value)) and not any(has_contact_details(e.quote) for e in f.evidence)]

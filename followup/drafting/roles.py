@@ -44,9 +44,8 @@ from dataclasses import dataclass, field
 
 from followup.domain.proposal import Evidence
 from followup.domain.snapshot import Contact
-from governance.pii import detect
 from followup.drafting.context import (HEDGE, INJECTION, CallContext, SentenceIndex, Unit, confidence, evidence,
-                                       required_literals)
+                                       has_contact_details, required_literals)
 from followup.drafting.model import ExtractedRole
 
 PRIORITY = ["Economic Buyer", "Executive Sponsor", "Decision Maker", "Technical Buyer", "Evaluator", "Influencer",
@@ -446,12 +445,6 @@ def directory(ctx: CallContext) -> "Directory":
     if cached is None:
         cached = ctx._directory = Directory(ctx)
     return cached
-
-
-@functools.lru_cache(maxsize=4096)
-def has_contact_details(text: str) -> bool:
-    """A sentence with a phone number, email or street address is never used as evidence."""
-    return bool(detect(text, entities=("EMAIL", "PHONE", "ADDRESS")))
 
 
 def clean_name(word: str) -> str | None:

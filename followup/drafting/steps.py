@@ -69,12 +69,10 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
 
-from followup.drafting.context import CallContext, Unit, evidence
+from followup.drafting.context import CallContext, Unit, contact_spans, evidence, has_contact_details
 from followup.drafting.dates import find_date_spans, holidays_mentioned, shift_for_holidays
 from followup.drafting.model import ExtractedStep
-from governance.pii import detect
 
 # Action verbs a next step starts with (base form).  Two-word verbs are matched on their first word.
 VERBS = {
@@ -765,7 +763,7 @@ class _Extractor:
                     clock = c.group(0)
             if not what:
                 m = MEET_NOUN.search(s)
-                if m and not _private(s):
+                if m and not has_contact_details(s):
                     what = m.group(0).strip(" ,")
         if not what:
             return ""
@@ -802,13 +800,13 @@ class _Extractor:
         before = re.sub(r"\b(?:let me|let us|happy to|glad to|(?:I|we) (?:need|have) to|(?:I|we)(?:['’]d| would) like to)\s*$",
                         "", before, flags=re.I).strip(" ,;")
         before = re.sub(r"\b(?:and|but|so|then)\s*$", "", before, flags=re.I).strip(" ,;")
-        if _words(before) - FILLER - self.first_names - VERBS and not _private(before):
+        if _words(before) - FILLER - self.first_names - VERBS and not has_contact_details(before):
             return before
         earlier = [j for j in self.by_turn[u.turn_index] if j < idx]
         for j in reversed(earlier[-2:]):
             s = self.units[j].sentence
             if len(_words(s) - FILLER) >= 3 and not QUESTION_END.search(s) and not self.is_step_unit(self.units[j]) \
-                    and not _private(s) and not re.search(r"\b(?:got|have|had|done|finished|started) (?:it|them)\b", s, re.I):
+                    and not has_contact_details(s) and not re.search(r"\b(?:got|have|had|done|finished|started) (?:it|them)\b", s, re.I):
                 return s  # "I've got it half done." says where "it" stands, not what it is
         t = u.turn_index
         for k in range(t - 1, max(-1, t - 3), -1):
@@ -816,7 +814,7 @@ class _Extractor:
                 continue
             idxs = self.by_turn.get(k, [])
             # a request that carries a phone number or address is still the context, without them
-            cands = [c for c in (_scrub(self.units[j].sentence) for j in idxs) if len(_words(c)) >= 2 and not _private(c)
+            cands = [c for c in (_scrub(self.units[j].sentence) for j in idxs) if len(_words(c)) >= 2 and not has_contact_details(c)
                      and not RECORRECT.match(c)]  # "Actually, make that Friday" says when, not what
             req = [s for s in cands if REQUEST.search(s) or QUESTION_END.search(s)
                    or _base(s.split()[0].strip(",")) in VERBS and s.split()[0][:1].isupper()]
@@ -836,7 +834,7 @@ class _Extractor:
         if not m:
             return "" if self.accepted_ask(u) else self.own_offer(idx)
         if not self.valid_verb(m.group("verb"), self.units[j].sentence[m.start("verb"):]) \
-                or _private(self.units[j].sentence):
+                or has_contact_details(self.units[j].sentence):
             return ""
         return self.units[j].sentence[m.start("verb"):].rstrip(" .!")
 
@@ -849,7 +847,7 @@ class _Extractor:
             if v.turn_index < u.turn_index - 3:
                 break
             if v.turn.speaker != u.turn.speaker or QUESTION_END.search(v.sentence) or self.is_step_unit(v) \
-                    or _private(v.sentence):
+                    or has_contact_details(v.sentence):
                 continue
             m = re.search(r"\b(?:I|we) can (?:also |then )?(?P<verb>[a-z]+)\b", v.sentence)
             if m and _base(m.group("verb")) in DELIVERABLE and not PRECEDER.search(v.sentence[max(0, m.start() - 24):m.start()]):
@@ -868,7 +866,7 @@ class _Extractor:
             v = self.units[j]
             if v.turn_index < u.turn_index - 3:
                 break
-            if v.turn.speaker != u.turn.speaker or _private(v.sentence):
+            if v.turn.speaker != u.turn.speaker or has_contact_details(v.sentence):
                 continue
             m = rx.search(v.sentence)
             if m:
@@ -1476,7 +1474,7 @@ class _Extractor:
                 or self.vocative(frag, u.turn.speaker) or re.search(r"\b(?:I|we|you|he|she|they)\b", frag) \
                 or frag.split()[0].strip(",").lower() in self.canon:
             return text
-        if len(_words(frag)) < 3 or len(frag.split()) > 30 or not _content(frag, self.ctx.call_date) or _private(frag):
+        if len(_words(frag)) < 3 or len(frag.split()) > 30 or not _content(frag, self.ctx.call_date) or has_contact_details(frag):
             return text
         joined = f"{text}: {frag.rstrip('.!')}"
         return joined if len(joined) <= 220 else text
@@ -1492,7 +1490,7 @@ class _Extractor:
         noun = m.group(1)
         for j in self.by_turn.get(t - 1, []):
             s = self.units[j].sentence
-            if _private(s) or not (REQUEST.search(s) or QUESTION_END.search(s) or IMPERATIVE.match(s)):
+            if has_contact_details(s) or not (REQUEST.search(s) or QUESTION_END.search(s) or IMPERATIVE.match(s)):
                 continue
             a = re.search(rf"\b(?:a|an|the|your|that)\s+((?:[a-z][\w-]*\s+){{1,3}}?){noun}\b"
                           rf"((?:\s+(?:at|for|with|covering|on) [^,.;?!]{{2,40}}?)?)(?=\s+and\s+(?:I|we|you|he|she|they)\b|\s+(?:so|by|before|if)\b|[,.;?!]|$)", s)
@@ -1571,7 +1569,7 @@ class _Extractor:
             if m:
                 verb = next(g for g in (m.group("verb"), m.group("verb2"), m.group("verb3"), m.group("verb4")) if g)
                 start = m.end() - len(verb)
-            if start >= 0 and not _private(sent):
+            if start >= 0 and not has_contact_details(sent):
                 action = re.sub(r",?\s*(?:please|right|yes|correct|okay|ok)?\s*[?.!]+$", "", sent[start:]).strip()
                 if self.valid_verb(action.split()[0], action) and len(action.split()) >= 2:
                     return action
@@ -1609,11 +1607,11 @@ class _Extractor:
             after = [j for j in self.by_turn[t] if j > i]
             detail = self.units[after[0]].sentence if len(after) == 1 and QUESTION_END.search(u.sentence) else ""
             if detail and (QUESTION_END.search(detail) or NOT_FRAGMENT.match(detail) or FUTURE.search(detail)
-                           or len(detail.split()) > 20 or _private(detail) or self.dates_in(detail)):
+                           or len(detail.split()) > 20 or has_contact_details(detail) or self.dates_in(detail)):
                 detail = ""
             # "Send it to AP, please. ap@acme.com." / "... Thanks.": a contact detail or a courtesy after the request
             only_contact = after and len(after) <= 3 and all(
-                (_private(self.units[j].sentence) and len(self.units[j].sentence.split()) <= 12
+                (has_contact_details(self.units[j].sentence) and len(self.units[j].sentence.split()) <= 12
                  or len(self.units[j].sentence.split()) <= 2) and not QUESTION_END.search(self.units[j].sentence)
                 for j in after)
             if (after and not detail and not only_contact) or t + 1 >= len(self.turns) \
@@ -1837,27 +1835,8 @@ def _content(text: str, call_date: dt.date) -> set[str]:
     return _words(_undated(text, call_date))
 
 
-@lru_cache(maxsize=4096)
-def _pii_spans(text: str) -> tuple:
-    return tuple(detect(text, entities=("EMAIL", "PHONE", "ADDRESS")))
-
-
-# an address read out or back, in forms the PII detector may miss: "14 Ashgrove Lawn, Ennis, V95 X2K7"
-ADDRESS_LIKE = re.compile(
-    r"\b\d{1,5}[A-Za-z]?,?\s+(?:[A-Z][\w'’-]+\s+){1,4}(?:Street|St|Road|Rd|Avenue|Ave|Lane|Ln|Drive|Lawn|Terrace|Court|"
-    r"Close|Place|Way|Crescent|Park|Grove|Gardens|Square|Row|Hill|View|Boulevard|Blvd|Parade|Mews|Walk|Strasse|Straße|"
-    r"Weg|Gasse|Platz|Laan|Straat|Gracht|Kade|Vej|Gatan|Gata)\b|\b\d{1,5},?\s+(?:[Rr]ue|[Aa]venue|[Bb]oulevard|[Cc]alle|"
-    r"[Vv]ia|[Vv]iale|[Rr]ua|[Aa]venida|[Pp]laza|[Pp]iazza|[Cc]hemin)(?:\s+[\w'’-]+){1,4}|"
-    r"\b(?:[Rr]ue|[Cc]alle|[Vv]ia|[Rr]ua|[Aa]venida|[Pp]laza|[Pp]iazza) (?:[A-Z][\w'’-]+ ){1,4}\d{1,4}\b|"
-    r"\b[AC-FHKNPRTV-Y]\d{2}\s?[AC-FHKNPRTV-Y0-9]{4}\b|\b[A-Z]{1,2}\d[A-Z\d]?\s\d[A-Z]{2}\b")
-
-
-def _private(text: str) -> bool:
-    return bool(_pii_spans(text) or ADDRESS_LIKE.search(text))
-
-
 def _scrub(text: str) -> str:
-    spans = _pii_spans(text)
+    spans = contact_spans(text)
     for span in reversed(spans):
         text = text[:span.start] + text[span.end:]
     return re.sub(r"\s+([,.;!?])", r"\1", re.sub(r"\s+", " ", text)).strip() if spans else text
@@ -1865,8 +1844,7 @@ def _scrub(text: str) -> str:
 
 def _clean_quote(sentence: str) -> str:
     """The sentence as evidence, or its longest part without personal data ("0412 887 305, I'll pass that on")."""
-    spans = sorted([(x.start, x.end) for x in _pii_spans(sentence)]
-                   + [(m.start(), m.end()) for m in ADDRESS_LIKE.finditer(sentence)])
+    spans = sorted((x.start, x.end) for x in contact_spans(sentence))
     if not spans:
         return sentence
     cuts, start = [], 0
@@ -1875,7 +1853,7 @@ def _clean_quote(sentence: str) -> str:
         start = max(start, b)
     cuts.append(sentence[start:])
     best = max((c.strip(" ,;:-") for c in cuts), key=len)
-    return best if len(best.split()) >= 3 and not _private(best) else ""
+    return best if len(best.split()) >= 3 and not has_contact_details(best) else ""
 
 
 def _confidence(certainty: str, dated: bool, confirmed: bool, tentative: bool, soft: bool) -> float:
@@ -1917,10 +1895,9 @@ def extract_steps(ctx: CallContext) -> list[ExtractedStep]:
                 ev.append(evidence(u.turn, quote))
         if not ev:
             continue
-        text = re.sub(r" \([^()]*\)", lambda m: "" if ADDRESS_LIKE.search(m.group(0)) else m.group(0), st.text)
-        for span in reversed(_pii_spans(text)):
+        text = re.sub(r" \([^()]*\)", lambda m: "" if contact_spans(m.group(0)) else m.group(0), st.text)
+        for span in reversed(contact_spans(text)):
             text = text[:span.start] + text[span.end:]
-        text = ADDRESS_LIKE.sub("", text)
         text = re.sub(r"\(\s*[,.]?\s*\)", "", re.sub(r"\s+", " ", text)).strip(" ,")
         if st.meeting:
             text = MEET_CLOCK.sub(_meet_clock, text)  # "the kickoff on Tuesday at ten" -> "at 10:00"

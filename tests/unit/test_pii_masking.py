@@ -31,6 +31,9 @@ DEV = Path(__file__).resolve().parents[2].parent / "shared" / "scenarios" / "dev
     ("Send it to 14 Ashgrove Lawn, Ennis, V95 X2K7 please", "ADDRESS", "14 Ashgrove Lawn, Ennis, V95 X2K7"),
     ("the Eircode is D02 AF30", "ADDRESS", "D02 AF30"),
     ("postcode SW1A 1AA", "ADDRESS", "SW1A 1AA"),
+    ("deliver to 12 Via Roma, Milano", "ADDRESS", "12 Via Roma, Milano"),
+    ("the depot is at Calle Mayor 5", "ADDRESS", "Calle Mayor 5"),
+    ("Strandvej 14 in Copenhagen", "ADDRESS", "Strandvej 14"),
     ("Ottawa, Ontario K1A 0B1", "ADDRESS", "K1A 0B1"),
     ("the budget sign-off is with our CFO, Dr. Kern.", "PERSON", "Kern"),
     ("ask my colleague Paola Marino about it", "PERSON", "Paola Marino"),
@@ -55,6 +58,7 @@ def test_known_names_full_and_first_names():
     "Q3 2026 go-live, 12 months, 40 connectors; we meet at the office at ten",
     "VP Operations and Director of Enterprise Analytics from Microsoft Teams",
     "an A380 on Windows 11 Pro, ticket AB12 CDEF, GPT4 and a B2B deal in Room 4",
+    "I'll send 2 via email and 3 via the portal",
 ])
 def test_no_over_masking_of_product_words_numbers_and_ids(text):
     assert detect(text) == []
