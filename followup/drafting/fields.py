@@ -28,7 +28,7 @@ from dataclasses import replace as dc_replace
 from followup.drafting.amounts import SUB100, SUB1000, TENS, counts_things, find_amount_spans, words_value
 from followup.drafting.context import (HEDGE, HYPOTHETICAL, INJECTION, STAGES, CallContext, Unit, confidence, evidence,
                                        has_contact_details)
-from followup.drafting.dates import MONTHS, find_dates
+from followup.drafting.dates import MONTHS, WORD_ORD_RE, WORD_ORDINALS, find_dates
 from followup.drafting.model import ExtractedField, ExtractedStep
 
 _TENS_WORDS = "|".join(TENS)
@@ -258,14 +258,7 @@ def amount(ctx: CallContext) -> list[ExtractedField]:
 # CloseDate
 # --------------------------------------------------------------------------------------------
 
-ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8, "ninth": 9,
-            "tenth": 10, "eleventh": 11, "twelfth": 12, "thirteenth": 13, "fourteenth": 14, "fifteenth": 15, "sixteenth": 16,
-            "seventeenth": 17, "eighteenth": 18, "nineteenth": 19, "twentieth": 20, "thirtieth": 30}
-for _unit, _n in list(ORDINALS.items())[:9]:
-    ORDINALS[f"twenty-{_unit}"] = 20 + _n
-    ORDINALS[f"twenty {_unit}"] = 20 + _n
-ORDINALS["thirty-first"] = ORDINALS["thirty first"] = 31
-ORD_WORD = "|".join(sorted(ORDINALS, key=len, reverse=True))
+ORD_WORD = WORD_ORD_RE
 DAY = rf"(?:(\d{{1,2}})(?:st|nd|rd|th)?|({ORD_WORD}))"
 MONTH = "|".join(sorted(MONTHS, key=len, reverse=True))
 PATTERN_NEEDS = {"end_q": ("end", "close"), "end_year": ("end",), "end_month": ("end",), "end_rel_month": ("month",), "end_rel_q": ("quarter",),
@@ -345,7 +338,7 @@ def _day(m: re.Match, digits: int, word: int) -> int | None:
     if m.group(digits):
         return int(m.group(digits))
     if m.group(word):
-        return ORDINALS.get(re.sub(r"\s+", " ", m.group(word).lower()))
+        return WORD_ORDINALS.get(re.sub(r"\s+", " ", m.group(word).lower()))
     return None
 
 
@@ -434,7 +427,7 @@ def close_dates(text: str, base: dt.date, month_hint: int | None = None, month_f
 
 
 # Whether a sentence can hold a date at all: a digit or a month, ordinal, weekday or period word.
-DATE_WORDS_SET = frozenset([*MONTHS, *(w for o in ORDINALS for w in re.split(r"[\s-]+", o)), "monday", "tuesday", "wednesday", "thursday", "friday",
+DATE_WORDS_SET = frozenset([*MONTHS, *(w for o in WORD_ORDINALS for w in re.split(r"[\s-]+", o)), "monday", "tuesday", "wednesday", "thursday", "friday",
                             "saturday", "sunday", "today", "tomorrow", "tonight", "eod", "week", "fortnight", "month", "quarter", "q1", "q2", "q3",
                             "q4", "year", "mid", "end", "play"])
 TOKENS = re.compile(r"[a-z0-9]+")
