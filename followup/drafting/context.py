@@ -14,6 +14,7 @@ import datetime as dt
 import functools
 import re
 from dataclasses import dataclass, field
+from typing import Any, Callable
 
 from followup.domain.proposal import Evidence
 from followup.domain.snapshot import CrmSnapshot
@@ -49,6 +50,13 @@ class CallContext:
     snapshot: CrmSnapshot
     units: list[Unit]
     people: dict[str, str] = field(default_factory=dict)  # lower-case first name or full name -> full name
+    _memo: dict[str, Any] = field(default_factory=dict, repr=False)
+
+    def memo(self, key: str, compute: Callable[[], Any]) -> Any:
+        """Work several rules need, done once per call."""
+        if key not in self._memo:
+            self._memo[key] = compute()
+        return self._memo[key]
 
     @property
     def call_date(self) -> dt.date:

@@ -36,14 +36,6 @@ _TENS_WORDS = "|".join(TENS)
 PENALTY = 0.10  # one validator failing on otherwise explicit evidence (see the module docstring)
 
 
-def _memo(ctx: CallContext, key: str, compute):
-    """Each rule runs once per call even when several fields need its answer."""
-    cache = ctx.__dict__.setdefault("_fields_cache", {})
-    if key not in cache:
-        cache[key] = compute()
-    return cache[key]
-
-
 def _next_turn_unit(ctx: CallContext, idx: int) -> Unit | None:
     """The first sentence of the turn after the one holding unit ``idx`` (the reply), found in O(1)."""
     def compute():
@@ -53,7 +45,7 @@ def _next_turn_unit(ctx: CallContext, idx: int) -> Unit | None:
             if j == 0 or units[j - 1].turn_index != units[j].turn_index:
                 nxt = j
         return out
-    table = _memo(ctx, "next_turn", compute)
+    table = ctx.memo("fields.next_turn", compute)
     return ctx.units[table[idx]] if 0 <= idx < len(table) and table[idx] < len(ctx.units) else None
 
 
@@ -107,7 +99,7 @@ COMMON_CAPS = {"i", "we", "you", "that", "this", "it", "the", "our", "your", "so
 
 def _proper_nouns(ctx: CallContext) -> set[str]:
     """Words written with a capital inside a sentence somewhere on the call: names, not "List" or "Budget"."""
-    return _memo(ctx, "proper", lambda: {w.lower() for u in ctx.units for w in MID_CAPS.findall(u.sentence)})
+    return ctx.memo("fields.proper", lambda: {w.lower() for u in ctx.units for w in MID_CAPS.findall(u.sentence)})
 
 
 MID_CAPS = re.compile(r"(?<=[a-z0-9,;] )([A-Z][a-zA-Z]+)")
@@ -227,7 +219,7 @@ BUYER_ASK = re.compile(r"\b(?:can|could|would|will) you (?:do|get|go|come|bring|
 
 def _deal_amount(ctx: CallContext) -> tuple[Unit, float, list[Unit]] | None:
     """The last annual deal value stated or agreed on the call, with every unit that says it."""
-    mentions = _memo(ctx, "amount_mentions", lambda: _amount_mentions(ctx))
+    mentions = ctx.memo("fields.amount_mentions", lambda: _amount_mentions(ctx))
     annual_values = {v for _, v, annual, _ in mentions if annual}
     chosen = [(u, v) for u, v, annual, deal in mentions if annual or (deal and v in annual_values)]
     if not chosen:
@@ -457,13 +449,13 @@ def _close_candidates(ctx: CallContext) -> list[tuple[Unit, dt.date, bool]]:
                 continue
             kept.append((u, value, hedged))
         return kept
-    return _memo(ctx, "close_candidates", compute)
+    return ctx.memo("fields.close_candidates", compute)
 
 
 def _find_close_candidates(ctx: CallContext) -> list[tuple[int, Unit, dt.date, bool]]:
     units = ctx.units
     out: list[tuple[int, Unit, dt.date, bool]] = []
-    guessed: set[tuple[int, dt.date]] = ctx.__dict__.setdefault("_fields_cache", {}).setdefault("close_guessed", set())
+    guessed: set[tuple[int, dt.date]] = ctx.memo("fields.close_guessed", set)
     last_cue_turn = -99
     month_hint: int | None = None
     horizon = ctx.call_date + dt.timedelta(days=3 * 366)
@@ -551,7 +543,7 @@ def _find_close_candidates(ctx: CallContext) -> list[tuple[int, Unit, dt.date, b
 
 def _signed_on_call(ctx: CallContext) -> tuple[Unit, dt.date] | None:
     """A deal signed on (or just before) the call: the close date is the signing date."""
-    return _memo(ctx, "signed", lambda: _find_signed(ctx))
+    return ctx.memo("fields.signed", lambda: _find_signed(ctx))
 
 
 def _find_signed(ctx: CallContext) -> tuple[Unit, dt.date] | None:
@@ -619,7 +611,7 @@ def _loose_close(ctx: CallContext, u: Unit, value: dt.date) -> bool:
     s = u.sentence
     if all(WEAK_CUE.fullmatch(x.group(0)) for x in CLOSE_CUE.finditer(s)):
         return True
-    guessed = _memo(ctx, "close_guessed", set)
+    guessed = ctx.memo("fields.close_guessed", set)
     if any(ctx.units[i] is u and v == value for i, v in guessed):
         return True  # a bare day whose month nobody said with signature
     month_first = getattr(ctx.snapshot.Account, "BillingCountry", None) in ("US", "CA", "PH")
@@ -798,7 +790,7 @@ def _loss_on_call(ctx: CallContext) -> Unit | None:
             if _lost_here(ctx, i, m):
                 return u
         return None
-    return _memo(ctx, "lost", compute)
+    return ctx.memo("fields.lost", compute)
 
 
 def _next_in_turn(ctx: CallContext, i: int) -> str:
@@ -883,7 +875,7 @@ COMPETITION = re.compile(r"\b(?:competitors?|competition|competing|another (?:ve
 
 def _competition(ctx: CallContext) -> bool:
     """A rival is spoken of somewhere on the call (its price, its contract, a competing bid)."""
-    return _memo(ctx, "competition", lambda: any(COMPETITION.search(u.sentence) for u in ctx.units))
+    return ctx.memo("fields.competition", lambda: any(COMPETITION.search(u.sentence) for u in ctx.units))
 
 
 # --------------------------------------------------------------------------------------------

@@ -415,36 +415,29 @@ SENTENCE_PLAIN = re.compile(r"[^.!?]+[.!?]*")
 
 def call_units(ctx: CallContext) -> list[Unit]:
     """The call's sentences, like ``ctx.units`` but not cut after "Dr." or inside "1.5" (cached on the context)."""
-    cached = getattr(ctx, "_call_units", None)
-    if cached is not None:
-        return cached
-    units = []
-    for i, turn in enumerate(ctx.transcript.turns):
-        injected = INJECTION.search(turn.text) is not None  # a sentence can only match where its turn does
-        # without an abbreviation or a decimal in the turn, SENTENCE cuts exactly where the plain pattern does
-        splitter = SENTENCE if SENTENCE_SPECIAL.search(turn.text) else SENTENCE_PLAIN
-        for m in splitter.finditer(turn.text):
-            sentence = m.group(0).strip()
-            if sentence and not (injected and INJECTION.search(sentence)):
-                units.append(Unit(turn, sentence, i))
-    ctx._call_units = units
-    return units
+    def compute() -> list[Unit]:
+        units = []
+        for i, turn in enumerate(ctx.transcript.turns):
+            injected = INJECTION.search(turn.text) is not None  # a sentence can only match where its turn does
+            # without an abbreviation or a decimal in the turn, SENTENCE cuts exactly where the plain pattern does
+            splitter = SENTENCE if SENTENCE_SPECIAL.search(turn.text) else SENTENCE_PLAIN
+            for m in splitter.finditer(turn.text):
+                sentence = m.group(0).strip()
+                if sentence and not (injected and INJECTION.search(sentence)):
+                    units.append(Unit(turn, sentence, i))
+        return units
+
+    return ctx.memo("roles.call_units", compute)
 
 
 def clean_units(ctx: CallContext) -> list[Unit]:
     """``call_units`` without the sentences that carry contact details (cached on the context)."""
-    cached = getattr(ctx, "_clean_units", None)
-    if cached is None:
-        cached = ctx._clean_units = [u for u in call_units(ctx) if not has_contact_details(u.sentence)]
-    return cached
+    return ctx.memo("roles.clean_units", lambda: [u for u in call_units(ctx) if not has_contact_details(u.sentence)])
 
 
 def directory(ctx: CallContext) -> "Directory":
     """The call's people and sides, built once per context."""
-    cached = getattr(ctx, "_directory", None)
-    if cached is None:
-        cached = ctx._directory = Directory(ctx)
-    return cached
+    return ctx.memo("roles.directory", lambda: Directory(ctx))
 
 
 def clean_name(word: str) -> str | None:
