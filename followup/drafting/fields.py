@@ -1014,6 +1014,8 @@ ADMIN = re.compile(r"^(?:send |cancel |resend |forward |update |book |reserve |s
 # Checking, confirming or asking around something is not a step a reader can track.
 THIN = re.compile(r"^(?:double-check|check|confirm|let \w+ know|ask|find out|look into|think about|get back|make sure)\b", re.I)
 MAX_PARTS = 5
+MONEY = re.compile(r"\d+(?:\.\d+)?[KM]\b")
+OFFER = re.compile(r"\b(proposal|quote|offer|order form)\b", re.I)
 LOGISTICS = re.compile(r"\b(?:invite|invitation|calendar hold|link|dial-in|room|forms?|template|welcome pack|courier)\b", re.I)
 
 
@@ -1041,10 +1043,10 @@ def next_step_field(ctx: CallContext, steps: list[ExtractedStep], deal_value: fl
             best[key] = (score, st)
     chosen = sorted((st for _, st in best.values()), key=lambda st: (-_priority(st, ctx.rep), st.due_date))
     parts: list[tuple[dt.date, str, ExtractedStep]] = []
-    money_said = False
     signed = target is not None and _signed_on_call(ctx) is not None
     extra = f"; {'signed' if signed else 'target signature'} {_fmt_date(target, country)}" if target is not None else ""
     reserve = len(extra)  # the signature date is worth more than a fifth step, so keep room for it
+    phrased = []
     for st in chosen:
         if has_contact_details(st.text) or any(has_contact_details(e.quote) for e in st.evidence):
             continue  # a home address or a phone number never goes into the CRM field
@@ -1053,14 +1055,12 @@ def next_step_field(ctx: CallContext, steps: list[ExtractedStep], deal_value: fl
         booked = MEETING.search(text) and not LOGISTICS.search(text)  # "Book the deep dive" is the meeting; "send the invite" is not
         if not meeting and (ADMIN.search(text) and not booked or THIN.search(text)) and not DEAL_DOC.search(text):
             continue  # an invite, a meeting room, supplier forms, an intro email; "check with him that the 13th is clear"
-        if len(parts) >= MAX_PARTS:
-            break
         if len([w for w in re.findall(r"[A-Za-z0-9$€£]+", text) if w.lower() not in PRONOUNS]) < 2:
             continue  # "Send it", "Ask her": nothing a reader could act on
-        if deal_value and not money_said and re.search(r"\b(proposal|quote|offer|order form)\b", text, re.I) \
-                and not re.search(r"\d+(?:\.\d+)?[KM]\b", text):
-            text += f" ({_money(deal_value, symbol)}/yr)"
-        money_said = money_said or bool(re.search(r"\d+(?:\.\d+)?[KM]\b", text))
+        phrased.append((st, meeting, text))
+    for st, meeting, text in phrased:
+        if len(parts) >= MAX_PARTS:
+            break
         owner = st.owner.split()[0] if st.owner else ""
         if owner.endswith(".") and st.owner and len(st.owner.split()) > 1:  # "Dr. Martina Hofer"
             owner = st.owner.split()[1]
@@ -1073,6 +1073,13 @@ def next_step_field(ctx: CallContext, steps: list[ExtractedStep], deal_value: fl
         parts.append((st.due_date, part, st))
     if not parts:
         return []
+    offers = [k for k, (_, part, _) in enumerate(parts) if OFFER.search(part.rpartition(" (")[0])]
+    if deal_value and offers and not any(MONEY.search(p) for _, p, _ in parts):
+        due, part, st = parts[min(offers, key=lambda k: parts[k][0])]  # the deal's figure, once, on the first offer
+        head, _, tail = part.rpartition(" (")
+        parts[parts.index((due, part, st))] = (due, f"{head} ({_money(deal_value, symbol)}/yr) ({tail}", st)
+        while len("; ".join(p for _, p, _ in parts)) > 255 - reserve and len(parts) > 1:
+            parts.pop(max(k for k, p in enumerate(parts) if p[2] is not st))  # worth more than the least important step
     parts.sort(key=lambda x: x[0])
     value = "; ".join(p for _, p, _ in parts)
     if extra and len(value) + len(extra) <= 255:

@@ -330,6 +330,16 @@ NOT_FRAGMENT = re.compile(r"^(?:I|I['’]\w+|we|we['’]\w+|you|you['’]\w+|he|
                           r"there['’]s|and|but|so|then|if|when|because|can|could|would|will|is|are|do|does|did|let|"
                           r"let['’]s|okay|ok|sure|yes|yeah|no|thanks|thank|great|perfect|good|by|on|what|how|why|who|"
                           r"which|where|just|also|please|honestly|actually|oh|right|well|hopefully|maybe)\b", re.I)
+# "Send it", "return them", "have it back to ...", "take it to the board": moving a document the call named before
+SENDS_IT = re.compile(r"^((?:send|return|share|forward|circulate|have|get|take|present|bring)(?: (?:over|back|across|out))?)\s+(?:it|them)\b"
+                      r"(?!\s+(?:done|sorted|signed|approved|ready|reviewed|checked|fixed|finished)\b)", re.I)
+# The things a call's follow-ups are about, for resolving "send it" / "return them" to what was named before.
+THING = re.compile(
+    r"\b(?:the|our|your|their|this|that|a|an)\s+(?!(?:existing|current|old|signed|last|previous)\b)(?P<np>(?:(?!(?:the|a|an|and|or|to|of|for|it|that|is|was|will|by|on|with)\b)[\w-]+\s+){0,3}?"
+    r"(?:proposal|quote|quotation|order form|contract|agreement|MSA|DPA|NDA|SOW|questionnaire|spreadsheet|list|deck|report|"
+    r"spec|specification|plan|redlines|comments|PO|purchase order|invoice|pack|package|document|summary|statement|schedule|"
+    r"diagram|binder|certificate|export|case study|roadmap|application|supplemental|results|slides|sheet|offer|figures|numbers)s?)\b",
+    re.I)
 REVISED_WITH = re.compile(r"\b(?:with|in|alongside) the (revised|updated|new|final|amended) (\w+)", re.I)
 FUTURE = re.compile(r"\b(?:I|we|you|he|she|they)\s*(?:['’]ll|will|can|am|are|['’]m|['’]re)\b", re.I)
 RECORRECT = re.compile(r"^(?:actually|sorry|correction|no,? wait|wait|scratch that|oh)[,.!]?\s+(?:no,?\s+)?"
@@ -822,6 +832,24 @@ class _Extractor:
             if pool:
                 return max(pool, key=lambda s: len(_words(s)))
             break
+        return ""
+
+    def named_thing(self, u: Unit) -> str:
+        """The document or list "it"/"them" stands for: the last one named earlier in the same sentence, else the
+        first one in the main clause of the sentences before, up to three turns back ("I'll send the questionnaire
+        Tuesday." ... "We'll return it by the 21st")."""
+        pronoun = re.search(r"\b(?:it|them)\b", u.sentence)
+        found = [m.group("np") for m in THING.finditer(_scrub(u.sentence[:pronoun.start()] if pronoun else ""))]
+        if found:
+            return found[-1]
+        idx = self.units.index(u)
+        for j in range(idx - 1, -1, -1):
+            if self.units[j].turn_index < u.turn_index - 3:
+                break
+            main = SUBORDINATE.split(_scrub(self.units[j].sentence), maxsplit=1)[0]  # "the quote by Friday, because I present the list"
+            m = THING.search(main)
+            if m:
+                return m.group("np")
         return ""
 
     def need_before(self, idx: int) -> str:
@@ -1899,6 +1927,9 @@ def extract_steps(ctx: CallContext) -> list[ExtractedStep]:
         for span in reversed(contact_spans(text)):
             text = text[:span.start] + text[span.end:]
         text = re.sub(r"\(\s*[,.]?\s*\)", "", re.sub(r"\s+", " ", text)).strip(" ,")
+        sends_it = SENDS_IT.match(text)
+        if sends_it and (thing := ex.named_thing(st.units[0])):
+            text = f"{sends_it.group(1)} the {thing}{text[sends_it.end():]}"  # "Return it by ..." -> "Return the questionnaire by ..."
         if st.meeting:
             text = MEET_CLOCK.sub(_meet_clock, text)  # "the kickoff on Tuesday at ten" -> "at 10:00"
         speakers = {u.turn.speaker for u in st.units}

@@ -203,6 +203,18 @@ def test_next_step_is_a_short_dated_summary_of_firm_steps():
     assert len(got.value) <= 255
 
 
+def test_next_step_names_the_deal_figure_once():
+    text = ("Leo Brandt: I'll send the revised proposal by Friday, ninety-two thousand a year.\n"
+            "Owen Hart: And I'll take the revised proposal to our CFO on Monday the fifteenth.\n")
+    steps = [step("Send the revised proposal", "Leo Brandt", dt.date(2027, 2, 12),
+                  "I'll send the revised proposal by Friday, ninety-two thousand a year."),
+             step("Take the revised proposal to our CFO", "Owen Hart", dt.date(2027, 2, 15),
+                  "And I'll take the revised proposal to our CFO on Monday the fifteenth.")]
+    got = fields(text, steps=steps)["NextStep"].value
+    assert got.count("$92K/yr") == 1, got
+    assert "Revised proposal ($92K/yr) (Leo, Fri 2/12)" in got and "CFO (Owen, Mon 2/15)" in got
+
+
 def test_no_next_step_when_only_tentative_or_undated_steps():
     steps = [step("Check in", "Leo Brandt", None, "Maybe I check in later.", tentative=True),
              step("Send a recap email", "Leo Brandt", None, "I'll send a recap email.")]

@@ -1162,3 +1162,17 @@ def test_now_in_a_trailing_aside_does_not_make_a_promise_happen_on_the_call():
 
 def test_walking_through_it_now_is_still_done_on_the_call():
     assert not steps("Rita Rep: I'll walk you through it now.\n")
+
+
+def test_it_in_a_later_turn_names_the_document_said_before():
+    text = ("Ann: I'll send the security questionnaire on Friday, because our auditors want the full list.\n"
+            "Rita: Great. And we'll return it by the first of December.\n")
+    s = only(steps(text), REP)
+    assert s.text.startswith("Return the security questionnaire"), s.text
+    assert s.due_date == dt.date(2026, 12, 1)
+
+
+def test_it_that_refers_to_a_task_is_left_as_said():
+    text = "Ann: Could someone check the export settings?\nRita: I'll do it by Friday.\n"
+    s = only(steps(text), REP)
+    assert "questionnaire" not in s.text and not s.text.startswith("Do the")
