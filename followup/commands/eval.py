@@ -10,6 +10,8 @@ def register(subparsers) -> None:
     cmd.add_argument("dir", type=Path)
     cmd.add_argument("--json", action="store_true", help="print the scores as JSON")
     cmd.add_argument("--verbose", action="store_true", help="also list each contact role proposed wrongly or missed")
+    cmd.add_argument("--llm", action="store_true",
+                     help="score the model configured by FOLLOWUP_LLM and the region endpoints instead of the offline rules")
     cmd.set_defaults(func=run)
 
 
@@ -19,17 +21,19 @@ def _fmt(value) -> str:
 
 def run(args) -> int:
     from followup.drafting.evaluation import score_dir
+    from followup.commands.extract import extractor
     from followup.drafting.recap import draft_recap
-    from followup.drafting.rules import RuleExtractor
     from followup.errors import InputError
 
     if not args.dir.is_dir():
         raise InputError(f"{args.dir}: not a folder of labelled calls")
-    summary = score_dir(args.dir, RuleExtractor(), recap=draft_recap).summary()
+    summary = score_dir(args.dir, extractor(args.llm), recap=draft_recap).summary()
     if args.json:
         print(json.dumps(summary, indent=2))
         return 0
     print(f"calls: {summary['calls']}")
+    if summary["model_outcomes"]:
+        print("model calls: " + ", ".join(f"{k} {v}" for k, v in sorted(summary["model_outcomes"].items())))
     print(f"next steps: recall {_fmt(summary['next_step_recall'])} (firm), precision {_fmt(summary['next_step_precision'])}")
     print(f"fields: precision {_fmt(summary['field_precision'])}, recall {_fmt(summary['field_recall'])}")
     for field, s in summary["per_field"].items():

@@ -19,6 +19,7 @@ def register(subparsers) -> None:
 def run_check(args) -> int:
     from followup.errors import PolicyError
     from governance.policy import load_policy
+    from governance.residency import residency_gaps
 
     try:
         policy = load_policy(args.file)
@@ -29,6 +30,9 @@ def run_check(args) -> int:
     roles = ", ".join(r.name for r in policy.rbacs.roles)
     print(f"policy OK: {policy.system_name}; regions {policy.regions.all_regions}; roles {roles}; "
           f"{len(policy.approvals.high_risk_fields)} high-risk field(s)")
+    for region, countries in residency_gaps(policy).items():
+        print(f"warning: EU/EEA billing countries routed to {region!r}, outside the EU: {', '.join(countries)} "
+              f"(add them to an eu-* routing rule if their data must stay in the EU)", file=sys.stderr)
     return 0
 
 

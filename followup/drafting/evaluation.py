@@ -16,6 +16,8 @@ Matching rules:
   recall over gold roles.
 - precision by confidence: field precision among proposals at or above each of the shipped policy's
   thresholds (0.78 AE, 0.85 StageName, 0.90 Amount), i.e. what the approval gates let be bulk-approved.
+- model outcomes: for a model-backed extractor, how many calls the model answered ("ok") and how many fell
+  back to the offline rules ("fallback"), so a score is never silently the rules' score.
 """
 from __future__ import annotations
 
@@ -80,6 +82,7 @@ class Score(BaseModel):
     roles_correct: int = 0
     role_errors: list[str] = Field(default_factory=list)
     field_scored: list[tuple[float, bool]] = Field(default_factory=list)  # (confidence, correct) per field proposal
+    model_outcomes: dict[str, int] = Field(default_factory=dict)  # a model-backed extractor's "ok" / "fallback" per call
 
     def ratio(self, a: int, b: int) -> float | None:
         return a / b if b else None
@@ -105,6 +108,7 @@ class Score(BaseModel):
             "contact_role_recall": self.ratio(self.roles_correct, self.roles_expected),
             "contact_role_errors": self.role_errors,
             "field_precision_at_confidence": {f"{t:.2f}": self.precision_at(t) for t in CONFIDENCE_LEVELS},
+            "model_outcomes": self.model_outcomes,
         }
 
     def precision_at(self, threshold: float) -> dict:
@@ -121,6 +125,9 @@ def score_dir(root: Path, extractor, recap=None) -> Score:
         snapshot = load_snapshot(folder / "crm.json")
         gold = json.loads((folder / "gold.json").read_text())
         extraction = extractor.extract(transcript, snapshot)
+        outcome = getattr(extractor, "last_report", {}).get("outcome")
+        if outcome:
+            score.model_outcomes[outcome] = score.model_outcomes.get(outcome, 0) + 1
         draft = recap(extraction, snapshot, transcript) if recap else None
         score.calls += 1
         texts = [t.text for t in transcript.turns]

@@ -21,28 +21,26 @@ from followup.drafting.content_checks import run_checks
 from followup.drafting.context import build_context
 from followup.drafting.model import ExtractedRole, ExtractedStep, Extraction, Finding, finding_text
 from followup.drafting.roles import Directory, fold
-from followup.drafting.retrieval import Retriever, relevant_snippets
+from followup.drafting.retrieval import FallbackIndex, SnippetIndex, embedded_index, relevant_snippets
 from followup.drafting.transcript import Transcript
 from followup.drafting.voice import Voice, load_voice
 from governance.pii import detect
+from governance.residency import EU_EEA
 
 DEFAULT_CHECKS = ("brand_tone", "claims_policy", "pii_mask")
 NOT_PEOPLE = {"notes", "unknown", "speaker"}
-EU = {"AT", "BE", "BG", "HR", "CY", "CZ", "DK", "EE", "FI", "FR", "DE", "GR", "HU", "IE", "IT", "LV", "LT", "LU", "MT", "NL", "PL",
-      "PT", "RO", "SK", "SI", "ES", "SE"}
 ROLE_WORDS = {"Economic Buyer": "budget sign-off", "Decision Maker": "decision lead", "Executive Sponsor": "executive sponsor",
               "Technical Buyer": "technical review", "Evaluator": "evaluation", "Influencer": "involved in the decision",
               "Business User": "day-to-day user"}
 OUR_VOICE = re.compile(r"\b(?:our|we)\s+(?:connectors?|platform|product|agent|trust portal|support team|roadmap|region|customers|"
                        r"library|SOC ?2|onboarding|pricing|engineers?|appliances?|sensors?|analysts?)\b", re.I)
-_retrievers: dict[int, Retriever] = {}
 
 
-def _retriever(voice: Voice) -> Retriever:
-    key = id(voice.snippets)
-    if key not in _retrievers:
-        _retrievers[key] = Retriever(voice.snippets)
-    return _retrievers[key]
+def _snippet_index(voice: Voice, index: SnippetIndex | None) -> SnippetIndex:
+    """The voice's embedded FTS5 index, or ``index`` with that one behind it when ``index`` fails."""
+    if index is None:
+        return embedded_index(voice)
+    return FallbackIndex(index, lambda: embedded_index(voice))
 
 
 def scrub(text: str) -> str:
@@ -215,7 +213,10 @@ def _shorten(text: str, words: int) -> str:
 
 
 def draft_recap(extraction: Extraction, snapshot: CrmSnapshot, transcript: Transcript, voice: Voice | None = None,
-                checks: tuple[str, ...] = DEFAULT_CHECKS, today: dt.date | None = None) -> RecapDraft:
+                checks: tuple[str, ...] = DEFAULT_CHECKS, today: dt.date | None = None,
+                index: SnippetIndex | None = None) -> RecapDraft:
+    """``index``: where to search the playbook (default: the voice's embedded FTS5 index, which also
+    answers when ``index`` fails)."""
     voice = voice or load_voice()
     call_date = snapshot.call.date
     rep = snapshot.call.rep
@@ -225,8 +226,8 @@ def draft_recap(extraction: Extraction, snapshot: CrmSnapshot, transcript: Trans
     buyer_text = "\n".join(t.text for t in transcript.turns if t.speaker.lower() != rep_lower)
     topics = [f"{o.label} {o.value}" if isinstance(o, Finding) else str(o) for o in extraction.objections]
     topics += [finding_text(c) for c in extraction.competitors]
-    snippets = relevant_snippets(_retriever(voice), voice.snippets, topics, buyer_text, k=3)
-    if (snapshot.Account.BillingCountry or "").upper() not in EU:  # an EU-hosting line is no help outside the EU
+    snippets = relevant_snippets(_snippet_index(voice, index), voice.snippets, topics, buyer_text, k=3)
+    if (snapshot.Account.BillingCountry or "").upper() not in EU_EEA:  # an EU-hosting line is no help outside the EU
         snippets = [s for s in snippets if not re.search(r"\bEU\b|\bEurope", s.recap_line)]
     snippets = snippets[:2]
     heard, helping, next_steps, tentative = voice.sections[1], voice.sections[2], voice.sections[3], voice.sections[4]

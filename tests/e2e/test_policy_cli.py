@@ -21,6 +21,18 @@ def test_shipped_policy_is_valid():
     assert out.returncode == 0 and out.stdout.startswith("policy OK")
 
 
+def test_eu_countries_outside_the_routing_rules_are_a_warning_not_a_failure(tmp_path):
+    out = check(ROOT / "governance" / "trust_layer.yaml")  # the shipped rules name six EU countries
+    assert out.returncode == 0
+    assert "warning: EU/EEA billing countries routed to 'us-east'" in out.stderr and "AT, BE," in out.stderr
+    full = tmp_path / "policy.yaml"
+    full.write_text(POLICY.replace('match: ["DE","FR","NL","IE","ES","IT"]', 'match: ["AT","BE","BG","HR","CY","CZ","DK","EE",'
+                                   '"FI","FR","DE","GR","HU","IE","IT","LV","LT","LU","MT","NL","PL","PT","RO","SK","SI","ES","SE",'
+                                   '"IS","LI","NO"]'))
+    out = check(full)
+    assert out.returncode == 0 and out.stderr == ""
+
+
 @pytest.mark.parametrize("old, new, path", [
     ("confidence_min: 0.90", "confidence_min: 1.90", "approvals.high_risk_fields[0].confidence_min"),
     ("  exceptions:", "  surprise: 1\n  exceptions:", "surprise: unknown key"),

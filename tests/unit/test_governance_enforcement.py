@@ -26,7 +26,7 @@ from followup.services.timeouts import purge_prompt_log, sweep_timeouts
 from governance.change_window import is_open
 from governance.gates import bulk_approvable, check_can_approve, gate_for
 from governance.policy import DEFAULT_POLICY_PATH, field_allowed, load_policy, parse_policy
-from governance.residency import region_for
+from governance.residency import region_for, residency_gaps
 
 POLICY = load_policy(DEFAULT_POLICY_PATH)
 RAW = yaml.safe_load(DEFAULT_POLICY_PATH.read_text())
@@ -142,6 +142,13 @@ def test_exception_owners_are_validated_and_put_on_queue_items(app):
 ])
 def test_routing_rules_pick_the_region(country, region):
     assert region_for(POLICY, country) == region
+
+
+def test_residency_gaps_name_eu_countries_the_rules_leave_in_a_non_eu_region():
+    gaps = residency_gaps(POLICY)
+    assert list(gaps) == ["us-east"]
+    assert {"AT", "BE", "PL", "SE", "NO"} <= set(gaps["us-east"])
+    assert not {"DE", "FR", "NL", "IE", "ES", "IT", "GB", "US"} & set(gaps["us-east"])
 
 
 def test_eu_call_is_stored_only_in_eu_west(app):
