@@ -59,7 +59,9 @@ NAME = rf"(?:{HONORIFIC}\s{NAME_TOKEN}(?:\s(?:{PARTICLE}\s)?{NAME_TOKEN})?|{NAME
 NAME_RX = re.compile(NAME)
 TITLE_CORE = (r"(?:CFO|CEO|COO|CTO|CIO|CISO|CDO|CRO|CMO|CPO|DPO|VP|SVP|EVP|GM|MD|boss|manager|director|head|lead|officer|"
               r"architect|engineer|controller|counsel|lawyer|attorney|analyst|president|chair|owner|founder|treasurer|"
-              r"buyer|partner|administrator|specialist|chief|secretary|supervisor|principal|delegate|steward)")
+              r"buyer|partner|administrator|specialist|chief|secretary|supervisor|principal|delegate|steward|"
+              r"(?i:geschäftsführer\w*|vorstand\w*|leiter\w*|directeur\w*|directrice|direttore|direttrice|directora?|gerente|"
+              r"hoofd|prezes|amministratore delegato|administrateur délégué))")
 TITLE_PHRASE = rf"(?:(?:[\w&\-]+\s){{0,4}}?{TITLE_CORE}(?:\s(?:of|for)\s(?:[\w&\-]+\s?){{1,3}})?)"
 PRONOUNS = {"i", "me", "myself", "my", "he", "him", "his", "she", "her", "hers", "herself", "himself"}
 BLOCKERS = {"we", "us", "you", "they", "them", "it", "nobody", "everyone", "somebody", "someone", "who", "which"}
@@ -376,7 +378,7 @@ INTRO = re.compile(r"\b(?:I've got|I have got|I have|I've brought|I brought|join
 NEGATION = re.compile(r"\b(?:not|never|no longer|no one|nobody|cannot)\b|n't\b", re.I)
 CLAUSE_SPLIT = re.compile(r"[,;:—–]|\b(?:but|because|although|though|while|whereas|so that)\b", re.I)
 THRESHOLD = re.compile(r"\b(?:anything|everything|all|over|above|more than|beyond|any)\b", re.I)
-APPOSITIVE = re.compile(rf"(?P<name>{NAME}),\s+(?:(?:he|she)(?:'s| is)\s+)?(?:our|the|my|their|your)\s+(?P<title>{TITLE_PHRASE})(?=[,.;]|\s+(?:and|who|signs|is|has|will|makes|owns|holds|decides|approves))")
+APPOSITIVE = re.compile(rf"(?<!\bour )(?<!\bthe )(?<!\bmy )(?<!\byour )(?<!\btheir )(?P<name>{NAME}),\s+(?:(?:he|she)(?:'s| is)\s+)?(?:our|the|my|their|your)\s+(?P<title>{TITLE_PHRASE})(?=[,.;]|\s+(?:and|who|signs|is|has|will|makes|owns|holds|decides|approves))")
 TITLE_THEN_NAME = re.compile(rf"\b(?i:our|the|my|their|your)\s+(?P<title>{TITLE_PHRASE}),?\s+(?P<name>{NAME})\b")
 NEW_TITLE = re.compile(rf"\b(?i:a|an|our|the)\s+(?i:new\s+|interim\s+|acting\s+)?(?P<title>{TITLE_PHRASE})\b[^,.;]{{0,40}},\s+"
                        rf"(?P<name>{NAME})(?=\s*[,.;]|\s+(?:and|who)\b|$)")

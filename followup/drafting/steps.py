@@ -357,6 +357,8 @@ AND_VERB = re.compile(r"[a-z-]+(?:\s+(?!and\b)[\w'’-]+){0,5}?,?\s+and\s+(?:the
 BACK_TO_YOU = re.compile(r"\b(?:get|come|circle) back to (?:you|them|him|her|everyone)\b|\blet you know\b|\bfollow up with you\b|"
                          r"\brevert (?:to you|back)\b", re.I)
 SOFT_YES = re.compile(r"\b(?:whenever|no rush|at some point|if you (?:like|want|have time)|eventually|one day)\b", re.I)
+REPORTED = re.compile(rf"\b(?P<subj>[Hh]e|[Ss]he|{NAME})\s+(?:said|says|told (?:me|us)|promised(?: (?:me|us))?|mentioned|confirmed)\s+"
+                      r"(?:that\s+)?(?:he|she)\s*(?:['’]d|would|['’]ll|will)\s+(?:be able to\s+)?(?=[a-z])")
 LOWER_I = re.compile(r"(?<![\w'’])i(?=['’](?:ll|m|d|ve)\b|\s+(?:will|can|am|have|need|would|could|should|think|send|do)\b)")
 # a sentence opened with "Okay, so ..." or "Sure, ...": discourse words, not "so that" or "not sure"
 DISCOURSE = re.compile(r"\s*(?:(?:ok(?:ay)?|right|alright|all right|and|well|yes|yeah|yep|great|perfect|good|sure|fine|"
@@ -461,17 +463,17 @@ class _Extractor:
         self._owners: dict[str, str] = {}
         self.units = ctx.units
         self.original: dict[int, str] = {}
-        if any(LOWER_I.search(u.sentence) for u in ctx.units):
-            # speech-to-text in lower case: "i'll send it friday" reads as "I'll send it friday"; evidence
-            # quotes keep the words as said
-            units = []
-            for u in ctx.units:
-                fixed = LOWER_I.sub("I", u.sentence)
-                if fixed != u.sentence:
-                    u = Unit(u.turn, fixed, u.turn_index)
-                    self.original[id(u)] = ctx.units[len(units)].sentence
-                units.append(u)
-            self.units = units
+        # Read some sentences in a plainer form; evidence quotes keep the words as said:
+        # speech-to-text in lower case ("i'll send it friday"), a promise reported for someone else
+        # ("He said he would confirm by the ninth" reads as "He will confirm by the ninth").
+        units = []
+        for u in ctx.units:
+            fixed = REPORTED.sub(r"\g<subj> will ", LOWER_I.sub("I", u.sentence))
+            if fixed != u.sentence:
+                said, u = u.sentence, Unit(u.turn, fixed, u.turn_index)
+                self.original[id(u)] = said
+            units.append(u)
+        self.units = units
         if any("\n" in u.sentence for u in self.units):
             # a notes block ("Next steps:\n- Send the quote by Friday\n- Ann to confirm ...") is one line per item
             split = []
@@ -925,7 +927,7 @@ class _Extractor:
             elif words[0].lower() == "bench" and len(words) > 1 and _base(words[1]):
                 words[1] = _base(words[1])
             action = " ".join(words)
-        core = _words(action) - GENERIC
+        core = _content(action, self.ctx.call_date) - GENERIC
         if PRONOUN_OBJ.match(action) or re.search(r"\b(?:it|that|this|them)\s*$", action) or not core \
                 or PARTY_ONLY.match(action):
             obj = self.context_object(idx, before)

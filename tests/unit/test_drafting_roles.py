@@ -453,3 +453,12 @@ def test_a_union_delegate_named_on_the_call_can_take_a_cue():
         "Priya Shah: I might bring Tom Reilly, our union delegate, into that review. The crews listen to him more than to me.\n",
         [("Priya Shah", "Insight Lead")])
     assert roles["Tom Reilly"].role == "Influencer" and roles["Tom Reilly"].contact_id is None
+
+
+def test_a_title_in_the_local_language_is_a_title_not_a_person():
+    roles, _ = _roles(
+        "Alex Moreno: Who signs a three-year contract?\n"
+        "Priya Shah: Helene Pichler, our Geschäftsführerin, the managing director. She signs anything over 50k.\n",
+        [("Priya Shah", "Head of Customer Insight")])
+    assert "Geschäftsführerin" not in roles
+    assert roles["Helene Pichler"].title == "Geschäftsführerin"

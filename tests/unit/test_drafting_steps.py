@@ -1176,3 +1176,11 @@ def test_it_that_refers_to_a_task_is_left_as_said():
     text = "Ann: Could someone check the export settings?\nRita: I'll do it by Friday.\n"
     s = only(steps(text), REP)
     assert "questionnaire" not in s.text and not s.text.startswith("Do the")
+
+
+def test_a_promise_reported_for_someone_else_is_theirs():
+    text = ("Ann: I asked Tom, our auditor. He said he would confirm the evidence format by Friday.\n"
+            "Rita: Great, thanks.\n")
+    s = only(steps(text), "Tom Techie")
+    assert s.due_date == FRIDAY
+    assert "He said he would confirm" in s.evidence[0].quote  # the quote keeps the words as said
