@@ -357,6 +357,8 @@ AND_VERB = re.compile(r"[a-z-]+(?:\s+(?!and\b)[\w'’-]+){0,5}?,?\s+and\s+(?:the
 BACK_TO_YOU = re.compile(r"\b(?:get|come|circle) back to (?:you|them|him|her|everyone)\b|\blet you know\b|\bfollow up with you\b|"
                          r"\brevert (?:to you|back)\b", re.I)
 SOFT_YES = re.compile(r"\b(?:whenever|no rush|at some point|if you (?:like|want|have time)|eventually|one day)\b", re.I)
+AFTER_EVENT = re.compile(r"\b(?:the\s+)?(?P<unit>day|week)\s+(?P<side>after|before)\s+(?:the\s+|our\s+|your\s+)?"
+                         r"(?P<event>kick-?off|workshop|demo|board(?:\s+meeting)?|committee|site visit|visit|review|session|offsite)\b", re.I)
 REPORTED = re.compile(rf"\b(?P<subj>[Hh]e|[Ss]he|{NAME})\s+(?:said|says|told (?:me|us)|promised(?: (?:me|us))?|mentioned|confirmed)\s+"
                       r"(?:that\s+)?(?:he|she)\s*(?:['’]d|would|['’]ll|will)\s+(?:be able to\s+)?(?=[a-z])")
 LOWER_I = re.compile(r"(?<![\w'’])i(?=['’](?:ll|m|d|ve)\b|\s+(?:will|can|am|have|need|would|could|should|think|send|do)\b)")
@@ -644,12 +646,24 @@ class _Extractor:
             if BARE_ORD.fullmatch(phrase) and d.day in self.known_dates and self.known_dates[d.day] != d:
                 d = self.known_dates[d.day]  # "for the fifth" after "the committee meets on August fifth"
             out.append((s, e, shift_for_holidays(d, self.holidays, backward=phrase.lower().startswith("end of")), phrase))
+        for m in AFTER_EVENT.finditer(text):  # "the day after the workshop": the workshop's date said earlier, plus one
+            event = self.event_date(m.group("event"))
+            if event is not None:
+                days = (1 if m.group("unit").lower() == "day" else 7) * (-1 if m.group("side").lower() == "before" else 1)
+                out.append((m.start(), m.end(), shift_for_holidays(event + dt.timedelta(days=days), self.holidays), m.group(0)))
+                out.sort(key=lambda x: x[0])
         same = re.search(r"\b(?:the same day|that same day|that day|on the day)\b", text, re.I)
         if same and out and out[0][0] < same.start():
             prior = [x for x in out if x[0] < same.start()][-1]
             out.append((same.start(), same.end(), prior[2], same.group(0)))
             out.sort(key=lambda x: x[0])
         return out
+
+    def event_date(self, event: str) -> dt.date | None:
+        """The date of a meeting already found on the call ("the kick-off on Wednesday the 22nd")."""
+        key = re.sub(r"[\s-]", "", event.lower())
+        dated = [st.due for st in self.steps if st.meeting and st.due and key in re.sub(r"[\s-]", "", st.text.lower())]
+        return dated[-1] if dated else None
 
     def learn_dates(self, sentence: str) -> None:
         """Remember explicit month dates said on the call, so a later "the fifth" means the same date."""

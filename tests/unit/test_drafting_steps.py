@@ -1184,3 +1184,11 @@ def test_a_promise_reported_for_someone_else_is_theirs():
     s = only(steps(text), "Tom Techie")
     assert s.due_date == FRIDAY
     assert "He said he would confirm" in s.evidence[0].quote  # the quote keeps the words as said
+
+
+def test_the_day_after_a_meeting_is_dated_from_that_meeting():
+    text = ("Rita: Let's do the workshop on Thursday the twenty-sixth of November, at your office.\n"
+            "Ann: Thursday the twenty-sixth works.\n"
+            "Ann: And I'll send the data checklist the day after the workshop.\n")
+    s = only([x for x in steps(text) if "checklist" in x.text], "Ann Buyer")
+    assert s.due_date == dt.date(2026, 11, 27)
