@@ -361,6 +361,7 @@ AFTER_EVENT = re.compile(r"\b(?:the\s+)?(?P<unit>day|week)\s+(?P<side>after|befo
                          r"(?P<event>kick-?off|workshop|demo|board(?:\s+meeting)?|committee|site visit|visit|review|session|offsite)\b", re.I)
 REPORTED = re.compile(rf"\b(?P<subj>[Hh]e|[Ss]he|{NAME})\s+(?:said|says|told (?:me|us)|promised(?: (?:me|us))?|mentioned|confirmed)\s+"
                       r"(?:that\s+)?(?:he|she)\s*(?:['’]d|would|['’]ll|will)\s+(?:be able to\s+)?(?=[a-z])")
+REPORTED_GATE = re.compile(r"\b(?:said|says|told|promised|mentioned|confirmed)\s")
 LOWER_I = re.compile(r"(?<![\w'’])i(?=['’](?:ll|m|d|ve)\b|\s+(?:will|can|am|have|need|would|could|should|think|send|do)\b)")
 # a sentence opened with "Okay, so ..." or "Sure, ...": discourse words, not "so that" or "not sure"
 DISCOURSE = re.compile(r"\s*(?:(?:ok(?:ay)?|right|alright|all right|and|well|yes|yeah|yep|great|perfect|good|sure|fine|"
@@ -470,7 +471,9 @@ class _Extractor:
         # ("He said he would confirm by the ninth" reads as "He will confirm by the ninth").
         units = []
         for u in ctx.units:
-            fixed = REPORTED.sub(r"\g<subj> will ", LOWER_I.sub("I", u.sentence))
+            fixed = LOWER_I.sub("I", u.sentence)
+            if REPORTED_GATE.search(fixed):
+                fixed = REPORTED.sub(r"\g<subj> will ", fixed)
             if fixed != u.sentence:
                 said, u = u.sentence, Unit(u.turn, fixed, u.turn_index)
                 self.original[id(u)] = said
@@ -646,7 +649,7 @@ class _Extractor:
             if BARE_ORD.fullmatch(phrase) and d.day in self.known_dates and self.known_dates[d.day] != d:
                 d = self.known_dates[d.day]  # "for the fifth" after "the committee meets on August fifth"
             out.append((s, e, shift_for_holidays(d, self.holidays, backward=phrase.lower().startswith("end of")), phrase))
-        for m in AFTER_EVENT.finditer(text):  # "the day after the workshop": the workshop's date said earlier, plus one
+        for m in AFTER_EVENT.finditer(text) if (" after " in text or " before " in text) else ():  # "the day after the workshop": the workshop's date said earlier, plus one
             event = self.event_date(m.group("event"))
             if event is not None:
                 days = (1 if m.group("unit").lower() == "day" else 7) * (-1 if m.group("side").lower() == "before" else 1)
