@@ -649,7 +649,8 @@ class _Extractor:
             if BARE_ORD.fullmatch(phrase) and d.day in self.known_dates and self.known_dates[d.day] != d:
                 d = self.known_dates[d.day]  # "for the fifth" after "the committee meets on August fifth"
             out.append((s, e, shift_for_holidays(d, self.holidays, backward=phrase.lower().startswith("end of")), phrase))
-        for m in AFTER_EVENT.finditer(text) if (" after " in text or " before " in text) else ():  # "the day after the workshop": the workshop's date said earlier, plus one
+        events = AFTER_EVENT.finditer(text) if " after " in text or " before " in text else ()
+        for m in events:  # "the day after the workshop": the workshop's date found earlier, plus one
             event = self.event_date(m.group("event"))
             if event is not None:
                 days = (1 if m.group("unit").lower() == "day" else 7) * (-1 if m.group("side").lower() == "before" else 1)
