@@ -27,7 +27,7 @@ from governance.residency import region_for
 class App:
     def __init__(self, settings: Settings, policy: TrustLayer, store_factory: Callable[[str], Any], crm: Any,
                  extractor: Any = None, recap_drafter: Callable | None = None, clock: Callable[[], dt.datetime] | None = None,
-                 evidence_archive: Any = None):
+                 evidence_archive: Any = None, snippet_index_factory: Callable[[str], Any] | None = None):
         self.settings = settings
         self.policy = policy
         self.crm = crm
@@ -37,6 +37,8 @@ class App:
         self._extractor = extractor
         self._recap_drafter = recap_drafter
         self._evidence_archive = evidence_archive
+        self._snippet_index_factory = snippet_index_factory
+        self._snippet_indexes: dict[str, Any] = {}
         self.clock = clock or (lambda: dt.datetime.now(dt.timezone.utc))
         self.proposal_ready: list[Callable[[Proposal], None]] = []  # e.g. the bot's proactive send
         self.finance_notifier: Callable | None = None
@@ -80,16 +82,38 @@ class App:
             self._evidence_archive = DirectoryEvidenceArchive(self.policy.logging.evidence_store, mirror)
         return self._evidence_archive
 
+    def snippet_index(self, region: str):
+        """Where recaps of ``region`` search the playbook: that region's own Cosmos DB account when
+        ``FOLLOWUP_COSMOS_ENDPOINT_<REGION>`` is set (the playbook is synced there on first use), else
+        None, the recap's embedded FTS5 index. One per region, built without network access."""
+        if region not in self._snippet_indexes:
+            factory = self._snippet_index_factory
+            self._snippet_indexes[region] = factory(region) if factory is not None else None
+        return self._snippet_indexes[region]
+
+    def _production_recap_drafter(self, checks: tuple[str, ...]) -> Callable:
+        from followup.drafting.recap import draft_recap
+
+        drafter = functools.partial(draft_recap, checks=checks)
+
+        def draft(extraction, snapshot, transcript):
+            index = self.snippet_index(self.region_for(snapshot))  # an EU call searches the EU account
+            if index is None:
+                return drafter(extraction, snapshot, transcript)
+            return drafter(extraction, snapshot, transcript, index=index)
+
+        return draft
+
     def draft_recap(self, extraction, snapshot, transcript) -> RecapDraft | None:
         """``actions.recap_email``: drafted only when enabled, with the policy's content checks,
-        sent from the rep's address (``rep_primary``), timed against ``sla_ms``."""
+        sent from the rep's address (``rep_primary``), timed against ``sla_ms``. Playbook lines come
+        from ``snippet_index`` of the account's region; when that search fails the recap uses its
+        embedded index and logs a warning."""
         action = self.policy.actions.recap_email
         if not action.enabled:
             return None
         if self._recap_drafter is None:
-            from followup.drafting.recap import draft_recap
-
-            self._recap_drafter = functools.partial(draft_recap, checks=tuple(action.content_checks))
+            self._recap_drafter = self._production_recap_drafter(tuple(action.content_checks))
         started = time.perf_counter()
         draft = self._recap_drafter(extraction, snapshot, transcript)
         return draft.model_copy(update={"sender": snapshot.call.rep.email or draft.sender,
@@ -196,7 +220,8 @@ def _salesforce(settings: Settings):
 
 
 def bootstrap(settings: Settings | None = None, *, policy: TrustLayer | None = None, store_factory=None,
-              crm=None, extractor=None, recap_drafter=None, clock=None, evidence_archive=None) -> App:
+              crm=None, extractor=None, recap_drafter=None, clock=None, evidence_archive=None,
+              snippet_index_factory=None) -> App:
     settings = settings or load_settings()
     policy = policy or load_policy(settings.policy_path)
     if store_factory is None:
@@ -216,4 +241,9 @@ def bootstrap(settings: Settings | None = None, *, policy: TrustLayer | None = N
             from followup.adapters.sandbox_crm import SandboxCrm
 
             crm = SandboxCrm(settings.data_dir / "sandbox_crm.sqlite")
-    return App(settings, policy, store_factory, crm, extractor, recap_drafter, clock, evidence_archive)
+    if snippet_index_factory is None and any(settings.region_setting("cosmos_endpoint", r) for r in policy.regions.all_regions):
+        from followup.adapters.cosmos_snippets import cosmos_snippet_index_factory
+        from followup.drafting.voice import load_voice
+
+        snippet_index_factory = cosmos_snippet_index_factory(settings, playbook=lambda: load_voice().snippets)
+    return App(settings, policy, store_factory, crm, extractor, recap_drafter, clock, evidence_archive, snippet_index_factory)

@@ -27,6 +27,9 @@ class Settings(BaseSettings):
     cosmos_endpoint_us_east: str | None = None
     cosmos_endpoint_eu_west: str | None = None
     cosmos_key: str | None = None  # empty: managed identity (DefaultAzureCredential)
+    # recap playbook search in the region's Cosmos account (when its endpoint is set): BM25 ranked by
+    # the app (any account) or Cosmos DB's native full-text search (Azure accounts with a full-text policy)
+    snippet_search: Literal["bm25", "fulltext"] = "bm25"
 
     llm: Literal["offline", "azure", "openai"] = "offline"
     openai_endpoint_us_east: str | None = None
