@@ -172,6 +172,9 @@ def _amount_mentions(ctx: CallContext) -> list[tuple[Unit, float, bool, bool]]:
                 continue
             if NOT_DEAL_SENTENCE.search(s) or HYPOTHETICAL_MONEY.search(s) or HYPOTHETICAL.search(s):
                 continue
+            if EXPLORING.search(s) or EXPLORING.search(prev) or idx > 1 and units[idx - 2].turn_index == u.turn_index \
+                    and EXPLORING.search(units[idx - 2].sentence):
+                continue  # "Please don't take this as an offer, I'm just exploring. What if ...? That'd be about 22K a year."
             if re.search(r"\b(not a quote|don't write|not in the proposal|hypothetical|rough|range)\b", nxt, re.I):
                 continue
             if re.search(r"\b(competitor|another (?:vendor|provider)|quote from|came in at|quoted (?:us|me|him|her|them)|they offered|offered)\b", prev, re.I) \
@@ -191,6 +194,9 @@ def _amount_mentions(ctx: CallContext) -> list[tuple[Unit, float, bool, bool]]:
     return [m for m in out if m[1] not in superseded]
 
 
+# thinking aloud about a figure, in the sentence or just before it in the same turn
+EXPLORING = re.compile(r"\b(?:what if|not (?:as )?an offer|take this as an offer|just exploring|(?:thinking|think) (?:out loud|aloud)|"
+                       r"(?:just )?floating|kite-?flying|fly a kite|thought experiment)\b", re.I)
 COMPARED = re.compile(r"\b(?:than|versus|vs\.?|against|compared (?:to|with))\b(?!.*\b(?:than|versus|against)\b)[^,;.]{0,25}$", re.I)
 IF_QUESTION = re.compile(r"\b(?:if|what if|suppose|supposing|hypothetically|say we|in case)\b", re.I)
 

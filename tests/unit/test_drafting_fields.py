@@ -754,3 +754,10 @@ def test_more_ways_of_speaking_to_the_note_taker_are_dropped():
 def test_the_accounts_own_contract_signed_is_still_a_win():
     assert value("Owen Hart: Acme's contract is signed, we're good to go.\n", "StageName", stage="Negotiation/Review") == "Closed Won"
     assert value("Owen Hart: Corvex's contract is signed, we're good to go.\n", "StageName", stage="Negotiation/Review") is None
+
+
+def test_a_figure_floated_while_thinking_aloud_is_not_the_deal_value():
+    text = ("Owen Hart: Please don't take this as an offer, I'm just exploring. What if we did something smaller? "
+            "That'd be in the neighbourhood of twenty-two thousand a year.\n"
+            "Leo Brandt: I was just floating with Ann whether a smaller scope, maybe twenty-two thousand a year, could work.\n")
+    assert value(text, "Amount") is None
