@@ -107,14 +107,14 @@ def _floors(summary, steps, fields, roles):
 
 
 def test_holdout_set_floors():
-    """44 labelled calls kept in the repo (tests/fixtures/holdout/README.md): 01-38 were used to write rules,
-    39-44 were scored blind last. Floors sit just under the measured values: any regression fails."""
+    """50 labelled calls kept in the repo (tests/fixtures/holdout/README.md): 01-44 were used to write rules,
+    45-50 were scored blind last. Floors sit just under the measured values: any regression fails."""
     from followup.drafting.evaluation import score_dir
     from followup.drafting.recap import draft_recap
 
     summary = score_dir(HOLDOUT, RuleExtractor(), recap=draft_recap).summary()
-    assert summary["calls"] == 44
-    _floors(summary, steps=(0.84, 0.87), fields=(0.95, 0.88), roles=(0.85, 0.68))
+    assert summary["calls"] == 50
+    _floors(summary, steps=(0.80, 0.85), fields=(0.93, 0.84), roles=(0.82, 0.65))
 
 
 @pytest.mark.skipif(not DEV.is_dir(), reason="labelled dev calls not present beside the repo")
