@@ -1,6 +1,7 @@
-"""Region store latency per operation: embedded SQLite vs. the local Cosmos DB API server.
+"""Region store latency per operation: embedded SQLite vs. the local Cosmos DB API server; and the
+recap's playbook search: embedded FTS5 vs. CosmosSnippetIndex on the same server.
 
-    .venv/bin/python bench/bench_store.py [--rounds 200] [--ledger 1000]
+    .venv/bin/python bench/bench_store.py [--rounds 200] [--ledger 1000] [--searches 10]
 
 Prints median / p95 per operation; asserts nothing. The Cosmos figures come from
 @vercel/cosmosdb-server on loopback (in-memory, no RU accounting, no replication): they show the
@@ -71,15 +72,34 @@ def run(name: str, store, rounds: int, ledger: int) -> None:
     report(f"verify ({count} entries)", verify)
 
 
+def search_queries() -> list[str]:
+    from followup.drafting.voice import load_voice
+
+    snippets = load_voice().snippets
+    return [" ".join(s.triggers) for s in snippets] + [f"{s.title} {s.recap_line}" for s in snippets]
+
+
+def run_search(index, passes: int) -> None:
+    queries = search_queries()
+    samples = [timed(lambda: index.search(q, 5)) for _ in range(passes) for q in queries]
+    report(f"playbook search (k=5, {len(queries)} queries)", samples)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=200, help="saves and gets per store")
     parser.add_argument("--ledger", type=int, default=1000, help="audit entries before timing verify")
+    parser.add_argument("--searches", type=int, default=10, help="passes over the playbook search queries")
     args = parser.parse_args()
     warnings.filterwarnings("ignore", message="Unverified HTTPS request")
 
     with tempfile.TemporaryDirectory() as tmp:
         run("SQLite (file in a temp dir)", SqliteRegionStore(Path(tmp) / f"{REGION}.sqlite", REGION), args.rounds, args.ledger)
+    from followup.drafting.retrieval import Retriever
+    from followup.drafting.voice import load_voice
+
+    print("FTS5 playbook index (SQLite in memory, the recap's embedded default)")
+    run_search(Retriever(load_voice().snippets), args.searches)
 
     from followup.adapters.cosmos_store import CosmosRegionStore
     from tests.integration.cosmos_server import KEY, CosmosServer, available
@@ -93,6 +113,13 @@ def main() -> None:
         store = CosmosRegionStore.connect(server.endpoint, KEY, "bench", REGION, create=True)
         run("Cosmos API emulator (@vercel/cosmosdb-server, loopback HTTPS; NOT real Cosmos DB latency or RU cost)",
             store, args.rounds, args.ledger)
+        from followup.adapters.cosmos_snippets import CosmosSnippetIndex
+        from followup.drafting.voice import load_voice
+
+        index = CosmosSnippetIndex.connect(server.endpoint, KEY, "bench", REGION, create=True)
+        report("playbook sync (first, all written)", [timed(lambda: index.sync(load_voice().snippets))])
+        report("playbook sync (unchanged)", [timed(lambda: index.sync(load_voice().snippets))])
+        run_search(index, args.searches)
     finally:
         server.stop()
 

@@ -2,6 +2,9 @@
 
 Everything crossing these boundaries is a plain pydantic model or a domain object, so a SQLite,
 Cosmos DB, Salesforce or in-memory implementation can be swapped in by ``bootstrap``.
+
+The recap's playbook search (``SnippetIndex``) is declared with its types in
+``followup.drafting.retrieval``: drafting imports this module, so it cannot import drafting.
 """
 from __future__ import annotations
 
