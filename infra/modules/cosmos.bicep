@@ -9,7 +9,7 @@ param databaseName string = 'followup'
 @description('Serverless suits the bursty, low-volume load; set false for provisioned throughput.')
 param serverless bool = true
 
-var containerNames = ['proposals', 'audit', 'prompts', 'outbox', 'exceptions', 'conversations']
+var containerNames = ['proposals', 'audit', 'prompts', 'outbox', 'exceptions', 'conversations', 'snippets']
 
 resource account 'Microsoft.DocumentDB/databaseAccounts@2024-05-15' = {
   name: name

@@ -12,6 +12,7 @@ import re
 import pytest
 import yaml
 
+from followup.adapters import cosmos_records, cosmos_snippets
 from followup.config import Settings
 
 REQUIRED_SETTINGS = [
@@ -22,7 +23,7 @@ REQUIRED_SETTINGS = [
     "FOLLOWUP_SF_DOMAIN", "MicrosoftAppId", "MicrosoftAppType", "MicrosoftAppTenantId", "FOLLOWUP_ROLE_MAP",
     "FOLLOWUP_FINANCE_CHANNEL", "FOLLOWUP_REVOPS_CHANNEL", "APPLICATIONINSIGHTS_CONNECTION_STRING",
 ]
-CONTAINERS = ["proposals", "audit", "prompts", "outbox", "exceptions", "conversations"]
+CONTAINERS = [*cosmos_records.CONTAINERS, cosmos_snippets.CONTAINER]  # every container the app opens
 
 
 @pytest.fixture(scope="module")
