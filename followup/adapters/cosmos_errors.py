@@ -52,8 +52,10 @@ def is_sdk_error(exc: BaseException) -> bool:
     return isinstance(exc, (AzureError, ConnectionError, TimeoutError))
 
 
-def boundary(what: str) -> Callable[[F], F]:
-    """Decorator for public store methods: SDK exceptions leave as product errors (``raise ... from``)."""
+def boundary(what: str, translate_error: Callable[[BaseException, str], FollowupError] | None = None) -> Callable[[F], F]:
+    """Decorator for public store methods: SDK exceptions leave as product errors (``raise ... from``),
+    made by ``translate_error`` (default: ``translate``)."""
+    to_product = translate_error or translate
 
     def wrap(func: F) -> F:
         @functools.wraps(func)
@@ -65,7 +67,7 @@ def boundary(what: str) -> Callable[[F], F]:
             except BaseException as exc:
                 if not is_sdk_error(exc):
                     raise
-                raise translate(exc, f"{what} ({self.region})") from exc
+                raise to_product(exc, f"{what} ({self.region})") from exc
 
         return inner  # type: ignore[return-value]
 

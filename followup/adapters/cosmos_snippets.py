@@ -32,19 +32,17 @@ playbook. Failures leave as ``followup.errors`` (``StoreUnavailable``, ``StoreEr
 """
 from __future__ import annotations
 
-import functools
 import hashlib
 import json
 import threading
-from typing import Any, Callable, Iterable, TypeVar
+from typing import Any, Callable, Iterable
 
-from followup.adapters.cosmos_errors import is_sdk_error, status_of, translate
+from followup.adapters.cosmos_errors import boundary, status_of, translate
 from followup.adapters.cosmos_records import safe_id
 from followup.drafting.retrieval import WEIGHTS, Hit, bm25, query_terms, query_words, snippet_columns, term_weights
 from followup.drafting.voice import Snippet
 from followup.errors import ConfigError, FollowupError, ProposalNotFound, StoreError
 
-F = TypeVar("F", bound=Callable[..., Any])
 
 CONTAINER = "snippets"
 STATS_ID = "stats"
@@ -128,26 +126,6 @@ def _translate(exc: BaseException, what: str) -> FollowupError:
     return error
 
 
-def _boundary(what: str) -> Callable[[F], F]:
-    """SDK exceptions leave as product errors (``raise ... from``)."""
-
-    def wrap(func: F) -> F:
-        @functools.wraps(func)
-        def inner(self, *args, **kwargs):
-            try:
-                return func(self, *args, **kwargs)
-            except FollowupError:
-                raise
-            except BaseException as exc:
-                if not is_sdk_error(exc):
-                    raise
-                raise _translate(exc, f"{what} ({self.region})") from exc
-
-        return inner  # type: ignore[return-value]
-
-    return wrap
-
-
 class CosmosSnippetIndex:
     """``SnippetIndex`` over the ``snippets`` container of one region's account.
 
@@ -202,7 +180,7 @@ class CosmosSnippetIndex:
             self.sync(pending)
 
     # -------------------------------------------------------------------- sync
-    @_boundary("syncing the playbook")
+    @boundary("syncing the playbook", _translate)
     def sync(self, snippets: Iterable[Snippet]) -> dict[str, int]:
         """Make the container hold exactly ``snippets`` (by id; the first of a repeated id counts, as in
         the FTS5 index). Idempotent: unchanged documents are not written. Returns counts of
@@ -233,7 +211,7 @@ class CosmosSnippetIndex:
         return {"written": written, "deleted": len(stale), "unchanged": len(docs) - written}
 
     # ------------------------------------------------------------------ search
-    @_boundary("searching the playbook")
+    @boundary("searching the playbook", _translate)
     def search(self, query: str, k: int = 3) -> list[Hit]:
         if k <= 0:
             return []

@@ -17,37 +17,13 @@ from followup.domain.proposal import Evidence, Proposal, RecapDraft
 from followup.domain.snapshot import parse_snapshot
 from followup.errors import ConfigError, StoreUnavailable
 from followup.ports import OutboxJob, PromptLogEntry
-from tests.integration.cosmos_server import KEY, CosmosServer, available
+from tests.integration.cosmos_server import KEY, CosmosServer
 
 pytestmark = [pytest.mark.integration, pytest.mark.filterwarnings("ignore:Unverified HTTPS request")]
 T0 = dt.datetime(2026, 11, 17, 14, 0, tzinfo=dt.timezone.utc)
 CONTAINERS = ("proposals", "audit", "prompts", "outbox", "exceptions", "conversations")
 
 
-@pytest.fixture(scope="module")
-def servers():
-    reason = available()
-    if reason:
-        pytest.skip(f"Cosmos DB test server unavailable: {reason}")
-    started = {}
-    try:
-        for region in ("us-east", "eu-west"):
-            started[region] = CosmosServer()
-        yield started
-    finally:
-        for server in started.values():
-            server.stop()
-
-
-@pytest.fixture
-def server():
-    """A server of its own, because these tests take it down."""
-    reason = available()
-    if reason:
-        pytest.skip(f"Cosmos DB test server unavailable: {reason}")
-    own = CosmosServer()
-    yield own
-    own.stop()
 
 
 # ------------------------------------------------------------------ residency
@@ -67,11 +43,11 @@ class Extractor:
         return NS(fields=[close], contact_roles=[], next_steps=[])
 
 
-def documents_about(server: CosmosServer, database: str, proposal_id: str) -> dict[str, int]:
+def documents_about(cosmos_server: CosmosServer, database: str, proposal_id: str) -> dict[str, int]:
     """Ask a server directly (cross-partition) for every document naming the proposal."""
     from azure.cosmos import CosmosClient
 
-    db = CosmosClient(server.endpoint, credential=KEY).get_database_client(database)
+    db = CosmosClient(cosmos_server.endpoint, credential=KEY).get_database_client(database)
     found = {}
     for name in CONTAINERS:
         rows = db.get_container_client(name).query_items(
@@ -81,10 +57,10 @@ def documents_about(server: CosmosServer, database: str, proposal_id: str) -> di
     return found
 
 
-def test_eu_proposal_lives_only_in_the_eu_account(servers, tmp_path):
+def test_eu_proposal_lives_only_in_the_eu_account(cosmos_servers, tmp_path):
     database = f"db{uuid.uuid4().hex[:12]}"
     settings = Settings(store="cosmos", cosmos_key=KEY, cosmos_database=database, data_dir=tmp_path,
-                        cosmos_endpoint_us_east=servers["us-east"].endpoint, cosmos_endpoint_eu_west=servers["eu-west"].endpoint)
+                        cosmos_endpoint_us_east=cosmos_servers["us-east"].endpoint, cosmos_endpoint_eu_west=cosmos_servers["eu-west"].endpoint)
     crm = SandboxCrm(tmp_path / "crm.sqlite")
     app = bootstrap(settings, store_factory=cosmos_store_factory(settings), crm=crm, extractor=Extractor(),
                     recap_drafter=lambda e, s, t: RecapDraft(subject="Recap", body="Hi"), clock=lambda: T0)
@@ -97,10 +73,10 @@ def test_eu_proposal_lives_only_in_the_eu_account(servers, tmp_path):
     assert (eu.region, us.region) == ("eu-west", "us-east")
     assert app.get(eu.id).id == eu.id and app.pending_for("rep-1")  # both stores were opened and searched
 
-    in_eu, in_us = documents_about(servers["eu-west"], database, eu.id), documents_about(servers["us-east"], database, eu.id)
+    in_eu, in_us = documents_about(cosmos_servers["eu-west"], database, eu.id), documents_about(cosmos_servers["us-east"], database, eu.id)
     assert in_eu["proposals"] == 1 and in_eu["audit"] >= 2 and in_eu["prompts"] == 1
     assert in_us == dict.fromkeys(CONTAINERS, 0)
-    assert documents_about(servers["eu-west"], database, us.id) == dict.fromkeys(CONTAINERS, 0)
+    assert documents_about(cosmos_servers["eu-west"], database, us.id) == dict.fromkeys(CONTAINERS, 0)
     assert app.store("eu-west").verify().ok and app.store("us-east").verify().ok
 
 
@@ -119,45 +95,45 @@ def new_proposal() -> Proposal:
     return p
 
 
-def open_store(server: CosmosServer) -> CosmosRegionStore:
-    return CosmosRegionStore.connect(server.endpoint, KEY, "followup", "us-east", create=True)
+def open_store(cosmos_server: CosmosServer) -> CosmosRegionStore:
+    return CosmosRegionStore.connect(cosmos_server.endpoint, KEY, "followup", "us-east", create=True)
 
 
-def test_server_down_is_a_clear_retryable_store_unavailable(server):
-    store = open_store(server)
+def test_server_down_is_a_clear_retryable_store_unavailable(cosmos_server):
+    store = open_store(cosmos_server)
     p = new_proposal()
     store.add_with_events(p)
     p.record("ItemApproved", item="chg_1")
-    server.down()
+    cosmos_server.down()
     for call in (lambda: store.get(p.id), lambda: store.save_with_events(p), lambda: store.verify()):
         with pytest.raises(StoreUnavailable, match="unreachable") as info:
             call()
         assert info.value.retryable
     assert p.version == 1  # the failed save left the object as it was: it can be saved again
-    server.up()
+    cosmos_server.up()
     store.save_with_events(p)
     assert [e.event.name for e in store.entries(p.id)] == ["ProposalDrafted", "ItemApproved"]
     assert store.verify().ok
 
 
 @pytest.mark.parametrize("cut_after", range(6))
-def test_save_cut_at_any_write_is_all_or_nothing(server, cut_after):
+def test_save_cut_at_any_write_is_all_or_nothing(cosmos_server, cut_after):
     """Writes of one save: proposal replace, chain head, 2 audit entries, outbox job, pending cleared."""
-    store = open_store(server)
+    store = open_store(cosmos_server)
     p = new_proposal()
     store.add_with_events(p)
     p.record("ItemApproved", item="chg_1")
     p.record("ProposalQueuedForCommit")
-    server.outage_after_writes(cut_after)
+    cosmos_server.outage_after_writes(cut_after)
     try:
         store.save_with_events(p, job=OutboxJob(proposal_id=p.id, region="us-east", not_before=T0))
         committed = True
     except StoreUnavailable:
         committed = False
-    server.wait_down()
-    server.up()
+    cosmos_server.wait_down()
+    cosmos_server.up()
 
-    fresh = open_store(server)  # as after a restart of the app
+    fresh = open_store(cosmos_server)  # as after a restart of the app
     names = [e.event.name for e in fresh.entries(p.id)]
     stored = fresh.get(p.id)
     jobs = [j.proposal_id for j in fresh.due(T0)]
@@ -173,29 +149,29 @@ def test_save_cut_at_any_write_is_all_or_nothing(server, cut_after):
     assert raw["hasPending"] is False and "pending" not in raw
 
 
-def test_direct_append_during_outage_fails_without_a_gap(server):
-    store = open_store(server)
+def test_direct_append_during_outage_fails_without_a_gap(cosmos_server):
+    store = open_store(cosmos_server)
     store.append(DomainEvent(name="ItemApproved", proposal_id="prop_1", region="us-east", at=T0))
-    server.outage_after_writes(0)
+    cosmos_server.outage_after_writes(0)
     with pytest.raises(StoreUnavailable):
         store.append(DomainEvent(name="ItemDeclined", proposal_id="prop_1", region="us-east", at=T0))
-    server.wait_down()
-    server.up()
+    cosmos_server.wait_down()
+    cosmos_server.up()
     store.append(DomainEvent(name="ItemEdited", proposal_id="prop_1", region="us-east", at=T0))
     assert [(e.seq, e.event.name) for e in store.entries()] == [(1, "ItemApproved"), (2, "ItemEdited")]
     assert store.verify().ok
 
 
-def test_next_save_finishes_a_save_cut_after_its_commit_point(server):
-    store = open_store(server)
+def test_next_save_finishes_a_save_cut_after_its_commit_point(cosmos_server):
+    store = open_store(cosmos_server)
     p = new_proposal()
     store.add_with_events(p)
     p.record("ItemApproved", item="chg_1")
-    server.outage_after_writes(1)  # the proposal is replaced, the audit chain is not reached
+    cosmos_server.outage_after_writes(1)  # the proposal is replaced, the audit chain is not reached
     store.save_with_events(p)
-    server.wait_down()
-    server.up()
-    other = open_store(server)  # another worker, without a recovery pass first
+    cosmos_server.wait_down()
+    cosmos_server.up()
+    other = open_store(cosmos_server)  # another worker, without a recovery pass first
     later = other.get(p.id)
     later.record("ItemDeclined", item="chg_2")
     other.save_with_events(later)

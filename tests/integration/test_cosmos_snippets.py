@@ -21,7 +21,7 @@ from followup.drafting.rules import RuleExtractor
 from followup.drafting.transcript import parse_transcript
 from followup.drafting.voice import load_voice
 from followup.errors import StoreError, StoreUnavailable
-from tests.integration.cosmos_server import KEY, CosmosServer, available
+from tests.integration.cosmos_server import KEY, CosmosServer
 
 pytestmark = [pytest.mark.integration, pytest.mark.filterwarnings("ignore:Unverified HTTPS request")]
 SNIPPETS = load_voice().snippets
@@ -33,48 +33,23 @@ QUERIES = ["security questionnaire for our CISO", "budget frozen CFO approval si
 LOG = "followup.drafting.retrieval"
 
 
-@pytest.fixture(scope="module")
-def servers():
-    """One Cosmos API server per residency region, stopped by PID at the end."""
-    reason = available()
-    if reason:
-        pytest.skip(f"Cosmos DB test server unavailable: {reason}")
-    started = {}
-    try:
-        for region in ("us-east", "eu-west"):
-            started[region] = CosmosServer()
-        yield started
-    finally:
-        for server in started.values():
-            server.stop()
-
-
-@pytest.fixture
-def server():
-    """A server of its own, because these tests take it down."""
-    reason = available()
-    if reason:
-        pytest.skip(f"Cosmos DB test server unavailable: {reason}")
-    own = CosmosServer()
-    yield own
-    own.stop()
 
 
 def new_db() -> str:
     return f"db{uuid.uuid4().hex[:12]}"
 
 
-def open_index(server: CosmosServer, region: str = "us-east", database: str | None = None, **kwargs) -> CosmosSnippetIndex:
-    return CosmosSnippetIndex.connect(server.endpoint, KEY, database or new_db(), region, create=True, **kwargs)
+def open_index(cosmos_server: CosmosServer, region: str = "us-east", database: str | None = None, **kwargs) -> CosmosSnippetIndex:
+    return CosmosSnippetIndex.connect(cosmos_server.endpoint, KEY, database or new_db(), region, create=True, **kwargs)
 
 
-def snippet_docs(server: CosmosServer, database: str) -> list[dict]:
+def snippet_docs(cosmos_server: CosmosServer, database: str) -> list[dict]:
     """Every document of the snippets container, asked directly and across partitions ([] when the
     database or the container was never created)."""
     from azure.cosmos import CosmosClient
     from azure.cosmos.exceptions import CosmosResourceNotFoundError
 
-    container = CosmosClient(server.endpoint, credential=KEY).get_database_client(database).get_container_client(CONTAINER)
+    container = CosmosClient(cosmos_server.endpoint, credential=KEY).get_database_client(database).get_container_client(CONTAINER)
     try:
         return list(container.query_items("SELECT c.id, c.region, c.kind FROM c", enable_cross_partition_query=True))
     except CosmosResourceNotFoundError:
@@ -90,9 +65,9 @@ def ranking(index, query: str, k: int = 20) -> list[tuple[str, float]]:
 
 
 # ----------------------------------------------------------------------------------- sync and search
-def test_sync_then_search_ranks_like_the_embedded_index(servers):
+def test_sync_then_search_ranks_like_the_embedded_index(cosmos_servers):
     database = new_db()
-    index = open_index(servers["us-east"], database=database)
+    index = open_index(cosmos_servers["us-east"], database=database)
     assert index.sync(SNIPPETS) == {"written": len(SNIPPETS), "deleted": 0, "unchanged": 0}
     assert index.sync(SNIPPETS) == {"written": 0, "deleted": 0, "unchanged": len(SNIPPETS)}
     fts5 = Retriever(SNIPPETS)
@@ -102,18 +77,18 @@ def test_sync_then_search_ranks_like_the_embedded_index(servers):
             assert ranking(index, query, k) == ranking(fts5, query, k), query
     assert ranking(index, "security questionnaire for our CISO", 1)[0][0] == "faq/security-review-and-questionnaires"
     assert index.search("zebra", 3) == [] and index.search("the and of", 3) == []
-    docs = snippet_docs(servers["us-east"], database)
+    docs = snippet_docs(cosmos_servers["us-east"], database)
     assert len(docs) == len(SNIPPETS) + 1 and {d["region"] for d in docs} == {"us-east"}
 
 
-def test_resync_updates_changed_and_removes_stale_snippets(servers):
+def test_resync_updates_changed_and_removes_stale_snippets(cosmos_servers):
     database = new_db()
-    index = open_index(servers["us-east"], database=database, playbook=SNIPPETS)
+    index = open_index(cosmos_servers["us-east"], database=database, playbook=SNIPPETS)
     assert ranking(index, "budget frozen", 1)[0][0] == "objections/budget-is-frozen-or-needs-approval"  # synced on first use
     changed = dataclasses.replace(SNIPPETS[0], recap_line="Our zeppelin team can answer the questionnaire with you.")
     playbook = (changed, *SNIPPETS[1:-1])
     assert index.sync(playbook) == {"written": 1, "deleted": 1, "unchanged": len(SNIPPETS) - 2}
-    ids = {d["id"] for d in snippet_docs(servers["us-east"], database)}
+    ids = {d["id"] for d in snippet_docs(cosmos_servers["us-east"], database)}
     assert len(ids) == len(playbook) + 1 and STATS_ID in ids
     assert not any(SNIPPETS[-1].id.split("/")[-1] in i for i in ids)
     [hit] = index.search("zeppelin", 3)
@@ -121,7 +96,7 @@ def test_resync_updates_changed_and_removes_stale_snippets(servers):
     for query in QUERIES + [SNIPPETS[-1].title]:
         assert ranking(index, query) == ranking(Retriever(playbook), query), query
 
-    again = open_index(servers["us-east"], database=database)  # another worker with the old playbook
+    again = open_index(cosmos_servers["us-east"], database=database)  # another worker with the old playbook
     assert again.sync(SNIPPETS) == {"written": 2, "deleted": 0, "unchanged": len(SNIPPETS) - 2}
     assert ranking(again, SNIPPETS[-1].title) == ranking(Retriever(SNIPPETS), SNIPPETS[-1].title)
 
@@ -149,48 +124,48 @@ def app_for(tmp_path, settings_servers: dict[str, CosmosServer], database: str):
     return bootstrap(settings, crm=SandboxCrm(tmp_path / "crm.sqlite"))  # sqlite stores; Cosmos only for the playbook
 
 
-def test_an_eu_call_searches_only_the_eu_account(servers, tmp_path, caplog):
+def test_an_eu_call_searches_only_the_eu_account(cosmos_servers, tmp_path, caplog):
     database = new_db()
-    app = app_for(tmp_path, servers, database)
+    app = app_for(tmp_path, cosmos_servers, database)
     with caplog.at_level(logging.WARNING, logger=LOG):
         eu = app.ingest(CALL, DE)
         assert eu.region == "eu-west" and SECURITY_LINE in eu.recap.body and EU_LINE in eu.recap.body
-        assert {d["region"] for d in snippet_docs(servers["eu-west"], database)} == {"eu-west"}
-        assert snippet_docs(servers["us-east"], database) == []  # the US account was not touched
+        assert {d["region"] for d in snippet_docs(cosmos_servers["eu-west"], database)} == {"eu-west"}
+        assert snippet_docs(cosmos_servers["us-east"], database) == []  # the US account was not touched
 
         us = app.ingest(CALL, US)
         assert us.region == "us-east" and SECURITY_LINE in us.recap.body and EU_LINE not in us.recap.body
     assert fallbacks(caplog) == []  # no fallback: both recaps came from Cosmos
-    eu_docs, us_docs = snippet_docs(servers["eu-west"], database), snippet_docs(servers["us-east"], database)
+    eu_docs, us_docs = snippet_docs(cosmos_servers["eu-west"], database), snippet_docs(cosmos_servers["us-east"], database)
     assert len(eu_docs) == len(us_docs) == len(SNIPPETS) + 1
     assert {d["region"] for d in eu_docs} == {"eu-west"} and {d["region"] for d in us_docs} == {"us-east"}
     assert app.snippet_index("eu-west") is not app.snippet_index("us-east")
 
 
-def test_an_eu_recap_does_not_use_the_us_account_even_when_only_that_one_is_up(server, tmp_path, caplog):
+def test_an_eu_recap_does_not_use_the_us_account_even_when_only_that_one_is_up(cosmos_server, tmp_path, caplog):
     eu_server = CosmosServer()
     try:
         database = new_db()
-        app = app_for(tmp_path, {"us-east": server, "eu-west": eu_server}, database)
+        app = app_for(tmp_path, {"us-east": cosmos_server, "eu-west": eu_server}, database)
         eu_server.down()
         with caplog.at_level(logging.WARNING, logger=LOG):
             eu = app.ingest(CALL, DE)
         assert SECURITY_LINE in eu.recap.body  # from the embedded index
         [record] = fallbacks(caplog)
         assert record.snippet_index_fallback == "CosmosSnippetIndex" and "eu-west" in record.getMessage()
-        assert snippet_docs(server, database) == []
+        assert snippet_docs(cosmos_server, database) == []
     finally:
         eu_server.stop()
 
 
 # ---------------------------------------------------------------------------------------- outages
-def test_outage_is_a_retryable_store_unavailable_and_the_recap_falls_back(server, caplog):
-    index = open_index(server, playbook=SNIPPETS)
+def test_outage_is_a_retryable_store_unavailable_and_the_recap_falls_back(cosmos_server, caplog):
+    index = open_index(cosmos_server, playbook=SNIPPETS)
     extraction = RuleExtractor().extract(parse_transcript(CALL), DE)
     transcript = parse_transcript(CALL)
     expected = draft_recap(extraction, DE, transcript)
     assert draft_recap(extraction, DE, transcript, index=index).body == expected.body  # synced, searched in Cosmos
-    server.down()
+    cosmos_server.down()
     with pytest.raises(StoreUnavailable, match=r"searching the playbook \(us-east\): Cosmos DB unreachable") as info:
         index.search("security questionnaire", 3)
     assert info.value.retryable
@@ -199,28 +174,28 @@ def test_outage_is_a_retryable_store_unavailable_and_the_recap_falls_back(server
     assert draft.body == expected.body and SECURITY_LINE in draft.body
     [record] = fallbacks(caplog)
     assert record.levelno == logging.WARNING and "StoreUnavailable" in record.getMessage()
-    server.up()
+    cosmos_server.up()
     assert ranking(index, "security questionnaire", 1)[0][0] == "faq/security-review-and-questionnaires"
 
 
-def test_first_use_during_an_outage_falls_back_then_syncs_once_the_account_is_back(server, tmp_path, caplog):
+def test_first_use_during_an_outage_falls_back_then_syncs_once_the_account_is_back(cosmos_server, tmp_path, caplog):
     database = new_db()
-    app = app_for(tmp_path, {"us-east": server}, database)
-    server.down()
+    app = app_for(tmp_path, {"us-east": cosmos_server}, database)
+    cosmos_server.down()
     with caplog.at_level(logging.WARNING, logger=LOG):
         first = app.ingest(CALL, US)
     assert SECURITY_LINE in first.recap.body and len(fallbacks(caplog)) == 1
-    server.up()
+    cosmos_server.up()
     caplog.clear()
     with caplog.at_level(logging.WARNING, logger=LOG):
         second = app.ingest(CALL, US)
     assert second.recap.body == first.recap.body and fallbacks(caplog) == []
-    assert len(snippet_docs(server, database)) == len(SNIPPETS) + 1
+    assert len(snippet_docs(cosmos_server, database)) == len(SNIPPETS) + 1
 
 
-def test_a_missing_container_is_a_store_error_not_a_missing_proposal(server):
-    CosmosSnippetIndex.connect(server.endpoint, KEY, "followup", "us-east", create=True).sync(SNIPPETS[:1])  # the database exists
-    index = CosmosSnippetIndex.connect(server.endpoint, KEY, "other", "us-east", create=False, playbook=SNIPPETS)
+def test_a_missing_container_is_a_store_error_not_a_missing_proposal(cosmos_server):
+    CosmosSnippetIndex.connect(cosmos_server.endpoint, KEY, "followup", "us-east", create=True).sync(SNIPPETS[:1])  # the database exists
+    index = CosmosSnippetIndex.connect(cosmos_server.endpoint, KEY, "other", "us-east", create=False, playbook=SNIPPETS)
     with pytest.raises(StoreError, match="not found") as info:
         index.search("budget", 3)
     assert type(info.value) is StoreError
