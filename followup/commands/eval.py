@@ -20,8 +20,8 @@ def _fmt(value) -> str:
 
 
 def run(args) -> int:
-    from followup.drafting.evaluation import score_dir
     from followup.commands.extract import extractor
+    from followup.drafting.evaluation import score_dir
     from followup.drafting.recap import draft_recap
     from followup.errors import InputError
 

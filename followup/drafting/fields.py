@@ -1081,9 +1081,10 @@ def next_step_field(ctx: CallContext, steps: list[ExtractedStep], deal_value: fl
         return []
     offers = [k for k, (_, part, _) in enumerate(parts) if OFFER.search(part.rpartition(" (")[0])]
     if deal_value and offers and not any(MONEY.search(p) for _, p, _ in parts):
-        due, part, st = parts[min(offers, key=lambda k: parts[k][0])]  # the deal's figure, once, on the first offer
+        first = min(offers, key=lambda k: parts[k][0])  # the deal's figure, once, on the first offer
+        due, part, st = parts[first]
         head, _, tail = part.rpartition(" (")
-        parts[parts.index((due, part, st))] = (due, f"{head} ({_money(deal_value, symbol)}/yr) ({tail}", st)
+        parts[first] = (due, f"{head} ({_money(deal_value, symbol)}/yr) ({tail}", st)
         while len("; ".join(p for _, p, _ in parts)) > 255 - reserve and len(parts) > 1:
             parts.pop(max(k for k, p in enumerate(parts) if p[2] is not st))  # worth more than the least important step
     parts.sort(key=lambda x: x[0])
