@@ -243,12 +243,12 @@ MEET_AGAIN = re.compile(r"\b(?:we|We)(?:['’]ll| will)?\s+(?:meet|talk|speak|re
                         r"review|kickoff|kick-off|check-in|catch-up|deep dive|walkthrough|training))\b(?:\s+again)?")
 MEETING_WORDS = re.compile(r"\b(?:meet|meeting|call|session|kickoff|kick-off|catch[- ]up|check[- ]in|demo|workshop|diary|calendar|follow[- ]up|"
                            r"invite|slot|deep dive|review|walkthrough|sync|touch base|reconvene|regroup)\b", re.I)
-MEET_NOUN = re.compile(r"\b(?:(?:a|an|the|our|your)\s+)?(?:(?!to\b)[\w-]+\s+){0,2}?(?<!\bto )(?:call|kickoff|kick-off|meeting|review|workshop|walkthrough|"
+MEET_NOUN = re.compile(r"\b(?:(?:a|an|the|our|your)\s+)?(?:(?!(?:to|is|are|was|be|the|a|an|of|for|on|in|at|it|that|this|thing|and|so|we|you|I|"
+                       r"do|have|has|had|next|first|about|with|my|our|your)\b)[\w-]+\s+){0,2}?(?<!\bto )(?:call|kickoff|kick-off|meeting|review|workshop|walkthrough|"
                        r"walk-through|demo|debrief|check-in|deep dive|session)\b(?:\s+(?:with|on|for|to) [^,.;?!]{3,60})?", re.I)
-MEET_TIME = re.compile(r"\b(?:at\s+)?(?:\d{1,2}(?::\d{2})?\s*(?:am|pm|a\.m\.|p\.m\.)|(?:one|two|three|four|five|six|seven|eight|"
-                       r"nine|ten|eleven|twelve)(?:\s+o['’]clock|\s+(?:am|pm|in the morning))|(?:one|two|three|four|five|six|"
-                       r"seven|eight|nine|ten|eleven|twelve)\s+(?=Eastern|Pacific|Central|site time))\b", re.I)
 INVITE = re.compile(r"\b(?:invite|invitation|calendar|diary|meeting request|teams link|zoom link)\b", re.I)
+WALK_THROUGH = re.compile(r"\b(?:walk|talk|take) (?:you |them |us |him |her |everyone )?through (?:the |our |your |their )?(?:revised |new |final |draft )?"
+                          r"(?P<x>proposal|quote|offer|order form|contract|plan|pricing|design|architecture|results|findings|roadmap|demo|report|business case)\b", re.I)
 
 YOU_HAVE = re.compile(r"(?:you|You)(?:['’]ll| will)\s+(?:\w+\s+)?(?:have|get|receive)$")
 QUESTION_END = re.compile(r"\?\s*$")
@@ -367,9 +367,11 @@ LOWER_I = re.compile(r"(?<![\w'’])i(?=['’](?:ll|m|d|ve)\b|\s+(?:will|can|am|
 DISCOURSE = re.compile(r"\s*(?:(?:ok(?:ay)?|right|alright|all right|and|well|yes|yeah|yep|great|perfect|good|sure|fine|"
                        r"then|now|cool|lovely|brilliant|excellent|so|absolutely|of course)[,.!]?\s+)+", re.I)
 LEAVE_IT = re.compile(r"\bleave (?:it|that|this|them|those) with (?:me|us)\b(?:\s+(?:till|until|to|for|by)\s+(?P<when>[^,.;!?]+))?", re.I)
-MEET_Q = re.compile(r"\b(?:shall we|should we|can we|could we|how about|what about|would|does|do we|are we|same time)\b", re.I)
+MEET_Q = re.compile(r"\b(?:shall we|should we|can we|could we|how about|what about|would|does|do we|are we|same time|"
+                    r"are you (?:all )?(?:free|around|available))\b", re.I)
 MEET_Q_OPENER = re.compile(r"^(?:(?:shall|should|can|could|do|are) we\s+(?:say\s+)?|(?:how|what) about\s+(?:we\s+)?|"
                            r"would\s+|does\s+)", re.I)
+DAY_OK = re.compile(r"\s*(?:(?:mon|tues|wednes|thurs|fri)day|the [\w-]+)(?:['’]s| is| would be)? (?:good|fine|great|perfect|ok(?:ay)?|free|clear)\b", re.I)
 SAME_TIME = re.compile(r"\b(?:same time|this time) next week\b", re.I)
 WE_ASK = re.compile(r"(?:and |so )?(?:can|could|shall|should) we\b", re.I)
 IMPERATIVE = re.compile(r"^(?:(?:and|so|also|just|then|oh)[,]?\s+)*(?P<verb>[A-Z][a-z]+)\b(?=\s+(?:me|us|over|across|it|that|the|your|a|an)\b)")
@@ -597,14 +599,19 @@ class _Extractor:
             return None
         return self.said_full_name(token.split()[0], self.fulltext)
 
-    def antecedent(self, i: int, u: Unit) -> str | None:
-        """The one person (not the speaker) named in the sentence before, in the same turn: who "she"/"he" is."""
-        if i == 0 or self.units[i - 1].turn_index != u.turn_index:
-            return None
+    def antecedent(self, i: int, u: Unit, at: int = 0) -> str | None:
+        """The one person (not the speaker) named before "she"/"he" (at ``at``): earlier in the same sentence
+        ("Hamish Li, our implementation lead, is running it, he'll send the invite"), else in the sentence before,
+        in the same turn."""
         me = self.owner_of(u.turn.speaker)
-        names = {self.name(m.group(0)) for m in re.finditer(rf"{NAME}(?:\s+{NAME})?", self.units[i - 1].sentence)
-                 if m.start() > 0 or " " in m.group(0)}
-        names = {n for n in names if n and n != me}
+
+        def named(text: str) -> set[str]:
+            found = {self.name(m.group(0)) for m in re.finditer(rf"{NAME}(?:\s+{NAME})?", text) if m.start() > 0 or " " in m.group(0)}
+            return {n for n in found if n and n != me}
+
+        names = named(u.sentence[:at])
+        if not names and i > 0 and self.units[i - 1].turn_index == u.turn_index:
+            names = named(self.units[i - 1].sentence)
         return names.pop() if len(names) == 1 else None
 
     def vocative(self, sentence: str, speaker: str) -> str | None:
@@ -782,37 +789,32 @@ class _Extractor:
         Keisha ..." -> "Underwriting call with Keisha ...", with the spoken time if one was said."""
         u = self.units[idx]
         what, clock = "", ""
-        for j in range(idx - 1, max(-1, idx - 7), -1):
+        for j in range(idx - 1, max(-1, idx - 16), -1):
             v = self.units[j]
-            if v.turn_index < u.turn_index - 3:
+            if v.turn_index < u.turn_index - 6:
                 break
             s = v.sentence
-            if not clock:
-                c = MEET_TIME.search(s)
-                if c:
-                    clock = c.group(0)
-            if not what:
+            clock = clock or _spoken_time(s)
+            if not what and not has_contact_details(s):
                 m = MEET_NOUN.search(s)
-                if m and not has_contact_details(s):
+                w = WALK_THROUGH.search(s)
+                if w and (not m or w.start() < m.start()):
+                    what = f"{w.group('x')} walkthrough"  # "we walk through the proposal together" -> "Proposal walkthrough"
+                elif m:
                     what = m.group(0).strip(" ,")
         if not what:
             return ""
         what = re.sub(r"^(?:(?:on|in|for|at|to|with)\s+)?(?:a|an|the|our|your|proper|quick|short|final|formal)\s+", "", what, flags=re.I)
         what = re.sub(r"^(?:a|an|the|proper|quick|short)\s+", "", what, flags=re.I)
         text = what[:1].upper() + what[1:]
-        if clock:
-            clock = re.sub(r"\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\s+(am|pm)\b",
-                           lambda m: f"{CLOCK_HOURS[m.group(1).lower()]}{m.group(2).lower()}", clock, flags=re.I)
-            t = MEET_CLOCK.sub(_meet_clock, "at " + re.sub(r"^at\s+", "", clock, flags=re.I))
-            text += f", {t[3:] if t.startswith('at ') else t}"
-        return text
+        return f"{text}, {clock}" if clock else text
 
     def date_before(self, idx: int) -> dt.date | None:
         """The meeting date said just before "I'll send the invite" (and whether it was only pencilled in)."""
         u = self.units[idx]
         self.before_hedged = False
-        for j in range(idx - 1, max(-1, idx - 4), -1):
-            if self.units[j].turn_index < u.turn_index - 2:
+        for j in range(idx - 1, max(-1, idx - 6), -1):
+            if self.units[j].turn_index < u.turn_index - 3:
                 break
             spans = self.dates_in(self.units[j].sentence)
             if spans:
@@ -1061,7 +1063,7 @@ class _Extractor:
                 owner, strong, kind = speaker_owner, False, "self"
             elif sl in ("he", "she"):
                 # "Our support lead, Ana Ruiz, handles that. She'll delete the data ...": the person just named
-                owner = self.antecedent(i, u)
+                owner = self.antecedent(i, u, m.start())
                 if owner is None or base not in DELIVERABLE and base not in ("delete", "remove", "set", "book", "call"):
                     continue
                 strong, kind = True, "named"
@@ -1265,7 +1267,7 @@ class _Extractor:
                 or t + 1 >= len(self.turns) or self.turns[t + 1].speaker == u.turn.speaker:
             return None
         reply = " ".join(self.units[j].sentence for j in self.by_turn.get(t + 1, [])[:2])
-        if REFUSE.search(reply) or not (AFFIRM.search(reply) or re.search(r"\bworks?\b", reply, re.I)
+        if REFUSE.search(reply) or not (AFFIRM.search(reply) or re.search(r"\bworks?\b", reply, re.I) or DAY_OK.match(reply)
                                         or self.pick_date(reply) == date):
             return None
         if re.search(r"\b(?:no(?![\s,]+(?:problem|worries|doubt)\b)|not|can['’]?t|cannot|won['’]t|wait)\b", self.turns[t + 1].text, re.I) \
@@ -1274,7 +1276,11 @@ class _Extractor:
         speaker = self.owner_of(u.turn.speaker)
         owner = speaker if speaker in self.colleagues() else self.rep if self.rep in self.speaker_owners else speaker
         text = self.make_text(MEET_Q_OPENER.sub("", s[m.start():]).rstrip(" ?"), i, owner)
-        if not _content(text, self.ctx.call_date):
+        named = "" if MEET_NOUN.search(s) else self.meeting_before(i)
+        if named:  # "Next thing is kickoff. ... Are you free first thing Monday?" - "Monday's good. Seven-thirty."
+            clock = _spoken_time(reply)
+            text = named if "," in named or not clock else f"{named}, {clock}"
+        elif not _content(text, self.ctx.call_date):
             text = f"Follow-up call, {text[:1].lower()}{text[1:]}"  # "Same time next week?"
         if f"{date.day} {date:%B}" not in text:
             text = f"{text} ({date:%A} {date.day} {date:%B})"
@@ -1481,6 +1487,12 @@ class _Extractor:
             if meeting_date and f"{meeting_date.day} {meeting_date:%B}" not in text:
                 text = f"{text} ({meeting_date:%A} {meeting_date.day} {meeting_date:%B})"
             said_here = any(d == meeting_date for _, _, d, _ in self.dates_in(body))
+            if due and meeting_date and meeting_date > due and not later and not tentative:
+                # "Wednesday the 22nd at ten." ... "I'll send the invite today": the invite today, the meeting on its day
+                what = self.meeting_before(i)
+                if what:
+                    self.add(f"{what} ({meeting_date:%A} {meeting_date.day} {meeting_date:%B})", owner, meeting_date,
+                             self.before_hedged, [u], i, meeting=True, date_order=i)
             if due and due == meeting_date and not SEND_WHEN.search(body) and said_here:
                 due = None  # "I'll send the invite for the 17th": the meeting's day, not a send date
             # a bare "I'll send the invite" after the meeting was agreed: the step is the meeting, due that day
@@ -1928,6 +1940,43 @@ def _meet_clock(m: re.Match) -> str:
     if hour <= 6:
         return f"at {hour}pm" if mins == "00" else f"at {hour}:{mins}pm"
     return f"at {hour}:{mins}"
+
+
+_HOUR = "|".join(CLOCK_HOURS)
+SPOKEN_TIME = re.compile(
+    rf"\b(?P<h>\d{{1,2}})(?::(?P<m>\d{{2}}))?\s*(?P<ap>am|pm|a\.m\.|p\.m\.)|\b(?P<h24>[01]?\d|2[0-3]):(?P<m24>[0-5]\d)\b|"
+    rf"\b(?P<half>half|quarter)(?: (?P<rel>past|to))? (?P<hh>{_HOUR})\b(?! (?:days?|weeks?|months?|years?|percent|of)\b)|"
+    rf"\b(?:(?P<at>at) )?(?P<hw>{_HOUR})(?:(?P<oc> o['’]clock)|[- ](?P<mw>thirty|fifteen|forty-five))?(?: (?P<apw>am|pm|in the morning|in the afternoon))?"
+    rf"(?!\s*(?:thousand|hundred|grand|k\b|percent|%|users?|seats?|people|days?|weeks?|months?|years?|of\b|or\b|to\b))\b", re.I)
+
+
+def _spoken_time(sentence: str) -> str:
+    """A meeting time as said, normalised: "half nine" -> "9:30", "Seven-thirty" -> "7:30", "ten o'clock" -> "10:00",
+    "2 pm" -> "2pm". A bare number word counts only after "at" or with o'clock/thirty/am/pm; an hour from one to six
+    without am/pm is in the afternoon."""
+    for m in SPOKEN_TIME.finditer(sentence):
+        if m.group("h"):
+            ap = m.group("ap").replace(".", "").lower()
+            return f"{int(m.group('h'))}{':' + m.group('m') if m.group('m') else ''}{ap}"
+        if m.group("h24"):
+            return f"{int(m.group('h24'))}:{m.group('m24')}"
+        if m.group("half"):
+            hour = CLOCK_HOURS[m.group("hh").lower()]
+            mins = 30 if m.group("half").lower() == "half" else 45 if m.group("rel") == "to" else 15
+            if m.group("rel") == "to":
+                hour -= 1
+            if m.group("half").lower() == "quarter" and not m.group("rel"):
+                continue  # "a quarter nine" is not a time
+        else:
+            if not (m.group("at") or m.group("oc") or m.group("mw") or m.group("apw")):
+                continue
+            hour = CLOCK_HOURS[m.group("hw").lower()]
+            mins = {"thirty": 30, "fifteen": 15, "forty-five": 45}.get((m.group("mw") or "").lower(), 0)
+            ap = (m.group("apw") or "").lower()
+            if ap in ("pm", "in the afternoon") and hour < 12 or not ap and hour <= 6:
+                return f"{hour}:{mins:02d}pm" if mins else f"{hour}pm"
+        return f"{hour}:{mins:02d}"
+    return ""
 
 
 def extract_steps(ctx: CallContext) -> list[ExtractedStep]:

@@ -7,7 +7,7 @@ import pytest
 
 from followup.domain.snapshot import parse_snapshot
 from followup.drafting.context import build_context
-from followup.drafting.steps import extract_steps
+from followup.drafting.steps import _spoken_time, extract_steps
 from followup.drafting.transcript import parse_transcript
 
 CALL = dt.date(2026, 11, 17)  # a Tuesday
@@ -1192,3 +1192,45 @@ def test_the_day_after_a_meeting_is_dated_from_that_meeting():
             "Ann: And I'll send the data checklist the day after the workshop.\n")
     s = only([x for x in steps(text) if "checklist" in x.text], "Ann Buyer")
     assert s.due_date == dt.date(2026, 11, 27)
+
+
+@pytest.mark.parametrize("said, clock", [
+    ("Ten o'clock, I have the morning free.", "10:00"), ("Seven-thirty our time.", "7:30"), ("Half nine works.", "9:30"),
+    ("Wednesday the twenty-second at ten.", "10:00"), ("Two pm our time.", "2pm"), ("At two thirty then.", "2:30pm"),
+    ("14:00 CET.", "14:00"), ("A quarter to four.", "3:45"), ("At 10am sharp.", "10am"),
+    ("Give me ten days.", ""), ("We have nine or ten people.", ""), ("At three thousand a seat.", ""), ("Ten weeks.", "")])
+def test_a_spoken_meeting_time_is_normalised_and_a_bare_number_is_not_a_time(said, clock):
+    assert _spoken_time(said) == clock
+
+
+def test_an_invite_after_a_walk_through_is_that_walkthrough_with_its_time():
+    s = only(steps("Rita Rep: Then I'd suggest we walk through the proposal together. The week after next, the Thursday?\n"
+                   "Ann Buyer: Thursday the third. Ten o'clock, I have the morning free.\n"
+                   "Rita Rep: Ten o'clock on the third. I'll send the invite.\n"), REP)
+    assert s.due_date == dt.date(2026, 12, 3)
+    assert s.text.startswith("Proposal walkthrough, 10:00") and "send invite" in s.text
+
+
+def test_an_invite_sent_today_for_a_meeting_agreed_turns_earlier_adds_the_meeting_on_its_day():
+    found = steps("Rita Rep: So, the first thing is the kick-off, in person at your office. The week after next, the Tuesday?\n"
+                  "Ann Buyer: The Tuesday doesn't suit. The Wednesday, the second? Ten o'clock?\n"
+                  "Rita Rep: Wednesday the second at ten. Tom?\n"
+                  "Tom Techie: Works for me.\n"
+                  "Ann Buyer: For me also.\n"
+                  "Rita Rep: Great, I'll send the invite today, with the agenda.\n")
+    mine = sorted((s for s in found if s.owner == REP), key=lambda s: s.due_date)
+    assert [s.due_date for s in mine] == [CALL, dt.date(2026, 12, 2)], [(s.text, s.due_date) for s in mine]
+    assert "invite" in mine[0].text and mine[1].text.startswith("Kick-off, 10:00")
+
+
+def test_are_you_free_names_the_meeting_said_before_and_takes_the_time_from_the_answer():
+    found = steps("Rita Rep: Next thing is the kickoff. Are you free first thing Monday?\n"
+                  "Ann Buyer: Monday's good. Seven-thirty our time, before the shift meeting.\n")
+    s = only(found, REP)
+    assert s.due_date == dt.date(2026, 11, 23) and s.text.startswith("Kickoff, 7:30")
+
+
+def test_he_after_a_person_named_earlier_in_the_same_sentence_is_that_person():
+    s = only(steps("Rita Rep: Tom Techie, your architect, is going to run it, he'll send the runbook by Friday.\n"
+                   "Ann Buyer: Good.\n"), "Tom Techie")
+    assert s.due_date == FRIDAY and "runbook" in s.text
