@@ -646,7 +646,7 @@ STAGE_CUES = [
                 r"chose (?:another|a different) (?:vendor|provider|supplier|solution)|not (?:going to )?(?:move|moving) forward with (?:you|your)|"
                 r"(?:will not|won't|are not going to|aren't going to) go (?:ahead )?with (?:you|your (?:offer|proposal|solution|platform))|"
                 r"(?:we've|we have) (?:selected|chosen) (?:another|a different)|"
-                r"we(?:'ve| have|'re| are)? (?:go|went|gone|decided to go|chose|chosen|picked|selected|signed|going) with (?P<rival>(?-i:[A-Z][a-zA-Z]+))|"
+                r"(?:we|they|the board|the committee|management)(?:'ve| have| has|'re| are)? (?:go|went|gone|decided to go|chose|chosen|picked|selected|signed|going) with (?P<rival>(?-i:[A-Z][a-zA-Z]+))|"
                 r"(?:we|the board|the committee|management)(?:'ve| have| has)? (?:chose|chosen|selected|picked|awarded (?:it|the contract|the deal) to) (?P<named>(?-i:[A-Z][a-zA-Z]+))|"
                 r"(?P<winner>(?-i:[A-Z][a-zA-Z]+)) (?:won|has won) (?:it|the deal|the contract|the business|the tender))\b", re.I),
      "Closed Lost", "explicit"),
@@ -710,8 +710,11 @@ def _rival(ctx: CallContext, name: str, i: int) -> bool:
     vendor = email.split("@")[-1].split(".")[0] if "@" in email else ""
     if low in re.findall(r"[a-z]+", account) or vendor and (low in vendor or vendor in low):
         return False
-    # a rival is spoken of as one somewhere on the call: its price, quote, contract, signature
-    return bool(RIVAL_TALK.search(_next_in_turn(ctx, i))) or any(name in u.sentence and RIVAL_TALK.search(u.sentence) for u in ctx.units)
+    # a rival is spoken of as one: its price, quote, contract or signature named with it, or talked of just after
+    # ("... they went with Sampra." - "What tipped it?" - "Mostly price. They came in at 410 thousand.")
+    t = ctx.units[i].turn_index
+    return any(RIVAL_TALK.search(u.sentence) for u in ctx.units[i + 1:i + 12] if u.turn_index <= t + 2) \
+        or any(name in u.sentence and RIVAL_TALK.search(u.sentence) for u in ctx.units)
 
 
 RIVAL_TALK = re.compile(r"\b(?:quote\w*|pric\w+|offer\w*|proposal|cheaper|vendor|provider|supplier|competitor|sign\w*|contract|deal|instead|"

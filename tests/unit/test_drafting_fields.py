@@ -469,6 +469,15 @@ def test_we_went_with_a_named_rival_is_closed_lost_but_not_the_account_a_person_
     assert value("Owen Hart: We're going with Corvex instead.\n", "StageName") == "Closed Lost"
 
 
+def test_the_board_went_with_a_rival_whose_price_comes_up_just_after_is_closed_lost():
+    said = ("Owen Hart: I wanted to tell you myself. The board met yesterday and they went with Corvex.\n"
+            "Leo Brandt: Ah. Okay. Thank you for calling. Can I ask what tipped it?\n"
+            "Owen Hart: Mostly price. They came in well under you.\n")
+    assert value(said, "StageName") == "Closed Lost"
+    # nothing on the call speaks of Corvex as a rival: a name is not a loss on its own
+    assert value("Owen Hart: The board met yesterday and they went with Corvex.\nLeo Brandt: Ah. Okay.\n", "StageName") is None
+
+
 def test_how_the_contract_would_go_later_is_no_stage_and_a_second_subject_is_cut_from_a_step():
     said = "Priya Natarajan: We hope to decide by the end of Q2, and the contract would then go through our legal team.\n"
     assert value(said, "StageName") is None and value(said, "CloseDate") is None
