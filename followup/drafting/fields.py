@@ -28,7 +28,7 @@ from dataclasses import replace as dc_replace
 from followup.drafting.amounts import SUB100, SUB1000, TENS, counts_things, find_amount_spans, words_value
 from followup.drafting.context import (HEDGE, HYPOTHETICAL, INJECTION, STAGES, CallContext, Unit, confidence, evidence,
                                        has_contact_details)
-from followup.drafting.dates import MONTHS, WORD_ORD_RE, WORD_ORDINALS, find_dates
+from followup.drafting.dates import MONTHS, WORD_ORD_RE, WORD_ORDINALS, find_date_spans, find_dates
 from followup.drafting.model import ExtractedField, ExtractedStep
 
 _TENS_WORDS = "|".join(TENS)
@@ -930,10 +930,18 @@ def _fmt_date(d: dt.date, country: str | None, weekday: bool = False) -> str:
     return f"{d:%a} {day}" if weekday else day
 
 
-def _compact(text: str, symbol: str, max_words: int = 11, deal_value: float | None = None) -> str:
-    """A step as a short phrase: no context in brackets, no date words (the date is appended), money
-    and counts as figures ("EUR 146K/yr", "38 connectors")."""
+def _compact(text: str, symbol: str, max_words: int = 11, deal_value: float | None = None,
+             due: dt.date | None = None, country: str | None = None) -> str:
+    """A step as a short phrase: no context in brackets, no date words (the due date is appended), money
+    and counts as figures ("EUR 146K/yr", "38 connectors"). A later date that names an event stays, short:
+    "Put us on the agenda for the June second board" -> "Put us on agenda for 6/2 board"."""
     text = re.sub(r"\s*\([^)]*\)?", "", text)  # the steps extractor's context in brackets, closed or cut
+    events = []
+    if due is not None:
+        for start, end, d, _ in reversed(find_date_spans(text, due)):
+            if d > due and re.search(r"\b(?:for|of|at) the\s*$", text[max(0, start - 12):start], re.I):
+                events.append(_fmt_date(d, country))
+                text = f"{text[:start]}§{len(events) - 1}{text[end:]}"
     text = LEAD.sub("", text.strip().rstrip(".!?,"))
     have = HAVE_SEND.match(text)  # "Have procurement send the PO" -> "the PO from procurement"
     text = text[have.end():] + f" from {have.group(1)}" if have else DOER.sub("", text)  # "Do the site survey" -> "site survey"
@@ -971,6 +979,7 @@ def _compact(text: str, symbol: str, max_words: int = 11, deal_value: float | No
         cut = head.find(",", len(" ".join(words[:4])))
         text = head[:cut] if cut > 0 else head
     text = re.sub(r"^(?:the|an?|our)\s+(?=\S+\s*\S)", "", text.strip(" ,;-"), flags=re.I)  # "The site survey" -> "Site survey"
+    text = re.sub(r"§(\d)", lambda m: events[int(m.group(1))], text)
     return text[:1].upper() + text[1:]
 
 
@@ -1028,9 +1037,30 @@ OFFER = re.compile(r"\b(proposal|quote|offer|order form)\b", re.I)
 LOGISTICS = re.compile(r"\b(?:invite|invitation|calendar hold|link|dial-in|room|forms?|template|welcome pack|courier)\b", re.I)
 
 
-def _priority(st: ExtractedStep, rep: str) -> int:
+WAITS_ON = re.compile(r"\b(?:if|once|as soon as|assuming|after|when)\b[^,.;]{0,30}?\b(?P<doc>questionnaire|proposal|quote|order form|contract|"
+                      r"agreement|msa|dpa|nda|sow|purchase order|po)\b[^,.;]{0,20}?\b(?:back|signed|countersigned|returned|in place|comes|arrives|approved)\b", re.I)
+
+
+def _priority(st: ExtractedStep, rep: str, gating: frozenset[str] = frozenset()) -> int:
+    """Deal paper first, then meetings, then the rest; a step the buyer owns, or one another step waits on
+    ("assuming the NDA is back by Tuesday"), counts one more."""
     text = st.text
-    return (3 if DEAL_DOC.search(text) else 2 if MEETING.search(text) else 1) + (1 if st.owner and st.owner != rep else 0)
+    gates = any(d.lower() in gating for d in PAPER.findall(text))
+    return (3 if DEAL_DOC.search(text) else 2 if MEETING.search(text) else 1) + (1 if st.owner and st.owner != rep or gates else 0)
+
+
+PAPER = re.compile(r"\b(?:questionnaire|proposal|quote|order form|contract|agreement|msa|dpa|nda|sow|redlines|purchase order|po|form)\b", re.I)
+RETURNS = re.compile(r"^(?:return|send back|countersign|sign|complete|fill in)\b", re.I)
+
+
+def _returned_later(item, phrased) -> bool:
+    """ "Send questionnaire (Sanne, 4/7)" when "Return questionnaire (Ravi, 4/21)" is listed too: the document's
+    last milestone is the one worth the space."""
+    st, _, text = item
+    docs = {d.lower() for d in PAPER.findall(text)}
+    return bool(docs) and not RETURNS.match(text) and any(
+        o is not st and o.due_date > st.due_date and RETURNS.match(t) and docs == {d.lower() for d in PAPER.findall(t)}
+        for o, _, t in phrased)
 
 
 def next_step_field(ctx: CallContext, steps: list[ExtractedStep], deal_value: float | None = None,
@@ -1050,8 +1080,8 @@ def next_step_field(ctx: CallContext, steps: list[ExtractedStep], deal_value: fl
         score = len(re.findall(r"[A-Za-z]{3,}", text)) - 3 * len(re.findall(r"\b(?:it|that|them)\b", text, re.I))
         if key not in best or score > best[key][0]:
             best[key] = (score, st)
-    chosen = sorted((st for _, st in best.values()), key=lambda st: (-_priority(st, ctx.rep), st.due_date))
-    parts: list[tuple[dt.date, str, ExtractedStep]] = []
+    gating = frozenset(m.group("doc").lower() for st in firm for e in st.evidence for m in WAITS_ON.finditer(e.quote))
+    chosen = sorted((st for _, st in best.values()), key=lambda st: (-_priority(st, ctx.rep, gating), st.due_date))
     signed = target is not None and _signed_on_call(ctx) is not None
     extra = f"; {'signed' if signed else 'target signature'} {_fmt_date(target, country)}" if target is not None else ""
     reserve = len(extra)  # the signature date is worth more than a fifth step, so keep room for it
@@ -1060,13 +1090,15 @@ def next_step_field(ctx: CallContext, steps: list[ExtractedStep], deal_value: fl
         if has_contact_details(st.text) or any(has_contact_details(e.quote) for e in st.evidence):
             continue  # a home address or a phone number never goes into the CRM field
         meeting = _meeting(st, ctx.call_date)
-        text = meeting[0] if meeting else _compact(st.text, symbol, deal_value=deal_value)
+        text = meeting[0] if meeting else _compact(st.text, symbol, deal_value=deal_value, due=st.due_date, country=country)
         booked = MEETING.search(text) and not LOGISTICS.search(text)  # "Book the deep dive" is the meeting; "send the invite" is not
         if not meeting and (ADMIN.search(text) and not booked or THIN.search(text)) and not DEAL_DOC.search(text):
             continue  # an invite, a meeting room, supplier forms, an intro email; "check with him that the 13th is clear"
         if len([w for w in re.findall(r"[A-Za-z0-9$€£]+", text) if w.lower() not in PRONOUNS]) < 2:
             continue  # "Send it", "Ask her": nothing a reader could act on
         phrased.append((st, meeting, text))
+    phrased = [p for p in phrased if not _returned_later(p, phrased)]
+    parts: list[tuple[dt.date, str, ExtractedStep]] = []
     for st, meeting, text in phrased:
         if len(parts) >= MAX_PARTS:
             break
@@ -1076,8 +1108,7 @@ def next_step_field(ctx: CallContext, steps: list[ExtractedStep], deal_value: fl
         when = f"{_fmt_date(meeting[1], country, weekday=True)}{meeting[2]}" if meeting else \
             "today" if st.due_date == ctx.call_date else _fmt_date(st.due_date, country, weekday=True)
         part = f"{text} ({owner + ', ' if owner else ''}{when})"
-        trial = [p for _, p, _ in parts] + [part]
-        if len("; ".join(trial)) > 255 - reserve:
+        if len("; ".join([p for _, p, _ in parts] + [part])) > 255 - reserve:
             continue
         parts.append((st.due_date, part, st))
     if not parts:

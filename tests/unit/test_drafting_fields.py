@@ -203,6 +203,34 @@ def test_next_step_is_a_short_dated_summary_of_firm_steps():
     assert len(got.value) <= 255
 
 
+def test_next_step_keeps_an_event_date_lists_a_documents_return_not_its_sending_and_puts_what_others_wait_on_first():
+    text = ("Leo Brandt: I'll send the mutual NDA today.\n"
+            "Owen Hart: I'll send the questionnaire on Friday, and you return it by the twenty-sixth.\n"
+            "Leo Brandt: Assuming the NDA is back by Thursday, I'll share the security pack by the twelfth.\n"
+            "Owen Hart: I'll put us on the agenda for the March third board on Monday.\n")
+    steps = [step("Send the mutual NDA", "Leo Brandt", CALL, "I'll send the mutual NDA today."),
+             step("Send the questionnaire", "Owen Hart", dt.date(2027, 2, 12), "I'll send the questionnaire on Friday, and you return it by the twenty-sixth."),
+             step("Return the questionnaire", "Leo Brandt", dt.date(2027, 2, 26), "I'll send the questionnaire on Friday, and you return it by the twenty-sixth."),
+             step("Share the security pack", "Leo Brandt", dt.date(2027, 2, 12), "Assuming the NDA is back by Thursday, I'll share the security pack by the twelfth."),
+             step("Put us on the agenda for the March third board", "Owen Hart", dt.date(2027, 2, 15), "I'll put us on the agenda for the March third board on Monday.")]
+    got = fields(text, steps=steps)["NextStep"].value
+    assert "Put us on agenda for 3/3 board (Owen, Mon 2/15)" in got, got
+    assert "Return questionnaire (Leo, Fri 2/26)" in got and "Send questionnaire" not in got
+
+
+def test_next_step_keeps_the_step_another_step_waits_on_when_there_is_no_room_for_all():
+    buyer = [step(f"Send the {w}", "Owen Hart", dt.date(2027, 2, 15 + i), f"I'll send the {w}.")
+             for i, w in enumerate(["usage export", "org chart", "floor plan", "site list", "shift roster"])]
+    nda = step("Send the mutual NDA", "Leo Brandt", CALL, "I'll send the mutual NDA today.")
+    waits = step("Share the security pack", "Leo Brandt", dt.date(2027, 2, 12),
+                 "Assuming the NDA is back by Thursday, I'll share the security pack by the twelfth.")
+    text = "".join(f"Owen Hart: {s.evidence[0].quote}\n" for s in buyer) + \
+        "Leo Brandt: I'll send the mutual NDA today.\nLeo Brandt: Assuming the NDA is back by Thursday, I'll share the security pack by the twelfth.\n"
+    got = fields(text, steps=[*buyer, nda, waits])["NextStep"].value
+    assert got.startswith("Mutual NDA (Leo, today)"), got
+    assert "Mutual NDA" not in fields(text, steps=[*buyer, nda])["NextStep"].value  # nothing waits on it: the buyer's five first
+
+
 def test_next_step_names_the_deal_figure_once():
     text = ("Leo Brandt: I'll send the revised proposal by Friday, ninety-two thousand a year.\n"
             "Owen Hart: And I'll take the revised proposal to our CFO on Monday the fifteenth.\n")
