@@ -796,7 +796,8 @@ class _Extractor:
             s = v.sentence
             clock = clock or _spoken_time(s)
             if not what and not has_contact_details(s):
-                m = MEET_NOUN.search(s)
+                m = next((m for m in MEET_NOUN.finditer(s)  # not "the day after the workshop": another event, for its date
+                          if not re.search(r"\b(?:after|before|since|until)\s*$", s[:m.start()], re.I)), None)
                 w = WALK_THROUGH.search(s)
                 if w and (not m or w.start() < m.start()):
                     what = f"{w.group('x')} walkthrough"  # "we walk through the proposal together" -> "Proposal walkthrough"

@@ -1234,3 +1234,11 @@ def test_he_after_a_person_named_earlier_in_the_same_sentence_is_that_person():
     s = only(steps("Rita Rep: Tom Techie, your architect, is going to run it, he'll send the runbook by Friday.\n"
                    "Ann Buyer: Good.\n"), "Tom Techie")
     assert s.due_date == FRIDAY and "runbook" in s.text
+
+
+def test_a_meeting_named_only_to_date_another_is_not_the_one_the_invite_is_for():
+    s = only(steps("Rita Rep: Then I'd suggest we do a contract call once legal is through it. Maybe the day after the workshop? "
+                   "Thursday the third?\n"
+                   "Ann Buyer: The third works. After two.\n"
+                   "Rita Rep: Two o'clock on the third, in person. I'll send the invite.\n"), REP)
+    assert s.text.startswith("Contract call, 2pm") and s.due_date == dt.date(2026, 12, 3)
