@@ -313,7 +313,8 @@ def holidays_mentioned(sentences: list[str], call_date: dt.date) -> set[dt.date]
                     if found:
                         days.add(found[0][2])
                 continue
-            if re.match(r"(?:that['’]s|that is|it['’]s|it is|which is)\b", s.strip(), re.I):
+            opener = re.match(r"\s*(?:that['’]s|that is|it['’]s|it is|which is)\b", s, re.I)
+            if opener and h.start() - opener.end() <= 25:  # "That's Labour Day", not "It's ten weeks, and the Christmas range is ..."
                 back = find_date_spans(previous, call_date)
                 if back:
                     days.add(back[-1][2])

@@ -897,7 +897,8 @@ LEAD = re.compile(r"^(?:(?:also|then|just|quickly|definitely|so|and)\s+)+", re.I
 OBJECT_NOISE = re.compile(r"\b(?:(?:it|that|them|this|those|both) )?(?:over )?to (?:you|me|us)\b|\b(?:you|me|us) (?=the |a |an |our |my |your |their )", re.I)
 NUMBER_WORD = re.compile(rf"\b({SUB1000})\b(?=\s+(?!(?:{SUB100}|o'clock|am|pm|thirty|fifteen|forty-five|thousand|grand|million|k)\b)[a-z])", re.I)
 DEAL_DOC = re.compile(r"\b(proposal|quote|offer|order form|contract|agreement|msa|sow|pricing|signature|sign)\b", re.I)
-MEETING = re.compile(r"\b(meeting|meet|call|demo|workshop|deep dive|board|committee|session|check-in|follow-up|review|decide|decision|briefs?|present)\b", re.I)
+MEETING = re.compile(r"\b(meeting|meet|call|demo|workshop|deep dive|board|committee|session|check-in|follow-up|review|decide|decision|briefs?|present|"
+                     r"kick-?off|walkthrough|site visit)\b", re.I)
 DATE_WORDS = re.compile(r"\b(?:by|on|for|until|before|from)?\s*(?:(?:this|next|the following)\s+)?(?:today|tonight|tomorrow(?: morning| afternoon)?|EOD|end of (?:the |this |next )?(?:day|week|month)|"
                         r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)(?:\s+(?:morning|afternoon|week))?)\b"
                         r"(?:,?\s+the\s+(?:\d{1,2}(?:st|nd|rd|th)?|[a-z]+(?:-[a-z]+)?(?:th|st|nd|rd)))?(?!'s)", re.I)
@@ -1077,7 +1078,8 @@ def next_step_field(ctx: CallContext, steps: list[ExtractedStep], deal_value: fl
     for st in firm:
         key = (st.owner, st.due_date)
         text = re.sub(r"\s*\([^)]*\)?", "", st.text)
-        score = len(re.findall(r"[A-Za-z]{3,}", text)) - 3 * len(re.findall(r"\b(?:it|that|them)\b", text, re.I))
+        score = len(re.findall(r"[A-Za-z]{3,}", text)) - 3 * len(re.findall(r"\b(?:it|that|them)\b", text, re.I)) \
+            + (20 if MEETING.search(text) else 0)  # the kick-off that day, not "bring the good coffee" to it
         if key not in best or score > best[key][0]:
             best[key] = (score, st)
     gating = frozenset(m.group("doc").lower() for st in firm for e in st.evidence for m in WAITS_ON.finditer(e.quote))

@@ -151,6 +151,11 @@ def test_a_day_said_relative_to_a_holiday_is_not_the_holiday():
     assert holidays_mentioned(["We go live the Thursday before the public holiday."], TUE) == set()
 
 
+def test_that_is_points_back_only_when_the_holiday_follows_it():
+    assert holidays_mentioned(["End of next week is the twenty-seventh.", "That's Thanksgiving."], TUE) == {dt.date(2026, 11, 27)}
+    assert holidays_mentioned(["First thing Monday.", "It's about ten weeks, and the Christmas range is the first wave."], TUE) == set()
+
+
 def test_ordinal_adjectives_before_a_noun_are_not_days_of_the_month():
     assert find_dates("I'll have it ready before the first shift.", TUE) == []
     assert find_dates("after the second interview", TUE) == []
