@@ -26,6 +26,19 @@ ANNUAL_AHEAD = r"(?=,?\s+(?:a|per|each|every)\s+year\b|,?\s+annually\b|,?\s+per\
 NUMERIC = re.compile(r"([$€£]|\b(?:USD|EUR|GBP|CAD|AUD|CHF)\s?)?(\d{1,3}(?:[,.]\d{3})+|\d+(?:\.\d+)?)\s?(k|m|thousand|grand|million)?\b", re.I)
 # "two hundred and ten thousand", "fifty-two thousand five hundred", "a hundred and twenty grand"
 WORDS = re.compile(rf"\b({SUB1000})[\s-]+(?:(and[\s-]+a[\s-]+half)[\s-]+)?(thousand|grand|million|k)\b(?:[\s-]+(?:and[\s-]+)?({HUNDREDS}))?", re.I)
+# "one million three hundred and twenty thousand", "three million nine hundred and sixty thousand"
+MILLIONS = re.compile(rf"\b({SUB1000})[\s-]+million(?:,?[\s-]+(?:and[\s-]+)?({SUB1000})[\s-]+thousand)?(?:[\s-]+(?:and[\s-]+)?({HUNDREDS}))?\b", re.I)
+# "one point three two (million)": the digits after "point" said one by one
+_POINT_DIGIT = f"zero|oh|{_DIGIT}"
+POINT = re.compile(rf"\b({_DIGIT}|{_TEEN})[\s-]+point((?:[\s-]+(?:{_POINT_DIGIT})){{1,3}})\b(?:[\s-]+(million|m)\b)?", re.I)
+
+
+def point_value(m: re.Match) -> float:
+    """ "one point three two" -> 1.32."""
+    digits = "".join(str(UNITS.get(w, 0)) for w in re.split(r"[\s-]+", m.group(2).lower().strip(" -")) if w)
+    return float(f"{words_value(m.group(1))}.{digits}")
+
+
 # "one eighty-five", "one seventy-two five" (hundreds of thousands said as digits)
 SHORTHAND = re.compile(rf"\b({_DIGIT})[\s-]({_TENS})(?:[\s-]({_DIGIT}))?(?:[\s-]({_DIGIT})\b{ANNUAL_AHEAD})?\b", re.I)
 # "fifty-two five a year" = 52,500 (only when a yearly word or "k" follows)
@@ -60,7 +73,7 @@ def find_amounts(text: str) -> list[tuple[float, str]]:
 
 
 # Cheap gate: a sentence with no digit, scale word or tens word holds no figure.
-GATE = re.compile(rf"\d|\b(?:thousand|grand|million|k|{_TENS})\b", re.I)
+GATE = re.compile(rf"\d|\b(?:thousand|grand|million|k|point|{_TENS})\b", re.I)
 
 
 def find_amount_spans(text: str) -> list[tuple[int, float, str]]:
@@ -95,6 +108,16 @@ def _spans(text: str) -> tuple[tuple[int, float, str], ...]:
     def free(start: int, end: int) -> bool:
         return not any(start < e and s < end for s, e in taken)
 
+    for m in MILLIONS.finditer(text):
+        base = words_value(m.group(1))
+        if base and (m.group(2) or m.group(3)):
+            value = base * 1_000_000 + (words_value(m.group(2) or "") or 0) * 1000 + (words_value(m.group(3) or "") or 0)
+            out.append((m.start(), float(value), m.group(0)))
+            taken.append((m.start(), m.end()))
+    for m in POINT.finditer(text):
+        if m.group(3) and free(m.start(), m.end()):
+            out.append((m.start(), round(point_value(m) * 1_000_000, 2), m.group(0)))
+            taken.append((m.start(), m.end()))
     for m in WORDS.finditer(text):
         base = words_value(m.group(1))
         if base and free(m.start(), m.end()):

@@ -25,7 +25,7 @@ import datetime as dt
 import re
 from dataclasses import replace as dc_replace
 
-from followup.drafting.amounts import SUB100, SUB1000, TENS, counts_things, find_amount_spans, words_value
+from followup.drafting.amounts import POINT, SUB100, SUB1000, TENS, counts_things, find_amount_spans, point_value, words_value
 from followup.drafting.context import (HEDGE, HYPOTHETICAL, INJECTION, STAGES, CallContext, Unit, confidence, evidence,
                                        has_contact_details)
 from followup.drafting.dates import MONTHS, WORD_ORD_RE, WORD_ORDINALS, find_date_spans, find_dates
@@ -85,13 +85,16 @@ SUPERSEDED = re.compile(r"\b(ignore (?:that|the|this|those|my)|scratch that|forg
 ANNUAL = re.compile(r"(?:\b(?:per year|a year|each year|every year|annual|annually|per annum|p\.a|yearly|subscription|ARR)\b|/yr\b|/year\b)", re.I)
 DEAL = re.compile(r"\b(?:order form|proposal|quote|offer|contract|agreement|agreed|deal|price|pricing|we land at|land at|"
                   r"commit to|can do|put .{0,30} in the|number)\b", re.I)
-CURRENCY = {"US": "$", "CA": "CAD ", "GB": "£", "AU": "AUD ", "NZ": "NZD ", "CH": "CHF ", "IN": "INR ", "JP": "JPY "}
+CURRENCY = {"US": "$", "CA": "CAD ", "GB": "£", "AU": "AUD ", "NZ": "NZD ", "CH": "CHF ", "IN": "INR ", "JP": "JPY ", "SE": "SEK ",
+            "NO": "NOK ", "DK": "DKK ", "PL": "PLN ", "CZ": "CZK ", "HU": "HUF ", "RO": "RON ", "BG": "BGN ", "IS": "ISK ",
+            "SG": "SGD ", "HK": "HKD ", "ZA": "ZAR ", "MX": "MXN ", "BR": "BRL ", "AE": "AED "}
 EURO = {"DE", "FR", "NL", "IE", "ES", "IT", "AT", "BE", "PT", "FI", "LU", "GR", "SK", "SI", "EE", "LV", "LT", "MT", "CY", "HR"}
 
 
 # A named party other than the people on the call or the account: "Routewise is at 75K a year", "we asked Routewise to quote".
-NAMED_SUBJECT = re.compile(r"(?-i:\b([A-Z][a-zA-Z]+))(?:'s)?\s+(?:is|are|was|were|came in|comes in|charges?|quoted|quotes|offers?|offered|sent|gave|wants?|proposed)\b|"
-                           r"\b(?:asked|ask|asking|invited|invite)\s+(?-i:([A-Z][a-zA-Z]+))\s+(?:to|for)\b")
+NAMED_SUBJECT = re.compile(r"(?-i:\b(?P<name>[A-Z][a-zA-Z]+))(?:'s)?\s+(?:is|are|was|were|wants?|sent|gave|(?P<bid>came (?:in|back|out)|comes (?:in|back|out)|charges?|quoted|quotes|offers?|"
+                           r"offered|proposed|bid|priced))\b|"
+                           r"\b(?:asked|ask|asking|invited|invite)\s+(?-i:(?P<asked>[A-Z][a-zA-Z]+))\s+(?:to|for)\b")
 COMMON_CAPS = {"i", "we", "you", "that", "this", "it", "the", "our", "your", "so", "and", "but", "yes", "okay", "ok", "well", "then",
                "which", "what", "there", "here", "he", "she", "they", "everything", "everyone", "nothing", "price", "pricing", "quote",
                "proposal", "contract", "legal", "procurement", "finance", "security", "who", "now", "also", "good", "great", "perfect"}
@@ -108,12 +111,12 @@ MID_CAPS = re.compile(r"(?<=[a-z0-9,;] )([A-Z][a-zA-Z]+)")
 def _third_party(ctx: CallContext, sentence: str) -> bool:
     account = (getattr(ctx.snapshot.Account, "Name", "") or "").lower().split()
     for m in NAMED_SUBJECT.finditer(sentence):
-        group = 1 if m.group(1) else 2
+        group = "name" if m.group("name") else "asked"
         name = m.group(group).lower()
         if name in COMMON_CAPS or name in account or ctx.person(name):
             continue
-        if not sentence[:m.start(group)].strip(" \"'-,") and name not in _proper_nouns(ctx):
-            continue  # a capital at the start of a sentence is a name only when the call writes it so elsewhere
+        if not sentence[:m.start(group)].strip(" \"'-,") and name not in _proper_nouns(ctx) and not m.group("bid"):
+            continue  # a capital at the start of a sentence is a name when the call writes it so elsewhere or it quotes a price
         return True
     return False
 
@@ -125,9 +128,13 @@ BARE_GATE = re.compile(rf"\b(?:{_TENS_WORDS})\b|\b\d{{2,3}}\b", re.I)
 
 
 def _bare_thousands(sentence: str, spans, known: set[float]) -> list[tuple[int, float, str]]:
-    """ "eighty-eight per year", "the order form at eighty-eight", "ignore the ninety-six": a figure said
-    without "thousand" counts only when the same figure was said in full elsewhere on the call."""
+    """ "eighty-eight per year", "the order form at eighty-eight", "ignore the ninety-six", "one point three two a year":
+    a figure said without "thousand" or "million" counts only when the same figure was said in full elsewhere on the call."""
     out = []
+    for m in POINT.finditer(sentence) if " point " in sentence.lower() else ():
+        value = round(point_value(m) * 1_000_000, 2)
+        if not m.group(3) and value in known:
+            out.append((m.start(), value, m.group(0)))
     for m in BARE.finditer(sentence):
         if any(s <= m.start(2) < s + len(p) for s, _, p in spans):
             continue
@@ -151,7 +158,7 @@ def _amount_mentions(ctx: CallContext) -> list[tuple[Unit, float, bool, bool]]:
         prev = units[idx - 1].sentence if idx and units[idx - 1].turn_index == u.turn_index else ""
         nxt = units[idx + 1].sentence if idx + 1 < len(units) and units[idx + 1].turn_index == u.turn_index else ""
         spans = spans_of[idx]
-        if known and BARE_GATE.search(s):
+        if known and (BARE_GATE.search(s) or " point " in s.lower()):
             spans = spans + _bare_thousands(s, spans, known)
         if not spans:
             continue
@@ -946,7 +953,10 @@ def _compact(text: str, symbol: str, max_words: int = 11, deal_value: float | No
     text = LEAD.sub("", text.strip().rstrip(".!?,"))
     have = HAVE_SEND.match(text)  # "Have procurement send the PO" -> "the PO from procurement"
     text = text[have.end():] + f" from {have.group(1)}" if have else DOER.sub("", text)  # "Do the site survey" -> "site survey"
-    for start, value, phrase in reversed(find_amount_spans(text)):
+    spans = find_amount_spans(text)
+    if deal_value:  # "one point three two a year" for the deal's 1.32M
+        spans = sorted(spans + _bare_thousands(text, spans, {deal_value}))
+    for start, value, phrase in reversed(spans):
         if not re.search(r"\d|thousand|grand|million|\bk\b|[$€£]", phrase, re.I) and value != deal_value:
             continue  # "nine thirty" is a time unless it is the deal's figure
         tail = text[start + len(phrase):]

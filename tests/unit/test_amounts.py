@@ -23,6 +23,11 @@ from followup.drafting.amounts import counts_things, find_amount_spans, find_amo
     ("ninety-two and a half thousand a year", 92500),
     ("seven and a half thousand", 7500),
     ("one and a half million", 1500000),
+    ("one million three hundred and twenty thousand kronor", 1320000),
+    ("three million nine hundred and sixty thousand", 3960000),
+    ("two million and five hundred", 2000500),
+    ("one point three two million a year", 1320000),
+    ("two point oh five million", 2050000),
 ])
 def test_spoken_and_written_figures(phrase, expected):
     assert find_amounts(phrase)[0][0] == expected
@@ -52,3 +57,7 @@ def test_a_figure_followed_by_a_plural_noun_counts_things_not_money():
     assert counted("We ship 120,000 parcels and have twelve thousand people.") == [True, True]
     assert counted("Ninety thousand euros a year for fifty thousand employees.") == [False, True]
     assert counted("It is $40k a year, that is 88,000 annually.") == [False, False]
+
+
+def test_a_figure_said_as_one_point_three_two_needs_its_scale():
+    assert find_amounts("One point three two a year.") == []

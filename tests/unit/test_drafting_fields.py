@@ -397,9 +397,21 @@ def test_signing_as_a_condition_a_sign_off_or_a_past_signing_gives_no_close_date
     assert value("Priya Natarajan: Our target is to sign by the 16th of April.\n", "CloseDate") == dt.date(2027, 4, 16)
 
 
+def test_one_point_three_two_is_the_deal_figure_said_in_full_before_and_shows_in_the_local_currency():
+    said = ("Leo Brandt: On a three-year term I can bring the annual price to one million three hundred and twenty thousand kronor.\n"
+            "Leo Brandt: So I'll send you a revised order form by Friday, one point three two a year.\n"
+            "Priya Natarajan: One point three two. I can work with one point three two.\n")
+    got = fields(said, country="SE", amount=1450000, steps=[step("Send a revised order form, one point three two a year", "Leo Brandt",
+                                                  dt.date(2027, 2, 12), "So I'll send you a revised order form by Friday, one point three two a year.")])
+    assert got["Amount"].value == 1320000
+    assert got["NextStep"].value.startswith("Revised order form, SEK 1.32M/yr"), got["NextStep"].value
+    assert value("Priya Natarajan: One point three two a year is fine.\n", "Amount") is None  # never said in full
+
+
 def test_a_named_other_party_price_or_quote_is_not_ours():
     assert value("Priya Natarajan: We also looked at Routewise. Routewise is at seventy-five thousand a year.\n", "Amount") is None
     assert value("Priya Natarajan: We asked Routewise to send a quote too.\n", "StageName") is None
+    assert value("Priya Natarajan: Envirolog came back at seventy-one thousand a year, but they don't do the reports.\n", "Amount") is None
     ours = "Leo Brandt: So we land at eighty-five thousand a year.\nPriya Natarajan: Agreed, Owen is fine with that.\n"
     assert value(ours, "Amount") == 85000
     assert value("Priya Natarajan: Owen wants the formal quote by Friday, please send it to him.\n", "StageName") == "Proposal/Price Quote"
