@@ -371,6 +371,8 @@ MEET_Q = re.compile(r"\b(?:shall we|should we|can we|could we|how about|what abo
                     r"are you (?:all )?(?:free|around|available))\b", re.I)
 MEET_Q_OPENER = re.compile(r"^(?:(?:shall|should|can|could|do|are) we\s+(?:say\s+)?|(?:how|what) about\s+(?:we\s+)?|"
                            r"would\s+|does\s+)", re.I)
+NOT_FREE = re.compile(r"\b(?:holiday|nobody (?:is|will be) (?:here|in|around)|(?:we['’]re|we are|the office is|the factory is) closed|"
+                      r"I['’]m (?:away|off|out|on leave)|(?:Ascension|Easter|Good Friday|Whit Monday|Labou?r Day|Christmas)\b)", re.I)
 DAY_OK = re.compile(r"\s*(?:(?:mon|tues|wednes|thurs|fri)day|the [\w-]+)(?:['’]s| is| would be)? (?:good|fine|great|perfect|ok(?:ay)?|free|clear)\b", re.I)
 SAME_TIME = re.compile(r"\b(?:same time|this time) next week\b", re.I)
 WE_ASK = re.compile(r"(?:and |so )?(?:can|could|shall|should) we\b", re.I)
@@ -517,6 +519,7 @@ class _Extractor:
                 k += 1
         self.steps: list[_Step] = []
         self.before_hedged = False
+        self.proposed: tuple[str, int] | None = None  # the meeting last proposed ("How about the Thursday after next?") and its turn
         self.first_names = {k for k in ctx.people if " " not in k}
         self.build_names()
         self.speaker_owners = {self.owner_of(sp) for sp in self.speakers_on_call}
@@ -785,30 +788,20 @@ class _Extractor:
         return spans[-1][2], j
 
     def meeting_before(self, idx: int) -> str:
-        """The meeting a bare "I'll send the invite" is for, named just before: "a proper underwriting call with
-        Keisha ..." -> "Underwriting call with Keisha ...", with the spoken time if one was said."""
+        """The meeting a bare "I'll send the invite" is for: named just before ("a proper underwriting call with
+        Keisha ..." -> "Underwriting call with Keisha ..."), else the one proposed earlier whose day was being found,
+        with the spoken time if one was said."""
         u = self.units[idx]
         what, clock = "", ""
         for j in range(idx - 1, max(-1, idx - 16), -1):
             v = self.units[j]
             if v.turn_index < u.turn_index - 6:
                 break
-            s = v.sentence
-            clock = clock or _spoken_time(s)
-            if not what and not has_contact_details(s):
-                m = next((m for m in MEET_NOUN.finditer(s)  # not "the day after the workshop": another event, for its date
-                          if not re.search(r"\b(?:after|before|since|until)\s*$", s[:m.start()], re.I)), None)
-                w = WALK_THROUGH.search(s)
-                if w and (not m or w.start() < m.start()):
-                    what = f"{w.group('x')} walkthrough"  # "we walk through the proposal together" -> "Proposal walkthrough"
-                elif m:
-                    what = m.group(0).strip(" ,")
-        if not what:
-            return ""
-        what = re.sub(r"^(?:(?:on|in|for|at|to|with)\s+)?(?:a|an|the|our|your|proper|quick|short|final|formal)\s+", "", what, flags=re.I)
-        what = re.sub(r"^(?:a|an|the|proper|quick|short)\s+", "", what, flags=re.I)
-        text = what[:1].upper() + what[1:]
-        return f"{text}, {clock}" if clock else text
+            clock = clock or _spoken_time(v.sentence)
+            what = what or _meeting_name(v.sentence)
+        if not what and self.proposed and u.turn_index - self.proposed[1] <= 15:
+            what = self.proposed[0]
+        return f"{what}, {clock}" if what and clock else what
 
     def date_before(self, idx: int) -> dt.date | None:
         """The meeting date said just before "I'll send the invite" (and whether it was only pencilled in)."""
@@ -1267,17 +1260,22 @@ class _Extractor:
                             or MEETING_WORDS.search(prev)) or self.by_turn[t][-1] != i \
                 or t + 1 >= len(self.turns) or self.turns[t + 1].speaker == u.turn.speaker:
             return None
+        named = _meeting_name(s) or _meeting_name(prev)
+        if named:
+            self.proposed = (named, t)
         reply = " ".join(self.units[j].sentence for j in self.by_turn.get(t + 1, [])[:2])
-        if REFUSE.search(reply) or not (AFFIRM.search(reply) or re.search(r"\bworks?\b", reply, re.I) or DAY_OK.match(reply)
-                                        or self.pick_date(reply) == date):
-            return None
+        after = self.turns[t + 2].text if t + 2 < len(self.turns) else ""
+        if REFUSE.search(reply) or NOT_FREE.search(reply) or NOT_FREE.search(after) or not (
+                AFFIRM.search(reply) or re.search(r"\bworks?\b", reply, re.I) or DAY_OK.match(reply)
+                or self.pick_date(reply) == date and not QUESTION_END.search(self.units[self.by_turn[t + 1][0]].sentence)):
+            return None  # "The Thursday after next, that's the fourteenth? That's Kristi himmelfärd." - "Ah, Ascension Day, sorry."
         if re.search(r"\b(?:no(?![\s,]+(?:problem|worries|doubt)\b)|not|can['’]?t|cannot|won['’]t|wait)\b", self.turns[t + 1].text, re.I) \
                 and not re.search(r"\bworks?\b", reply, re.I):
             return None  # "The nineteenth. Let me check. Ah, no, wait, that week I'm away."
         speaker = self.owner_of(u.turn.speaker)
         owner = speaker if speaker in self.colleagues() else self.rep if self.rep in self.speaker_owners else speaker
         text = self.make_text(MEET_Q_OPENER.sub("", s[m.start():]).rstrip(" ?"), i, owner)
-        named = "" if MEET_NOUN.search(s) else self.meeting_before(i)
+        named = "" if MEET_NOUN.search(s) else named or self.meeting_before(i)
         if named:  # "Next thing is kickoff. ... Are you free first thing Monday?" - "Monday's good. Seven-thirty."
             clock = _spoken_time(reply)
             text = named if "," in named or not clock else f"{named}, {clock}"
@@ -1978,6 +1976,26 @@ def _spoken_time(sentence: str) -> str:
                 return f"{hour}:{mins:02d}pm" if mins else f"{hour}pm"
         return f"{hour}:{mins:02d}"
     return ""
+
+
+def _meeting_name(sentence: str) -> str:
+    """ "Then I'd suggest we walk through the proposal together" -> "Proposal walkthrough"; "a proper underwriting call
+    with Keisha" -> "Underwriting call with Keisha". Not "the day after the workshop" (another event, named for its date)
+    and not "I have a call at nine" (the speaker's own diary)."""
+    if has_contact_details(sentence):
+        return ""
+    m = next((m for m in MEET_NOUN.finditer(sentence)
+              if not re.search(r"\b(?:after|before|since|until|I have|I['’]ve got|I['’]m in)\s*$", sentence[:m.start()], re.I)), None)
+    w = WALK_THROUGH.search(sentence)
+    if w and (not m or w.start() < m.start()):
+        what = f"{w.group('x')} walkthrough"
+    elif m:
+        what = m.group(0).strip(" ,")
+        what = re.sub(r"^(?:(?:on|in|for|at|to|with)\s+)?(?:a|an|the|our|your|proper|quick|short|final|formal)\s+", "", what, flags=re.I)
+        what = re.sub(r"^(?:a|an|the|proper|quick|short)\s+", "", what, flags=re.I)
+    else:
+        return ""
+    return what[:1].upper() + what[1:]
 
 
 def extract_steps(ctx: CallContext) -> list[ExtractedStep]:

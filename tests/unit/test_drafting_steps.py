@@ -1242,3 +1242,21 @@ def test_a_meeting_named_only_to_date_another_is_not_the_one_the_invite_is_for()
                    "Ann Buyer: The third works. After two.\n"
                    "Rita Rep: Two o'clock on the third, in person. I'll send the invite.\n"), REP)
     assert s.text.startswith("Contract call, 2pm") and s.due_date == dt.date(2026, 12, 3)
+
+
+def test_a_proposed_day_answered_with_a_holiday_is_not_the_meeting_and_the_invite_names_the_meeting_proposed():
+    found = steps("Rita Rep: I'd like us to do a proper walkthrough of the order form together. How about Thursday next week?\n"
+                  "Ann Buyer: Thursday next week, that's the twenty-sixth? That's Thanksgiving.\n"
+                  "Rita Rep: Ah, of course, sorry.\n"
+                  "Tom Techie: And the Friday after, nobody is here either.\n"
+                  "Rita Rep: Right. Monday the thirtieth, then?\n"
+                  "Tom Techie: I'm on site on Monday the thirtieth.\n"
+                  "Ann Buyer: We don't need you for the order form, Tom.\n"
+                  "Tom Techie: Even better.\n"
+                  "Rita Rep: Okay, so Monday the thirtieth, half nine?\n"
+                  "Ann Buyer: I have a call at nine that always runs over. Can we do ten?\n"
+                  "Rita Rep: Ten o'clock, Monday the thirtieth. I'll send the invite this afternoon.\n")
+    mine = [s for s in found if s.owner == REP]
+    assert dt.date(2026, 11, 26) not in [s.due_date for s in mine], [(s.text, s.due_date) for s in mine]
+    meeting = next(s for s in mine if s.due_date == dt.date(2026, 11, 30))
+    assert "walkthrough" in meeting.text.lower() and "10:00" in meeting.text and "call at nine" not in meeting.text.lower()
