@@ -247,8 +247,8 @@ MEET_NOUN = re.compile(r"\b(?:(?:a|an|the|our|your)\s+)?(?:(?!(?:to|is|are|was|b
                        r"do|have|has|had|next|first|about|with|my|our|your)\b)[\w-]+\s+){0,2}?(?<!\bto )(?:call|kickoff|kick-off|meeting|review|workshop|walkthrough|"
                        r"walk-through|demo|debrief|check-in|deep dive|session)\b(?:\s+(?:with|on|for|to) [^,.;?!]{3,60})?", re.I)
 INVITE = re.compile(r"\b(?:invite|invitation|calendar|diary|meeting request|teams link|zoom link)\b", re.I)
-WALK_THROUGH = re.compile(r"\b(?:walk|talk|take) (?:you |them |us |him |her |everyone )?through (?:the |our |your |their )?(?:revised |new |final |draft )?"
-                          r"(?P<x>proposal|quote|offer|order form|contract|plan|pricing|design|architecture|results|findings|roadmap|demo|report|business case)\b", re.I)
+WALK_THROUGH = re.compile(r"\b(?:walk|talk|take) (?:(?:you|them|us|him|her|everyone)(?: both| all)? )?through (?:the |our |your |their )?(?:revised |new |final |draft )?"
+                          r"(?P<x>proposal|quote|offer|order form|contract|plan|pricing|design|architecture|results|findings|roadmap|demo|report|business case|it|them)\b", re.I)
 
 YOU_HAVE = re.compile(r"(?:you|You)(?:['’]ll| will)\s+(?:\w+\s+)?(?:have|get|receive)$")
 QUESTION_END = re.compile(r"\?\s*$")
@@ -798,10 +798,23 @@ class _Extractor:
             if v.turn_index < u.turn_index - 6:
                 break
             clock = clock or _spoken_time(v.sentence)
-            what = what or _meeting_name(v.sentence)
+            what = what or self.meeting_name(j)
         if not what and self.proposed and u.turn_index - self.proposed[1] <= 15:
             what = self.proposed[0]
         return f"{what}, {clock}" if what and clock else what
+
+    def meeting_name(self, j: int) -> str:
+        """The meeting named in unit ``j``; "walk you through it" is a walkthrough of what the speaker just promised
+        ("Tuesday the fifth, you'll have it [the proposal]. And then I'd like to walk you both through it")."""
+        name = _meeting_name(self.units[j].sentence)
+        if not re.match(r"(?:It|Them) walkthrough$", name):
+            return name
+        u = self.units[j]
+        me = self.owner_of(u.turn.speaker)
+        mine = next((st for st in reversed(self.steps) if st.owner == me and u.turn_index - st.turn <= 3), None)
+        thing = THING.search(mine.text) if mine else None
+        np = thing.group("np") if thing else self.named_thing(mine.units[0]) if mine else ""
+        return f"{np[:1].upper()}{np[1:]} walkthrough" if np else "Walkthrough"
 
     def date_before(self, idx: int) -> dt.date | None:
         """The meeting date said just before "I'll send the invite" (and whether it was only pencilled in)."""
@@ -1260,7 +1273,7 @@ class _Extractor:
                             or MEETING_WORDS.search(prev)) or self.by_turn[t][-1] != i \
                 or t + 1 >= len(self.turns) or self.turns[t + 1].speaker == u.turn.speaker:
             return None
-        named = _meeting_name(s) or _meeting_name(prev)
+        named = self.meeting_name(i) or next((self.meeting_name(j) for j in self.by_turn[t] if i - 2 <= j < i), "")
         if named:
             self.proposed = (named, t)
         reply = " ".join(self.units[j].sentence for j in self.by_turn.get(t + 1, [])[:2])
@@ -1456,7 +1469,8 @@ class _Extractor:
         need = self.need_before(i) if pronoun and kind == "self" and (due or not modal == "can") else None
         if need:  # "I need to raise the PO. I'll have it raised by Thursday week." -> "Raise the PO"
             body, pronoun = need, False
-        if pronoun and not (_words(before) - FILLER - {"then", "and", "but", "sure", "also"}) and not self.accepted_ask(u):
+        if pronoun and not (_words(before) - FILLER - {"then", "and", "but", "sure", "also"}) and not self.accepted_ask(u) \
+                and not WALK_THROUGH.search(body):  # "I send the proposal Tuesday. We walk through it Thursday.": a meeting, not a new date
             prev = self.recent(owner, u.turn_index)
             if prev is not None:
                 if due and (prev.due is None or prev.turn == u.turn_index or due < prev.due):

@@ -1260,3 +1260,13 @@ def test_a_proposed_day_answered_with_a_holiday_is_not_the_meeting_and_the_invit
     assert dt.date(2026, 11, 26) not in [s.due_date for s in mine], [(s.text, s.due_date) for s in mine]
     meeting = next(s for s in mine if s.due_date == dt.date(2026, 11, 30))
     assert "walkthrough" in meeting.text.lower() and "10:00" in meeting.text and "call at nine" not in meeting.text.lower()
+
+
+def test_walking_through_what_was_promised_is_a_meeting_not_a_new_date_for_the_promise():
+    found = steps("Rita Rep: I'll send you the proposal by Tuesday the first. And then I'd like to walk you both through it. Thursday the third?\n"
+                  "Ann Buyer: Thursday the third works. Two?\n"
+                  "Rita Rep: Two o'clock, Thursday the third. I'll send the invite.\n"
+                  "Rita Rep: So to recap: I send the proposal on Tuesday the first. We walk through it on Thursday the third at two.\n")
+    mine = {s.due_date: s.text for s in found if s.owner == REP}
+    assert "proposal" in mine[dt.date(2026, 12, 1)].lower(), mine
+    assert mine[dt.date(2026, 12, 3)].startswith("Proposal walkthrough, 2pm"), mine
