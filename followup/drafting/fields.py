@@ -177,7 +177,8 @@ def _amount_mentions(ctx: CallContext) -> list[tuple[Unit, float, bool, bool]]:
             hit = UNIT_OR_TOTAL.search(clause)
             if hit and not (hit.group(0).lower() in ("total", "in total") and ANNUAL.search(clause)):
                 continue
-            if NOT_DEAL_SENTENCE.search(s) or HYPOTHETICAL_MONEY.search(s) or HYPOTHETICAL.search(s):
+            # one figure: the whole sentence speaks of it; several: each its own clause ("..., 112K a year, 18K one-off")
+            if NOT_DEAL_SENTENCE.search(clause if len(spans) > 1 else s) or HYPOTHETICAL_MONEY.search(s) or HYPOTHETICAL.search(s):
                 continue
             if EXPLORING.search(s) or EXPLORING.search(prev) or idx > 1 and units[idx - 2].turn_index == u.turn_index \
                     and EXPLORING.search(units[idx - 2].sentence):

@@ -408,6 +408,12 @@ def test_one_point_three_two_is_the_deal_figure_said_in_full_before_and_shows_in
     assert value("Priya Natarajan: One point three two a year is fine.\n", "Amount") is None  # never said in full
 
 
+def test_in_a_list_of_figures_each_clause_speaks_for_its_own_figure():
+    said = "Leo Brandt: So I send the proposal on Friday. Sixty-seven users, three-year term, ninety-two thousand a year, eighteen thousand one-off.\n"
+    assert value(said, "Amount") == 92000
+    assert value("Leo Brandt: The onboarding is a one-off, eighteen thousand.\n", "Amount") is None
+
+
 def test_a_named_other_party_price_or_quote_is_not_ours():
     assert value("Priya Natarajan: We also looked at Routewise. Routewise is at seventy-five thousand a year.\n", "Amount") is None
     assert value("Priya Natarajan: We asked Routewise to send a quote too.\n", "StageName") is None
