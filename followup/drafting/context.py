@@ -77,6 +77,11 @@ def sentences(text: str) -> list[str]:
 def build_context(transcript: Transcript, snapshot: CrmSnapshot) -> CallContext:
     names = [*transcript.speakers, *(c.Name for c in snapshot.Contacts), snapshot.call.rep.name]
     people: dict[str, str] = {}
+    crm = [n for n in (*(c.Name for c in snapshot.Contacts), snapshot.call.rep.name) if n and " " in n.strip()]
+    for speaker in transcript.speakers:  # a speaker shown by surname only ("Mori") is the one CRM person of that name
+        same = [n for n in crm if " " not in speaker.strip() and n.split()[-1].lower() == speaker.strip().lower()]
+        if len(same) == 1:
+            people[speaker.lower()] = same[0]
     for name in names:
         if name == "Notes":
             continue

@@ -535,6 +535,9 @@ class Directory:
                     and fold(c.Name.split()[-1])[:1] == fold(parts[1])[:1]}
             if len(hits) == 1:
                 return hits.pop()
+        person = self.ctx.person(self._strip(raw))
+        if person and " " in person and " " not in self._strip(raw):
+            return person  # "Mori" on the call is the one contact surnamed Mori
         return self._nickname(self._strip(raw))
 
     def _nickname(self, said: str) -> str | None:

@@ -103,6 +103,7 @@ DELIVERABLE = {"send", "share", "ship", "forward", "email", "mail", "post", "pro
                "organise", "organize", "introduce", "connect", "loop", "get", "put", "write", "confirm", "issue"}
 # Verbs that only make a step with the right complement.
 NEEDS = {
+    "ask": re.compile(r"^ask\b(?!\s+(?:(?:a|so|too|very|many|lots of|a lot of|some|a few|the odd|all the|plenty of)\s+)*(?:questions?|stupid|silly|dumb)\b)", re.I),
     "check": re.compile(r"^check\b(?!\s+(?:my|our) (?:calendar|diary|schedule|notes|inbox|email|emails|availability)\b)", re.I),
     "make": re.compile(r"^make sure\b", re.I),
     "have": re.compile(r"^have\b.*\b(?:to you|over|ready|done|with you|back|for you|sent|tested|signed|finished|"
@@ -119,7 +120,7 @@ NEEDS = {
     "take": re.compile(r"^take (?:it|this|that|the|them)\b.*\b(?:to|with|through|back)\b|^take care of (?!(?:you|him|her|me|us|yourself|myself)\b)", re.I),
     "handle": re.compile(r"^handle (?:the|it|that|this|our|your|them|all)\b", re.I),
     "deal": re.compile(r"^deal with (?:the|it|that|this|our|your|them|all)\b", re.I),
-    "come": re.compile(r"^come back\b", re.I),
+    "come": re.compile(r"^come back\b(?!\s+(?:on|from|after|in|at|next|tomorrow|monday|tuesday|wednesday|thursday|friday|the)\b)|^come back (?:on|in|after|next)\b.*\b(?:to (?:you|us|me|him|her)|with)\b", re.I),
     "get": re.compile(r"^(?i:get) (?:(?i:back|in touch|you|it|that|this|those|these|them|the|a|an|our|your|him|her|us|me|both|"
                       r"all|everything|some|copies|a copy|details|something|one|two|three|four|five|six|seven|eight|nine|ten|"
                       r"twelve|fifteen|twenty|thirty|forty|fifty|hundred|several|a few)\b|[A-Z0-9])"),
@@ -558,7 +559,8 @@ class _Extractor:
                 canon.setdefault(key.split()[0].lower(), key)
                 canon[sp.lower()] = key
                 continue
-            full = self.said_full_name(key, text)
+            person = self.ctx.person(key)
+            full = self.said_full_name(key, text) or (person if person and " " in person else None)
             canon.setdefault(key.lower(), full or key)
         self.canon = canon
         self.fulltext = text

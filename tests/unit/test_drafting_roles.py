@@ -462,3 +462,9 @@ def test_a_title_in_the_local_language_is_a_title_not_a_person():
         [("Priya Shah", "Head of Customer Insight")])
     assert "Geschäftsführerin" not in roles
     assert roles["Helene Pichler"].title == "Geschäftsführerin"
+
+
+def test_a_speaker_shown_by_surname_takes_the_crm_contacts_full_name_and_title():
+    roles, _ = _roles("Alex Moreno: Thanks for joining.\nShah: Happy to. I own the decision on the analytics platform.\n",
+                      [("Priya Shah", "Head of Customer Insight")])
+    assert "Shah" not in roles and "Priya Shah" in roles, roles

@@ -1270,3 +1270,15 @@ def test_walking_through_what_was_promised_is_a_meeting_not_a_new_date_for_the_p
     mine = {s.due_date: s.text for s in found if s.owner == REP}
     assert "proposal" in mine[dt.date(2026, 12, 1)].lower(), mine
     assert mine[dt.date(2026, 12, 3)].startswith("Proposal walkthrough, 2pm"), mine
+
+
+def test_coming_back_from_a_closure_and_asking_questions_on_the_call_are_not_steps():
+    found = steps("Ann Buyer: Our factory is closed from tomorrow until the sixth. We come back on the seventh.\n"
+                  "Tom Techie: I will ask many questions about the data today, sorry in advance.\n"
+                  "Rita Rep: I'll come back to you on Friday with the numbers.\n")
+    assert [(s.owner, s.due_date) for s in found] == [(REP, FRIDAY)], [(s.owner, s.text) for s in found]
+
+
+def test_a_speaker_shown_by_surname_is_the_crm_contact_of_that_name():
+    s = only(steps("Techie: I'll send the network diagram by Friday.\nRita Rep: Thanks.\n"), "Tom Techie")
+    assert s.due_date == FRIDAY
