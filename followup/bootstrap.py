@@ -12,7 +12,7 @@ from typing import Any, Callable
 
 from followup.config import Settings, load_settings
 from followup.domain import events as ev
-from followup.domain.proposal import Proposal, ProposalStatus, RecapDraft
+from followup.domain.proposal import Proposal, RecapDraft
 from followup.domain.snapshot import CrmSnapshot
 from followup.errors import ProposalNotFound
 from followup.services import brief as brief_service

@@ -1,6 +1,6 @@
 """Offline rule-based extractor: the embedded default, and the fallback of the LLM extractor.
 
-It composes the rule modules (``steps``, ``fields``, ``roles``) over one shared call context; the
+It composes the rule modules (``steps``, ``field_updates``, ``roles``) over one shared call context; the
 confidence formula is documented in ``followup.drafting.context``.
 """
 from __future__ import annotations
@@ -8,7 +8,8 @@ from __future__ import annotations
 from followup.domain.snapshot import CrmSnapshot
 from followup.drafting.context import HYPOTHETICAL, INJECTION, STAGES, build_context
 from followup.drafting.facts import extract_facts
-from followup.drafting.fields import NOT_DEAL_AMOUNT, extract_fields
+from followup.drafting.field_updates import extract_fields
+from followup.drafting.fields import NOT_DEAL_AMOUNT
 from followup.drafting.model import Extraction
 from followup.drafting.roles import extract_roles
 from followup.drafting.steps import extract_steps

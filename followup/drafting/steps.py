@@ -736,7 +736,6 @@ class _Extractor:
             if not idxs:
                 continue
             if self.owner_of(turn.speaker) != owner:
-                text = " ".join(self.units[j].sentence for j in idxs[:2])
                 near = idxs[:2] if len(idxs) > 3 else idxs
                 qs = [self.units[j] for j in near if QUESTION_END.search(self.units[j].sentence)]
                 q_date = next(((self.pick_date(q.sentence), j) for j, q in zip(near, self.units[near[0]:near[-1] + 1])

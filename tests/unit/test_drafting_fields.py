@@ -8,7 +8,9 @@ import datetime as dt
 from followup.domain.proposal import Evidence
 from followup.domain.snapshot import parse_snapshot
 from followup.drafting.context import build_context
-from followup.drafting.fields import _compact, close_dates, extract_fields
+from followup.drafting.field_updates import extract_fields
+from followup.drafting.fields import close_dates
+from followup.drafting.next_step import _compact
 from followup.drafting.model import ExtractedStep
 from followup.drafting.transcript import parse_transcript
 

@@ -494,7 +494,7 @@ class RejectingCrm(SandboxCrm):
 def test_conflict_failure_and_expiry_become_queue_items_with_sla(tmp_path):
     sla = dt.timedelta(minutes=240)
     app = make_app(tmp_path / "a")
-    p = decide_everything(app, ingest(app))
+    decide_everything(app, ingest(app))
     app.crm.edit("Opportunity", "006A", Amount=1)
     app.test_clock.now = T0 + dt.timedelta(minutes=1)
     app.commit_due()
