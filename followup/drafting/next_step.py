@@ -11,6 +11,7 @@ import datetime as dt
 import re
 
 from followup.drafting.amounts import SUB100, SUB1000, find_amount_spans, words_value
+from followup.drafting.clock import spoken_time, times_written
 from followup.drafting.context import CallContext, confidence, has_contact_details
 from followup.drafting.dates import find_date_spans
 from followup.drafting.fields import CLOSE_DATE_PATTERNS, ORD_WORD, bare_figures, signed_on_call, close_dates
@@ -23,8 +24,6 @@ CURRENCY = {"US": "$", "CA": "CAD ", "GB": "£", "AU": "AUD ", "NZ": "NZD ", "CH
 EURO = {"DE", "FR", "NL", "IE", "ES", "IT", "AT", "BE", "PT", "FI", "LU", "GR", "SK", "SI", "EE", "LV", "LT", "MT", "CY", "HR"}
 
 
-CLOCK_WORDS = {w: i for i, w in enumerate(["one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve"], 1)}
-_DIGIT_WORDS = "|".join(CLOCK_WORDS)
 LEAD = re.compile(r"^(?:(?:also|then|just|quickly|definitely|so|and)\s+)+", re.I)
 OBJECT_NOISE = re.compile(r"\b(?:(?:it|that|them|this|those|both) )?(?:over )?to (?:you|me|us)\b|\b(?:you|me|us) (?=the |a |an |our |my |your |their )", re.I)
 NUMBER_WORD = re.compile(rf"\b({SUB1000})\b(?=\s+(?!(?:{SUB100}|o'clock|am|pm|thirty|fifteen|forty-five|thousand|grand|million|k)\b)[a-z])", re.I)
@@ -100,7 +99,7 @@ def _compact(text: str, symbol: str, max_words: int = 11, deal_value: float | No
     text = NUMBER_WORD.sub(lambda m: m.group(1) if m.group(1).lower() in ("one", "a") else str(words_value(m.group(1)) or m.group(1)), text)
     if deal_value:
         text = re.sub(r"\bat (\d{2,3})\b(?!\s*(?:%|percent))", lambda m: "at " + (_money(deal_value, symbol) if int(m.group(1)) * 1000 == deal_value else m.group(1)), text)
-    text = SPOKEN_CLOCK.sub(_clock, text)  # "the demo at two" -> "the demo at 2pm"
+    text = times_written(text)  # "the demo at two" -> "the demo at 2pm"
     text = OBJECT_NOISE.sub(" ", text)
     text = re.sub(r"(?<=\S)\s+(?:the|a|an|our|your|their)\s+(?=\S)", " ", text, flags=re.I)  # terse CRM style
     text = re.sub(r"\s+([,.;:])", r"\1", re.sub(r"\s{2,}", " ", text))
@@ -121,17 +120,7 @@ def _compact(text: str, symbol: str, max_words: int = 11, deal_value: float | No
 
 DOER = re.compile(r"^(?:do|hold|run)\s+(?=(?:the|a|an|our)\s)", re.I)
 HAVE_SEND = re.compile(r"^have\s+((?:[\w'-]+\s+){0,1}[\w'-]+)\s+(?:send|share|return|issue)\s+(?=(?:the|a|an|our)\s)", re.I)
-SPOKEN_CLOCK = re.compile(rf"\bat\s+({_DIGIT_WORDS})(?:\s+o'clock)?\b(?!\s*(?:thirty|fifteen|forty|am|pm|a\.m|p\.m|thousand|hundred|grand|k\b|percent|%|per|a year|users?|seats?))", re.I)
-
-
-def _clock(m: re.Match) -> str:
-    """A spoken business-hours time: one to six is afternoon, seven to eleven is morning."""
-    hour = CLOCK_WORDS[m.group(1).lower()]
-    return f"at {hour}pm" if hour <= 6 or hour == 12 else f"at {hour}:00"
-
-
 INVITE = re.compile(r"\b(?:invite|invitation|calendar hold|meeting request)\s+for\s+(?:the\s+|our\s+|a\s+)?([a-z][a-z -]{2,40}?)(?=\s*(?:,|\bon\b|\bfor\b|\bat\b|\btoday\b|\btomorrow\b|$))", re.I)
-CLOCK = re.compile(rf"\bat\s+(\d{{1,2}}(?::\d{{2}})?\s*(?:am|pm)?|{_DIGIT_WORDS})(?:\s+(o'clock|thirty|am|pm))?\b", re.I)
 
 
 def _meeting(st: ExtractedStep, call_date: dt.date) -> tuple[str, dt.date, str] | None:
@@ -143,16 +132,9 @@ def _meeting(st: ExtractedStep, call_date: dt.date) -> tuple[str, dt.date, str] 
     later = [d for _, d, _, kind in close_dates(st.text, call_date) if d > st.due_date and kind != "day_only"]
     if not later:
         return None
-    clock = ""
-    c = CLOCK.search(st.text[m.end():])
-    if c:
-        hour = c.group(1).lower()
-        hour = str(CLOCK_WORDS[hour]) if hour in CLOCK_WORDS else hour.replace(" ", "")
-        suffix = (c.group(2) or "").lower()
-        clock = " " + (hour + (":30" if suffix == "thirty" else "") + (suffix if suffix in ("am", "pm") else "")
-                       if re.search(r"[ap]m|:", hour + suffix) else hour + (":30" if suffix == "thirty" else ":00"))
+    clock = spoken_time(st.text[m.end():])
     name = m.group(1).strip()
-    return name[:1].upper() + name[1:], later[0], clock
+    return name[:1].upper() + name[1:], later[0], f" {clock}" if clock else ""
 
 
 SECOND_CLAUSE = re.compile(r",?\s+(?:so|so that|because|and then)\s+|,\s*and\s+(?:we|I|you|they|he|she|(?-i:[A-Z][a-z]+))\s|"

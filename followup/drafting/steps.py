@@ -71,6 +71,7 @@ import re
 from dataclasses import dataclass, field
 
 from followup.drafting.context import CallContext, Unit, contact_spans, evidence, has_contact_details
+from followup.drafting.clock import spoken_time, times_written
 from followup.drafting.dates import find_date_spans, holidays_mentioned, shift_for_holidays
 from followup.drafting.model import ExtractedStep
 
@@ -798,7 +799,7 @@ class _Extractor:
             v = self.units[j]
             if v.turn_index < u.turn_index - 6:
                 break
-            clock = clock or _spoken_time(v.sentence)
+            clock = clock or spoken_time(v.sentence)
             what = what or self.meeting_name(j)
         if not what and self.proposed and u.turn_index - self.proposed[1] <= 15:
             what = self.proposed[0]
@@ -1291,7 +1292,7 @@ class _Extractor:
         text = self.make_text(MEET_Q_OPENER.sub("", s[m.start():]).rstrip(" ?"), i, owner)
         named = "" if MEET_NOUN.search(s) else named or self.meeting_before(i)
         if named:  # "Next thing is kickoff. ... Are you free first thing Monday?" - "Monday's good. Seven-thirty."
-            clock = _spoken_time(reply)
+            clock = spoken_time(reply)
             text = named if "," in named or not clock else f"{named}, {clock}"
         elif not _content(text, self.ctx.call_date):
             text = f"Follow-up call, {text[:1].lower()}{text[1:]}"  # "Same time next week?"
@@ -1941,58 +1942,6 @@ def _confidence(certainty: str, dated: bool, confirmed: bool, tentative: bool, s
     return round(min(max(score, 0.2), 0.95), 2)
 
 
-CLOCK_HOURS = {w: i for i, w in enumerate(["one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
-                                            "eleven", "twelve"], 1)}
-MEET_CLOCK = re.compile(r"\bat (" + "|".join(CLOCK_HOURS) + r")(?: o['’]clock)?(?: (thirty|fifteen|forty-five))?\b"
-                        r"(?!\s*(?:am|pm|a\.m|p\.m|thousand|hundred|percent|%|users?|seats?|people)\b)", re.I)
-
-
-def _meet_clock(m: re.Match) -> str:
-    """A meeting time said in words, as written: one to six in the afternoon, seven to eleven in the morning."""
-    hour = CLOCK_HOURS[m.group(1).lower()]
-    mins = {"thirty": "30", "fifteen": "15", "forty-five": "45"}.get((m.group(2) or "").lower(), "00")
-    if hour <= 6:
-        return f"at {hour}pm" if mins == "00" else f"at {hour}:{mins}pm"
-    return f"at {hour}:{mins}"
-
-
-_HOUR = "|".join(CLOCK_HOURS)
-SPOKEN_TIME = re.compile(
-    rf"\b(?P<h>\d{{1,2}})(?::(?P<m>\d{{2}}))?\s*(?P<ap>am|pm|a\.m\.|p\.m\.)|\b(?P<h24>[01]?\d|2[0-3]):(?P<m24>[0-5]\d)\b|"
-    rf"\b(?P<half>half|quarter)(?: (?P<rel>past|to))? (?P<hh>{_HOUR})\b(?! (?:days?|weeks?|months?|years?|percent|of)\b)|"
-    rf"\b(?:(?P<at>at) )?(?P<hw>{_HOUR})(?:(?P<oc> o['’]clock)|[- ](?P<mw>thirty|fifteen|forty-five))?(?: (?P<apw>am|pm|in the morning|in the afternoon))?"
-    rf"(?!\s*(?:thousand|hundred|grand|k\b|percent|%|users?|seats?|people|days?|weeks?|months?|years?|of\b|or\b|to\b))\b", re.I)
-
-
-def _spoken_time(sentence: str) -> str:
-    """A meeting time as said, normalised: "half nine" -> "9:30", "Seven-thirty" -> "7:30", "ten o'clock" -> "10:00",
-    "2 pm" -> "2pm". A bare number word counts only after "at" or with o'clock/thirty/am/pm; an hour from one to six
-    without am/pm is in the afternoon."""
-    for m in SPOKEN_TIME.finditer(sentence):
-        if m.group("h"):
-            ap = m.group("ap").replace(".", "").lower()
-            return f"{int(m.group('h'))}{':' + m.group('m') if m.group('m') else ''}{ap}"
-        if m.group("h24"):
-            return f"{int(m.group('h24'))}:{m.group('m24')}"
-        if m.group("half"):
-            hour = CLOCK_HOURS[m.group("hh").lower()]
-            mins = 30 if m.group("half").lower() == "half" else 45 if m.group("rel") == "to" else 15
-            if m.group("rel") == "to":
-                hour -= 1
-            if m.group("half").lower() == "quarter" and not m.group("rel"):
-                continue  # "a quarter nine" is not a time
-        else:
-            if not (m.group("at") or m.group("oc") or m.group("mw") or m.group("apw")):
-                continue
-            hour = CLOCK_HOURS[m.group("hw").lower()]
-            mins = {"thirty": 30, "fifteen": 15, "forty-five": 45}.get((m.group("mw") or "").lower(), 0)
-            ap = (m.group("apw") or "").lower()
-            if ap in ("pm", "in the afternoon") and hour < 12 or not ap and hour <= 6:
-                return f"{hour}:{mins:02d}pm" if mins else f"{hour}pm"
-        return f"{hour}:{mins:02d}"
-    return ""
-
-
 def _meeting_name(sentence: str) -> str:
     """ "Then I'd suggest we walk through the proposal together" -> "Proposal walkthrough"; "a proper underwriting call
     with Keisha" -> "Underwriting call with Keisha". Not "the day after the workshop" (another event, named for its date)
@@ -2034,7 +1983,7 @@ def extract_steps(ctx: CallContext) -> list[ExtractedStep]:
         if sends_it and (thing := ex.named_thing(st.units[0])):
             text = f"{sends_it.group(1)} the {thing}{text[sends_it.end():]}"  # "Return it by ..." -> "Return the questionnaire by ..."
         if st.meeting:
-            text = MEET_CLOCK.sub(_meet_clock, text)  # "the kickoff on Tuesday at ten" -> "at 10:00"
+            text = times_written(text)  # "the kickoff on Tuesday at ten" -> "at 10:00"
         speakers = {u.turn.speaker for u in st.units}
         valid = st.due is not None and st.due >= ctx.call_date
         certainty = "explicit" if st.strong_owner or st.meeting else "inferred"

@@ -271,7 +271,7 @@ def test_invite_step_is_shown_as_the_meeting_on_its_date():
                   text.split(": ", 1)[1].strip()),
              step("Send the depot list", "Owen Hart", dt.date(2027, 2, 12), "I'll send the invite")]
     got = fields(text, steps=steps)["NextStep"].value
-    assert "Route planning workshop (Leo, Thu 2/18 2:00)" in got
+    assert "Route planning workshop (Leo, Thu 2/18 2pm)" in got
 
 
 def test_money_in_a_list_price_clause_is_skipped_but_the_discounted_annual_price_is_kept():

@@ -7,7 +7,8 @@ import pytest
 
 from followup.domain.snapshot import parse_snapshot
 from followup.drafting.context import build_context
-from followup.drafting.steps import _spoken_time, extract_steps
+from followup.drafting.clock import spoken_time
+from followup.drafting.steps import extract_steps
 from followup.drafting.transcript import parse_transcript
 
 CALL = dt.date(2026, 11, 17)  # a Tuesday
@@ -1200,7 +1201,7 @@ def test_the_day_after_a_meeting_is_dated_from_that_meeting():
     ("14:00 CET.", "14:00"), ("A quarter to four.", "3:45"), ("At 10am sharp.", "10am"),
     ("Give me ten days.", ""), ("We have nine or ten people.", ""), ("At three thousand a seat.", ""), ("Ten weeks.", "")])
 def test_a_spoken_meeting_time_is_normalised_and_a_bare_number_is_not_a_time(said, clock):
-    assert _spoken_time(said) == clock
+    assert spoken_time(said) == clock
 
 
 def test_an_invite_after_a_walk_through_is_that_walkthrough_with_its_time():
