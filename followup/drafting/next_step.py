@@ -1,6 +1,6 @@
 """The Opportunity.NextStep text: the firm, dated next steps of a call as one short line.
 
-"Revised order form (EUR 88K/yr) (Jonas, Mon 16 Mar); Contract call, 2pm (Jonas, Thu 26 Mar); target signature 30 Apr":
+"Revised order form (EUR 88K/yr) (Jonas, Mon 16 Mar); Contract call, 2pm (Jonas, Thu 26 Mar); signature 30 Apr":
 most important first within Salesforce's 255 characters (deal paper, then meetings, then the rest; the buyer's
 commitments and what other steps wait on count more), then shown in date order, with the deal's figure once on the first
 offer and the target signature date when one was said. Contact details never go into the field.
@@ -75,6 +75,7 @@ def _compact(text: str, symbol: str, max_words: int = 11, deal_value: float | No
                 events.append(_fmt_date(d, country))
                 text = f"{text[:start]}§{len(events) - 1}{text[end:]}"
     text = LEAD.sub("", text.strip().rstrip(".!?,"))
+    text = ON_AGENDA.sub("Agenda", text)  # "Put us on the agenda for the board" -> "Agenda for board"
     have = HAVE_SEND.match(text)  # "Have procurement send the PO" -> "the PO from procurement"
     text = text[have.end():] + f" from {have.group(1)}" if have else DOER.sub("", text)  # "Do the site survey" -> "site survey"
     spans = find_amount_spans(text)
@@ -118,6 +119,7 @@ def _compact(text: str, symbol: str, max_words: int = 11, deal_value: float | No
     return text[:1].upper() + text[1:]
 
 
+ON_AGENDA = re.compile(r"^(?:put|get|add)\s+(?:us|me|them|it|this|that)\s+(?:on|onto|to)\s+(?:the\s+)?agenda\b", re.I)
 DOER = re.compile(r"^(?:do|hold|run)\s+(?=(?:the|a|an|our)\s)", re.I)
 HAVE_SEND = re.compile(r"^have\s+((?:[\w'-]+\s+){0,1}[\w'-]+)\s+(?:send|share|return|issue)\s+(?=(?:the|a|an|our)\s)", re.I)
 INVITE = re.compile(r"\b(?:invite|invitation|calendar hold|meeting request)\s+for\s+(?:the\s+|our\s+|a\s+)?([a-z][a-z -]{2,40}?)(?=\s*(?:,|\bon\b|\bfor\b|\bat\b|\btoday\b|\btomorrow\b|$))", re.I)
@@ -202,7 +204,7 @@ def next_step_field(ctx: CallContext, steps: list[ExtractedStep], deal_value: fl
     gating = frozenset(m.group("doc").lower() for st in firm for e in st.evidence for m in WAITS_ON.finditer(e.quote))
     chosen = sorted((st for _, st in best.values()), key=lambda st: (-_priority(st, ctx.rep, gating), st.due_date))
     signed = target is not None and signed_on_call(ctx) is not None
-    extra = f"; {'signed' if signed else 'target signature'} {_fmt_date(target, country)}" if target is not None else ""
+    extra = f"; {'signed' if signed else 'signature'} {_fmt_date(target, country)}" if target is not None else ""
     reserve = len(extra)  # the signature date is worth more than a fifth step, so keep room for it
     phrased = []
     for st in chosen:
