@@ -1,6 +1,7 @@
 """Meeting times as people say them, written the way a CRM line shows them.
 
-"half nine" -> "9:30", "Seven-thirty" -> "7:30", "ten o'clock" / "at ten" -> "10:00", "2 pm" -> "2pm", "14:00" stays.
+"half nine" -> "9:30", "Seven-thirty" -> "7:30", "ten o'clock" / "at ten" -> "10:00", "2 pm" -> "2pm",
+"fourteen thirty" -> "14:30", "14:00" stays.
 A bare number word is a time only after "at" or with o'clock, thirty/fifteen/forty-five or am/pm ("ten days" is not);
 an hour from one to six said without am/pm is in the afternoon (business hours).
 """
@@ -12,7 +13,9 @@ HOURS = {w: i for i, w in enumerate(["one", "two", "three", "four", "five", "six
                                      "eleven", "twelve"], 1)}
 _HOUR = "|".join(HOURS)
 _NOT_TIME = r"thousand|hundred|grand|k\b|percent|%|users?|seats?|people|days?|weeks?|months?|years?|per\b|a year|of\b|or\b|to\b|euros?|dollars?|pounds?"
+HOURS_24 = {w: i for i, w in enumerate(["thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen"], 13)}
 SPOKEN_TIME = re.compile(
+    rf"\b(?P<hw24>{'|'.join(HOURS_24)})[ -](?P<mw24>hundred|thirty|fifteen|forty-five)\b(?!\s*(?:{_NOT_TIME}|a\b|and\b))|"
     rf"\b(?P<h>\d{{1,2}})(?::(?P<m>\d{{2}}))?\s*(?P<ap>am|pm|a\.m\.|p\.m\.)|\b(?P<h24>[01]?\d|2[0-3]):(?P<m24>[0-5]\d)\b|"
     rf"\b(?P<half>half|quarter)(?: (?P<rel>past|to))? (?P<hh>{_HOUR})\b(?! (?:days?|weeks?|months?|years?|percent|of)\b)|"
     rf"\b(?:(?P<at>at) )?(?P<hw>{_HOUR})(?:(?P<oc> o['’]clock)|[- ](?P<mw>thirty|fifteen|forty-five))?(?: (?P<apw>am|pm|in the morning|in the afternoon))?"
@@ -21,6 +24,9 @@ SPOKEN_TIME = re.compile(
 
 def _written(m: re.Match) -> str:
     """The time a SPOKEN_TIME match says, or "" when the words are not a time after all."""
+    if m.group("hw24"):  # "fourteen thirty"
+        mins = {"hundred": 0, "thirty": 30, "fifteen": 15, "forty-five": 45}[m.group("mw24").lower()]
+        return f"{HOURS_24[m.group('hw24').lower()]}:{mins:02d}"
     if m.group("h"):
         ap = m.group("ap").replace(".", "").lower()
         return f"{int(m.group('h'))}{':' + m.group('m') if m.group('m') else ''}{ap}"

@@ -46,7 +46,7 @@ def _currency(ctx: CallContext) -> str:
     country = getattr(ctx.snapshot.Account, "BillingCountry", None)
     default = "EUR " if country in EURO else CURRENCY.get(country or "", "$")
     best = max(counts, key=counts.get)
-    if counts[best] == 0 or best == "$" and default.strip() in ("CAD", "AUD", "NZD"):
+    if counts[best] == 0 or best == "$" and default.strip() in ("CAD", "AUD", "NZD", "SGD", "HKD"):
         return default
     return best
 

@@ -249,8 +249,8 @@ MEET_NOUN = re.compile(r"\b(?:(?:a|an|the|our|your)\s+)?(?:(?!(?:to|is|are|was|b
                        r"do|have|has|had|next|first|about|with|my|our|your)\b)[\w-]+\s+){0,2}?(?<!\bto )(?:call|kickoff|kick-off|meeting|review|workshop|walkthrough|"
                        r"walk-through|demo|debrief|check-in|deep dive|session)\b(?:\s+(?:with|on|for|to) [^,.;?!]{3,60})?", re.I)
 INVITE = re.compile(r"\b(?:invite|invitation|calendar|diary|meeting request|teams link|zoom link)\b", re.I)
-WALK_THROUGH = re.compile(r"\b(?:walk|talk|take) (?:(?:you|them|us|him|her|everyone)(?: both| all)? )?through (?:the |our |your |their )?(?:revised |new |final |draft )?"
-                          r"(?P<x>proposal|quote|offer|order form|contract|plan|pricing|design|architecture|results|findings|roadmap|demo|report|business case|it|them)\b", re.I)
+WALK_THROUGH = re.compile(r"\b(?:walk|talk|take|go) (?:(?:you|them|us|him|her|everyone)(?: both| all)? )?through (?:the |our |your |their )?(?:revised |new |final |draft )?"
+                          r"(?P<x>proposal|quote|offer|order form|form|contract|plan|pricing|design|architecture|results|findings|roadmap|demo|report|business case|it|them)\b", re.I)
 
 YOU_HAVE = re.compile(r"(?:you|You)(?:['’]ll| will)\s+(?:\w+\s+)?(?:have|get|receive)$")
 QUESTION_END = re.compile(r"\?\s*$")
@@ -1353,10 +1353,15 @@ class _Extractor:
         sub = SUBORDINATE.search(body)
         date_text = body[:sub.start()] if sub else body
         due = self.pick_date(date_text)
+        if due is None and before and self.dates_in(before) and not (
+                _words(_undated(before, self.ctx.call_date)) - FILLER - {"i", "we", "so", "and", "then", "also", "let", "me", "recap"}):
+            due = self.dates_in(before)[-1][2]  # "Tomorrow, Thursday the sixth, I send the formal proposal"
         date_order = i if due else -1
         is_invite = bool(INVITE.search(body)) and re.match(r"(?:send|resend|update|move|put|book|set)s?\b", body, re.I)
         pronoun = bool(PRONOUN_OBJ.match(body.strip()) or re.match(r"(?:do|have)\s+(?:it|that|this)\b", body.strip(), re.I)
                        or re.match(r"make sure (?:it|that|this|they|those|them)\b", body.strip(), re.I))
+        if pronoun and SENDS_IT.match(body.strip()) and s.find(body) > 0 and THING.search(_scrub(s[:s.find(body)])):
+            pronoun = False  # "Daniel sends the questionnaire Tuesday, and we return it by the 21st": "it" is named right there
         if due is None and re.search(r"\b(?:the same day|that same day|that day)\b", body, re.I) and body in s:
             prior = self.dates_in(s[:s.find(body)])
             if prior:
@@ -1502,9 +1507,12 @@ class _Extractor:
             if meeting_date and f"{meeting_date.day} {meeting_date:%B}" not in text:
                 text = f"{text} ({meeting_date:%A} {meeting_date.day} {meeting_date:%B})"
             said_here = any(d == meeting_date for _, _, d, _ in self.dates_in(body))
-            if due and meeting_date and meeting_date > due and not later and not tentative:
-                # "Wednesday the 22nd at ten." ... "I'll send the invite today": the invite today, the meeting on its day
-                what = self.meeting_before(i)
+            if due and meeting_date and meeting_date > due and not tentative:
+                # "Wednesday the 22nd at ten." ... "I'll send the invite today", "I'll send the invite today for the demo on
+                # Tuesday the 19th at 10:15": the invite today, the meeting on its day
+                what = _meeting_name(body) if later else ""
+                clock = spoken_time(body) if what else ""
+                what = f"{what}, {clock}" if what and clock else what or self.meeting_before(i)
                 if what:
                     self.add(f"{what} ({meeting_date:%A} {meeting_date.day} {meeting_date:%B})", owner, meeting_date,
                              self.before_hedged, [u], i, meeting=True, date_order=i)

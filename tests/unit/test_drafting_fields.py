@@ -408,6 +408,9 @@ def test_one_point_three_two_is_the_deal_figure_said_in_full_before_and_shows_in
     assert got["Amount"].value == 1320000
     assert got["NextStep"].value.startswith("Revised order form, SEK 1.32M/yr"), got["NextStep"].value
     assert value("Priya Natarajan: One point three two a year is fine.\n", "Amount") is None  # never said in full
+    sgd = fields("Leo Brandt: I'll send the proposal by Friday, ninety-six thousand dollars a year.\n", country="SG", amount=90000,
+                 steps=[step("Send the proposal", "Leo Brandt", dt.date(2027, 2, 12), "I'll send the proposal by Friday, ninety-six thousand dollars a year.")])
+    assert "SGD 96K/yr" in sgd["NextStep"].value  # Singapore dollars, not US
 
 
 def test_in_a_list_of_figures_each_clause_speaks_for_its_own_figure():

@@ -139,9 +139,10 @@ def test_meeting_is_due_on_the_meeting_date_and_the_invite_merges_into_it():
     assert "December" in s.text
 
 
-def test_invite_sent_today_for_a_later_meeting_names_the_meeting_date():
-    s = only(steps("Rita Rep: I'll send the kickoff invite today for Thursday the third of December.\n"), REP)
-    assert s.due_date == CALL and "3 December" in s.text
+def test_invite_sent_today_for_a_later_meeting_names_the_meeting_date_and_the_meeting_is_its_own_step():
+    found = sorted(steps("Rita Rep: I'll send the kickoff invite today for Thursday the third of December.\n"), key=lambda s: s.due_date)
+    assert [(s.owner, s.due_date) for s in found] == [(REP, CALL), (REP, dt.date(2026, 12, 3))]
+    assert "3 December" in found[0].text and found[1].text.startswith("Kickoff")
 
 
 def test_you_is_the_person_addressed():
@@ -1198,7 +1199,8 @@ def test_the_day_after_a_meeting_is_dated_from_that_meeting():
 @pytest.mark.parametrize("said, clock", [
     ("Ten o'clock, I have the morning free.", "10:00"), ("Seven-thirty our time.", "7:30"), ("Half nine works.", "9:30"),
     ("Wednesday the twenty-second at ten.", "10:00"), ("Two pm our time.", "2pm"), ("At two thirty then.", "2:30pm"),
-    ("14:00 CET.", "14:00"), ("A quarter to four.", "3:45"), ("At 10am sharp.", "10am"),
+    ("14:00 CET.", "14:00"), ("A quarter to four.", "3:45"), ("At 10am sharp.", "10am"), ("At fourteen thirty.", "14:30"),
+    ("Fifteen hundred euros.", ""),
     ("Give me ten days.", ""), ("We have nine or ten people.", ""), ("At three thousand a seat.", ""), ("Ten weeks.", "")])
 def test_a_spoken_meeting_time_is_normalised_and_a_bare_number_is_not_a_time(said, clock):
     assert spoken_time(said) == clock
@@ -1283,3 +1285,20 @@ def test_coming_back_from_a_closure_and_asking_questions_on_the_call_are_not_ste
 def test_a_speaker_shown_by_surname_is_the_crm_contact_of_that_name():
     s = only(steps("Techie: I'll send the network diagram by Friday.\nRita Rep: Thanks.\n"), "Tom Techie")
     assert s.due_date == FRIDAY
+
+
+def test_a_recap_line_with_its_date_first_and_a_document_returned_in_the_same_sentence():
+    found = steps("Rita Rep: Let me recap. Tomorrow, Wednesday the eighteenth, I send the formal proposal addressed to Ann. "
+                  "Tom sends the questionnaire on Monday the twenty-third, and we return it by Friday the fourth of December.\n"
+                  "Ann Buyer: Yes.\n")
+    mine = {s.due_date: s.text for s in found if s.owner == REP}
+    assert mine[dt.date(2026, 11, 18)].startswith("Send the formal proposal"), mine
+    assert mine[dt.date(2026, 12, 4)].startswith("Return the questionnaire"), mine
+
+
+def test_an_invite_sent_today_for_a_meeting_named_in_the_same_sentence_adds_the_meeting():
+    found = steps("Rita Rep: I'll send the invite this afternoon for the demo, Tuesday the first at fourteen thirty, with Ann's team.\n"
+                  "Ann Buyer: Great.\n")
+    mine = sorted((s for s in found if s.owner == REP), key=lambda s: s.due_date)
+    assert [s.due_date for s in mine] == [CALL, dt.date(2026, 12, 1)], [(s.text, s.due_date) for s in mine]
+    assert mine[1].text.startswith("Demo, 14:30")
