@@ -397,6 +397,7 @@ VENDORISH_TITLE = re.compile(r"\b(?:solutions?|sales|account|customer success|im
                              r"consult\w*|support)\b", re.I)
 OUR_VOICE = re.compile(r"\b(?:our|we)\s+(?:connectors?|platform|product|agent|trust portal|support team|roadmap|"
                        r"region|customers|library|SOC ?2|onboarding|pricing|engineers?|appliances?|sensors?|analysts?)\b", re.I)
+OUR_APPOSITIVE = re.compile(rf"(?P<name>{NAME}),\s+(?:my|our)\s+(?:[\w-]+\s+){{0,3}}?{TITLE_CORE}\b")
 COLLEAGUE = re.compile(r"\b(?:my|our)\s+(?:colleague|co-?worker|teammate|SE|solutions?\s+(?:engineer|architect|consultant)|"
                        r"sales\s+engineer|solution\s+engineer|pre-?sales|product\s+(?:manager|team|management)|deal\s+desk|"
                        r"customer\s+success|CSM|implementation\s+(?:lead|manager|team)|onboarding\s+team|legal\s+team|VP|boss|"
@@ -655,6 +656,11 @@ class Directory:
             by_vendor = fold(spoke) in self.vendor
             if by_vendor:
                 intro = INTRO.search(s)
+                for m in OUR_APPOSITIVE.finditer(s):  # the rep's "Hugo, our solutions engineer", "Faisal, our legal counsel"
+                    word = clean_name(m.group("name"))
+                    full = self.resolve(word) if word else None
+                    if word and not self._is_contact(full or word):
+                        self.vendor.add(fold(full or word))
                 for m in COLLEAGUE.finditer(s):  # "my colleague Ravi Menon", "Jeff Park from our deal desk"
                     window = s[max(0, m.start() - 45):m.end() + 45]
                     for full in self._names_in(window):

@@ -468,3 +468,11 @@ def test_a_speaker_shown_by_surname_takes_the_crm_contacts_full_name_and_title()
     roles, _ = _roles("Alex Moreno: Thanks for joining.\nShah: Happy to. I own the decision on the analytics platform.\n",
                       [("Priya Shah", "Head of Customer Insight")])
     assert "Shah" not in roles and "Priya Shah" in roles, roles
+
+
+def test_the_reps_colleague_named_with_our_title_is_not_a_buyer():
+    roles, _ = _roles("Alex Moreno: That would be Hugo, our solutions engineer. And Faisal, our legal counsel, will fix the clause.\n"
+                      "Priya Shah: Good. Paulo, our CFO, signs the contract.\n",
+                      [("Priya Shah", "Head of Customer Insight")])
+    assert "Hugo" not in roles and "Faisal" not in roles, roles
+    assert roles["Paulo"].role == "Economic Buyer"
