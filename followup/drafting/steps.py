@@ -1360,12 +1360,16 @@ class _Extractor:
         is_invite = bool(INVITE.search(body)) and re.match(r"(?:send|resend|update|move|put|book|set)s?\b", body, re.I)
         pronoun = bool(PRONOUN_OBJ.match(body.strip()) or re.match(r"(?:do|have)\s+(?:it|that|this)\b", body.strip(), re.I)
                        or re.match(r"make sure (?:it|that|this|they|those|them)\b", body.strip(), re.I))
-        if pronoun and SENDS_IT.match(body.strip()) and s.find(body) > 0 and THING.search(_scrub(s[:s.find(body)])):
-            pronoun = False  # "Daniel sends the questionnaire Tuesday, and we return it by the 21st": "it" is named right there
         if due is None and re.search(r"\b(?:the same day|that same day|that day)\b", body, re.I) and body in s:
             prior = self.dates_in(s[:s.find(body)])
             if prior:
                 due, date_order = prior[-1][2], i
+        sends_it = SENDS_IT.match(body.strip()) if pronoun and s.find(body) > 0 else None
+        lead = s[:s.find(body)] if sends_it and re.match(r"(?:send|return|share|forward|circulate)\b", body.strip(), re.I) else ""
+        named = [m.group("np") for m in THING.finditer(_scrub(lead))] if lead and not COND_FIRST.match(lead) \
+            and not re.match(r"\W*(?:and |but |so )?(?:if|once|when|as soon as|assuming|after)\b", lead, re.I) else []
+        if named:  # "Daniel sends the questionnaire Tuesday, and we return it by the 21st": "it" is named right there
+            body, pronoun = f"{sends_it.group(1)} the {named[-1]}{body.strip()[sends_it.end():]}", False
         if due is None and inherited:
             due, date_order = inherited, i
         if due is None and is_invite and not self.dates_in(body):
