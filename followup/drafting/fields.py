@@ -564,9 +564,13 @@ def _find_signed(ctx: CallContext) -> tuple[Unit, dt.date] | None:
             continue
         if re.search(r"\byesterday\b", s, re.I):
             return u, ctx.call_date - dt.timedelta(days=1)
-        if re.search(r"\blast (?:week|month)|\bon (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b|\bago\b", s, re.I):
+        day = re.search(r"\bon (monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b", s, re.I)
+        if day:  # "Klaus signed on Friday evening": the last such day before the call
+            back = (ctx.call_date.weekday() - list(calendar.day_name).index(day.group(1).capitalize()) - 1) % 7 + 1
+            return u, ctx.call_date - dt.timedelta(days=back)
+        if re.search(r"\blast (?:week|month)|\b(?:days?|weeks?|months?) ago\b", s, re.I):
             return None  # signed earlier on a day we cannot pin down from this sentence
-        return u, ctx.call_date
+        return u, ctx.call_date  # "this morning", "twenty minutes ago"
     return None
 
 
@@ -642,7 +646,9 @@ STAGE_CUES = [
                 r"(?:we've|we have|i've|i have) countersigned|docusign (?:is )?(?:complete|done|signed)|"
                 r"(?:contract|order form|agreement|paperwork)(?:'s| is| has been| was) (?:now |all |fully )?(?:counter)?signed(?! off| up)|"
                 r"(?:our|my) (?:cfo|ceo|coo|cto|md|director|managing director|vp|boss|president|owner|founder) (?:has |just |already )*signed (?:it|the (?:order form|contract|agreement))|"
-                r"(?:we|i)(?:'ve| have) (?:now |just |already )?signed(?=\s*[.!]|\s+on our side)|(?:all|everything(?:'s| is)) signed(?! off| up))\b", re.I), "Closed Won", "explicit"),
+                r"(?:we|i)(?:'ve| have) (?:now |just |already )?signed(?=\s*[.!]|\s+on our side)|(?:all|everything(?:'s| is)) signed(?! off| up)|"
+                r"(?:i|we)(?:'ve| have)? (?:just |now |already )?signed the (?:docusign|envelope)|docusign (?:envelope )?(?:is |was )?completed?|"
+                r"envelope (?:is |was )?completed|signed[^.!?]{0,40}\bwe(?:'re| are) (?:officially )?(?:your )?customers? now)\b", re.I), "Closed Won", "explicit"),
     (re.compile(r"\b(decided (?:to go )?with (?:another|a different|an other)|(?:went|going|go) with (?:another|a different) (?:vendor|provider|supplier|solution|tool|platform)|"
                 r"signed (?:\w+ ){0,3}?with (?:another|a different|the other|an other|a competing) (?:vendor|provider|supplier|company|solution|tool|platform)|"
                 r"chose (?:another|a different) (?:vendor|provider|supplier|solution)|not (?:going to )?(?:move|moving) forward with (?:you|your)|"
