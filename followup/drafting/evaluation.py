@@ -151,7 +151,9 @@ def score_dir(root: Path, extractor, recap=None) -> Score:
         for bad in gold.get("must_not_propose", []):
             for f in extraction.fields:
                 value = f.value.isoformat() if isinstance(f.value, dt.date) else f.value
-                if f.field == bad["field"] and _equal(f.field, bad["value"], value):
+                right = gold["fields"].get(f.field) is not None and _equal(f.field, gold["fields"][f.field], value)
+                if f.field == bad["field"] and _equal(f.field, bad["value"], value) and not right:
+                    # 502,320 is within the Amount tolerance of a 500K threshold, but it is the labelled value
                     score.must_not_violations.append(f"{folder.name}: {f.field}={value}")
         matched: set[int] = set()
         for step in extraction.next_steps:
