@@ -411,6 +411,8 @@ INDIRECT_Q = re.compile(r"\b(?:ask|asks|asking|check|checks|checking|find out|fi
 GENERIC = {"find", "out", "let", "know", "check", "confirm", "ask", "come", "back", "get", "touch", "base", "follow",
            "look", "into", "sort", "that", "it", "thing", "things", "see", "what", "can", "done", "ready", "answer",
            "him", "her", "them", "directly", "email", "writing", "yes", "okay", "sure", "again", "soon"}
+ACTS_ONLY = {"do", "ring", "call", "phone", "write", "down", "pass", "on", "copy", "run", "through", "remove", "set", "up", "put", "give",
+             "tell", "send", "make", "sure", "bring", "take", "keep", "loop", "in", "cc"}
 ATTACH = re.compile(r"\b(?:in the same (?:email|mail|message|pack|package|document|envelope|thread)|"
                     r"with the (?:rest|evidence|others|other documents|documents|package|pack)|with everything else|"
                     r"together with (?:it|that|the)|along with (?:it|that))\b", re.I)
@@ -1996,6 +1998,9 @@ def extract_steps(ctx: CallContext) -> list[ExtractedStep]:
             text = f"{sends_it.group(1)} the {thing}{text[sends_it.end():]}"  # "Return it by ..." -> "Return the questionnaire by ..."
         if st.meeting:
             text = times_written(text)  # "the kickoff on Tuesday at ten" -> "at 10:00"
+        elif st.due is None and not (_content(text, ctx.call_date) - GENERIC - ACTS_ONLY - FILLER
+                                     - {w.lower() for w in ex.first_names} - {w.lower() for n in ex.speaker_owners for w in n.split()}):
+            continue  # "Ring Hannah", "Ask him (Ask him, he'll tell you)": no date and nothing a reader could track
         speakers = {u.turn.speaker for u in st.units}
         valid = st.due is not None and st.due >= ctx.call_date
         certainty = "explicit" if st.strong_owner or st.meeting else "inferred"

@@ -1302,3 +1302,9 @@ def test_an_invite_sent_today_for_a_meeting_named_in_the_same_sentence_adds_the_
     mine = sorted((s for s in found if s.owner == REP), key=lambda s: s.due_date)
     assert [s.due_date for s in mine] == [CALL, dt.date(2026, 12, 1)], [(s.text, s.due_date) for s in mine]
     assert mine[1].text.startswith("Demo, 14:30")
+
+
+def test_an_undated_step_with_nothing_to_track_is_dropped_but_one_with_context_is_kept():
+    assert steps("Ann Buyer: Yeah, we'll ring you. Tom or me.\nRita Rep: Perfect.\n") == []
+    s = only(steps("Ann: If the installer gets stuck at the gate, tell him to ring me.\nRita: I'll pass that on to him.\n"), REP)
+    assert "gate" in s.text
