@@ -6,7 +6,7 @@ Friday" and "the Friday after next"/"the following Friday" a week after the comi
 14 days; "EOD"/"close of play"/"today"/"tonight"/"right after this call" the call date; "end of the
 month/quarter"; "mid-September" the 15th. Explicit dates ("December 12th", "12 March", "the
 twenty-fourth of March", "June second", "Friday the twenty-fourth", "by the twenty-first",
-"2026-01-30") take the next occurrence. "tomorrow's demo" names a thing, not a due date.
+"2026-01-30", "Tue 5.5." in typed notes) take the next occurrence. "tomorrow's demo" names a thing, not a due date.
 Holidays mentioned on a call ("Monday is Easter Monday") shift a date that falls on them.
 """
 from __future__ import annotations
@@ -43,6 +43,9 @@ NOT_DAY_NOUN = (r"(?!\s+(?:week|weeks|time|times|thing|things|one|ones|item|item
 
 PATTERNS: list[tuple[re.Pattern, str]] = [
     (re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b"), "iso"),
+    # "by Tue 5.5.", "from 30.6. to 29.5." (day.month. in notes written in Europe); not "version 4.5." or "2.5k"
+    (re.compile(r"\b(?:by|on|from|to|until|till|before|after|due|said|mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun|"
+                r"(?:mon|tues|wednes|thurs|fri|satur|sun)day)\s+(\d{1,2})\.(\d{1,2})\.(?![\d\w])", re.I), "day_dot_month"),
     (re.compile(rf"\b(?:EOD|COB|end of (?:the )?(?:day|business)|close of (?:play|business))\s+(?:on\s+)?({DAY_RE})\b", re.I), "day"),
     (re.compile(r"\b(?:EOD|COB|end of (?:the )?(?:day|business)|(?:close|end) of (?:play|business))\s+(?:on\s+)?tomorrow\b", re.I), "tomorrow"),
     (re.compile(rf"\b(a|one|two|three|four|\d) weeks? (?:from|after|on) (today|tomorrow|{DAY_RE})\b|"
@@ -90,7 +93,7 @@ ADJ_ORD = re.compile(r"(?:first|second|third)$", re.I)
 NOUN_AFTER = re.compile(r"\s+(?!(?:of|and|or|at|is|then|works|latest|please|if|so|would|will|should|could|when|which|that|"
                         r"for|to|in|on|we|you|it|they|he|she|but|was|as|with|from|by|too|instead|works|suits|okay|ok|"
                         r"morning|afternoon|evening|latest|already|anyway|fine|perhaps|maybe|again)\b)[a-z]{3,}\b")
-EXPLICIT_KINDS = {"iso", "month_day", "month_wordday", "day_month", "wordday_month", "weekday_ord", "weekday_num",
+EXPLICIT_KINDS = {"iso", "day_dot_month", "month_day", "month_wordday", "day_month", "wordday_month", "weekday_ord", "weekday_num",
                   "bare_ord", "bare_ord_weak", "weekday_wordday_month", "weekday_day_month",
                   "weekday_month_wordday", "weekday_month_day"}
 RESTATE = re.compile(r"[\s,;:-]*(?:so\s+|that's\s+|that is\s+|i\.e\.\s+)?(?:on\s+|by\s+)?", re.I)
@@ -192,6 +195,9 @@ def _resolve(kind: str, m: re.Match, base: dt.date) -> dt.date | None:
             return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
         except ValueError:
             return None
+    if kind == "day_dot_month":
+        day, month = int(m.group(1)), int(m.group(2))
+        return _explicit(base, month, day) if 1 <= day <= 31 and 1 <= month <= 12 else None
     if kind in ("month_day", "month_wordday"):
         if m.group(1) == "may" or m.group(1).lower() in ("mar", "jan", "sun", "sat") and m.group(1).islower():
             return None  # "may", "mar" are words, not months, when written in lower case
@@ -270,10 +276,12 @@ def _resolve(kind: str, m: re.Match, base: dt.date) -> dt.date | None:
 
 HOLIDAY = re.compile(r"\b(?:(?:bank|public|national|school)\s+)?holidays?\b|\b(?:Good Friday|Easter Monday|Easter|Whit Monday|"
                      r"Labou?r Day|Memorial Day|Thanksgiving|Christmas(?: Day| Eve)?|Boxing Day|New Year's(?: Day| Eve)?|"
-                     r"Independence Day|St\.? Patrick's Day|Ascension(?: Day)?|Pentecost|May Day)\b", re.I)
+                     r"Independence Day|St\.? Patrick's Day|Ascension(?: Day)?|Pentecost|May Day|"
+                     r"Feiertag|feestdag|jour férié|festivo|helgdag|helligdag|svátek|święto)\b", re.I)
 # every HOLIDAY match contains one of these (lower case): a cheap test before the regex, per sentence
 HOLIDAY_KEYS = ("holiday", "good friday", "easter", "whit monday", "labour day", "labor day", "memorial day", "thanksgiving",
-                "christmas", "boxing day", "new year", "independence day", "patrick", "ascension", "pentecost", "may day")
+                "christmas", "boxing day", "new year", "independence day", "patrick", "ascension", "pentecost", "may day",
+                "feiertag", "feestdag", "férié", "festivo", "helgdag", "helligdag", "svátek", "święto")
 RELATIVE_TO = re.compile(r"\b(?:after|before|following|until|till|ahead of)\b", re.I)
 DAY_REF = re.compile(rf"\b(?:(?:next |this )?({DAY_RE})|(tomorrow)|(today))\b", re.I)
 

@@ -163,8 +163,6 @@ def _amount_mentions(ctx: CallContext) -> list[tuple[Unit, float, bool, bool]]:
         for start, value, phrase in spans:
             if value < 1000 or counts_things(s, start + len(phrase)) and not re.match(r"[$€£]|(?:USD|EUR|GBP|CAD|AUD|CHF)\b", phrase):
                 continue  # "two hundred thousand claims a year" counts things
-            if start == 0 and s[:1].isdigit() and re.search(r"\d\.$", prev):
-                continue  # "$112.5k" cut at its decimal point into "$112." and "5k ARR."
             clause = next((c.group(0) for c in CLAUSE_SPLIT.finditer(s) if c.start() <= start < c.end()), s)
             if OLD_FIGURE.search(clause):
                 continue  # "the original proposal was 120K a year, the revised one is 110K a year"

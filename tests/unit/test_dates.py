@@ -5,7 +5,7 @@ import datetime as dt
 
 import pytest
 
-from followup.drafting.dates import find_dates, holidays_mentioned, shift_for_holidays
+from followup.drafting.dates import find_date_spans, find_dates, holidays_mentioned, shift_for_holidays
 
 TUE = dt.date(2026, 11, 17)  # a Tuesday
 FRI = dt.date(2026, 11, 20)  # a Friday
@@ -193,3 +193,11 @@ def test_end_of_play_today_is_one_date_phrase():
 def test_counted_weeks_and_days_from_a_named_day(phrase, expected):
     assert first(phrase) == expected
     assert len(find_dates(phrase, TUE)) == 1
+
+
+def test_day_dot_month_dates_in_typed_notes():
+    call = dt.date(2026, 4, 30)
+    assert [d for _, _, d, _ in find_date_spans("formal quote by Tue 5.5., call moved from 13.5. to Thu 14.5.", call)] \
+        == [dt.date(2026, 5, 5), dt.date(2026, 5, 13), dt.date(2026, 5, 14)]
+    assert find_date_spans("we're on version 4.5. and the rate is 4.5.", call) == []
+    assert holidays_mentioned(["(Fri 1.5. svátek + Jana out Mon)"], call) == {dt.date(2026, 5, 1)}

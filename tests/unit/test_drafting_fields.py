@@ -657,9 +657,9 @@ def test_a_hoped_for_or_side_paper_signature_does_not_set_the_close_date_to_toda
     assert value("Priya Natarajan: We need to get it all signed by Friday.\n", "CloseDate") == dt.date(2027, 2, 12)
 
 
-def test_a_decimal_figure_cut_at_its_point_is_not_read_as_a_smaller_amount():
-    assert value("Leo Brandt: Final number: $112.5k ARR.\n", "Amount", amount=None) is None
-    assert value("Leo Brandt: It will be 1.2 million a year for the group.\n", "Amount", amount=None) is None
+def test_a_decimal_figure_is_read_whole_not_cut_at_its_point():
+    assert value("Leo Brandt: Final number: $112.5k ARR.\n", "Amount", amount=None) == 112500  # read whole, not cut at its point
+    assert value("Leo Brandt: It will be 1.2 million a year for the group.\n", "Amount", amount=None) == 1200000
     assert value("Leo Brandt: Okay. 98k a year works.\n", "Amount", amount=None) == 98000
 
 
