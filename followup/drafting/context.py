@@ -30,7 +30,8 @@ except ImportError:  # Python < 3.11
 
 STAGES = ["Prospecting", "Qualification", "Needs Analysis", "Value Proposition", "Id. Decision Makers",
           "Perception Analysis", "Proposal/Price Quote", "Negotiation/Review", "Closed Won", "Closed Lost"]
-SENTENCE = re.compile(r"(?:[^.!?]|\.(?=\d))+[.!?]*")  # "2.5k", "by Tue 5.5." and "1.194.480" stay in one sentence
+# "2.5k", "1.194.480" and "from 30.6. to 29.5." stay in one sentence
+SENTENCE = re.compile(r"(?:[^.!?]|\.(?=\d)|(?<=\d\.\d)\.(?=\s+[a-z])|(?<=\d\.\d\d)\.(?=\s+[a-z]))+[.!?]*")
 INJECTION = re.compile(r"\b(note (?:to|for) the (?:ai|assistant|bot|copilot)|ai assistant|dear (?:ai|copilot)|ignore (?:that|previous|all)|just kidding)\b", re.I)
 HYPOTHETICAL = re.compile(r"\b(if we|if you|hypothetical|ballpark|let's say|say roughly|don't write|not a quote|for example|imagine|could be|would be)\b", re.I)
 HEDGE = re.compile(r"\b(maybe|might|perhaps|if|pencil|no promises|try to|hopefully|tentative)\b", re.I)

@@ -280,7 +280,7 @@ CLOSE_DATE_PATTERNS = [
 # Cues that speak of the close only when signing was just discussed: "move it", "the paperwork", "get it done".
 SELF_CORRECTION = re.compile(r"^\W*(?:actually|sorry|correction|no wait|wait|scratch that|I mean|rather|make (?:it|that))\b|\bmake (?:it|that) the\b", re.I)
 WEAK_CUE = re.compile(r"move (?:it|the date|the target)|paperwork|get (?:it|this|the deal) (?:done|over the line)", re.I)
-CLOSE_CUE = re.compile(r"\b((?:counter)?sign(?:s|ed|ing|atures?)?(?! up\b| in\b| out\b| off\b(?! on (?:the|our|your) (?:contract|deal|agreement|order form)))|docusign|close date|closing date|target close|target date|target signature|"
+CLOSE_CUE = re.compile(r"(?-i:\bCD\b)|\b((?:counter)?sign(?:s|ed|ing|atures?)?(?! up\b| in\b| out\b| off\b(?! on (?:the|our|your) (?:contract|deal|agreement|order form)))|docusign|close date|closing date|target close|target date|target signature|"
                        r"close (?:it|this|the deal)|get (?:it|this|the deal) (?:done|over the line)|paperwork|"
                        r"move (?:it|the date|the close|the target)|(?:the )?close (?:moves|stays|is)|"
                        r"date[^.?!]{0,40}in (?:my|our|your|the) (?:system|crm|salesforce)|in (?:my|our|your|the) forecast)\b", re.I)

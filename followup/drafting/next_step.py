@@ -90,6 +90,7 @@ def _compact(text: str, symbol: str, max_words: int = 11, deal_value: float | No
     for pattern, _kind in CLOSE_DATE_PATTERNS[:-1]:  # "on the fourth of June", "by August fifth"
         text = re.sub(r"\b(?:by|on|for|until|before)?\s*" + pattern.pattern, " ", text, flags=re.I)
     text = DATE_WORDS.sub(" ", text)
+    text = DOT_DATE.sub(" ", text)  # "by Wed 6.5." in typed notes
     text = BARE_DAY.sub(" ", text)  # "return it by the twenty-first": the date is appended
     text = DANGLING.sub("", FILLER_TAIL.sub("", DANGLING.sub("", text.strip())))
     text = MEET_AGAIN.sub("Follow-up call", text.strip())
@@ -119,6 +120,7 @@ def _compact(text: str, symbol: str, max_words: int = 11, deal_value: float | No
     return text[:1].upper() + text[1:]
 
 
+DOT_DATE = re.compile(r"\b(?:(?:by|on|from|until|before|to)\s+)?(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\s+)?\d{1,2}\.\d{1,2}\b\.?", re.I)
 ON_AGENDA = re.compile(r"^(?:put|get|add)\s+(?:us|me|them|it|this|that)\s+(?:on|onto|to)\s+(?:the\s+)?agenda\b", re.I)
 DOER = re.compile(r"^(?:do|hold|run)\s+(?=(?:the|a|an|our)\s)", re.I)
 HAVE_SEND = re.compile(r"^have\s+((?:[\w'-]+\s+){0,1}[\w'-]+)\s+(?:send|share|return|issue)\s+(?=(?:the|a|an|our)\s)", re.I)

@@ -361,6 +361,8 @@ BACK_TO_YOU = re.compile(r"\b(?:get|come|circle) back to (?:you|them|him|her|eve
 SOFT_YES = re.compile(r"\b(?:whenever|no rush|at some point|if you (?:like|want|have time)|eventually|one day)\b", re.I)
 AFTER_EVENT = re.compile(r"\b(?:the\s+)?(?P<unit>day|week)\s+(?P<side>after|before)\s+(?:the\s+|our\s+|your\s+)?"
                          r"(?P<event>kick-?off|workshop|demo|board(?:\s+meeting)?|committee|site visit|visit|review|session|offsite)\b", re.I)
+NOTE_ITEM = re.compile(rf"(^|\n)[-*•]?\s*({NAME}(?:\s+{NAME})?|me|Me):\s+(?:will\s+|to\s+|'ll\s+)?(?=[a-z]+\b)")
+QUOTED_PROMISE = re.compile(r'\s*(?:[-–—,;]\s*)?(?:(?:in )?(?:his|her|their) (?:own )?words:?\s*)?"[^"]*\b(?:I|we)(?:[\'’]ll| will)\b[^"]*"')
 REPORTED = re.compile(rf"\b(?P<subj>[Hh]e|[Ss]he|{NAME})\s+(?:said|says|told (?:me|us)|promised(?: (?:me|us))?|mentioned|confirmed)\s+"
                       r"(?:that\s+)?(?:he|she)\s*(?:['’]d|would|['’]ll|will)\s+(?:be able to\s+)?(?=[a-z])")
 REPORTED_GATE = re.compile(r"\b(?:said|says|told|promised|mentioned|confirmed)\s")
@@ -478,10 +480,14 @@ class _Extractor:
         # speech-to-text in lower case ("i'll send it friday"), a promise reported for someone else
         # ("He said he would confirm by the ninth" reads as "He will confirm by the ninth").
         units = []
+        notes = ctx.transcript.format == "notes"
         for u in ctx.units:
             fixed = LOWER_I.sub("I", u.sentence)
             if REPORTED_GATE.search(fixed):
                 fixed = REPORTED.sub(r"\g<subj> will ", fixed)
+            if notes:  # "- Petr: will get Jana's OK by Wed 6.5." / "- me: ship two gateways Mon 4.5."
+                fixed = NOTE_ITEM.sub(lambda m: f"{m.group(1)}{'I' if m.group(2).lower() == 'me' else m.group(2)} will ", fixed)
+                fixed = QUOTED_PROMISE.sub("", fixed)  # '- his words "I'll get her to sign off"': his promise, said again
             if fixed != u.sentence:
                 said, u = u.sentence, Unit(u.turn, fixed, u.turn_index)
                 self.original[id(u)] = said

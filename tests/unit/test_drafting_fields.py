@@ -845,3 +845,8 @@ def test_in_long_typed_notes_only_the_lines_to_the_note_taker_are_dropped():
 def test_a_signature_said_on_the_call_is_closed_won_on_its_day(said, day):
     got = fields(said, stage="Negotiation/Review")
     assert got["StageName"].value == "Closed Won" and got["CloseDate"].value == day
+
+
+def test_cd_in_typed_notes_is_the_close_date_and_from_to_takes_the_new_one():
+    notes = "Acme call notes\n- timing: they want it signed soon. moving CD from 31.3. to 26.2.\n- next call Thu 18.2.\n"
+    assert value(notes, "CloseDate") == dt.date(2027, 2, 26)

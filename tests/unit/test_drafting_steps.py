@@ -1308,3 +1308,13 @@ def test_an_undated_step_with_nothing_to_track_is_dropped_but_one_with_context_i
     assert steps("Ann Buyer: Yeah, we'll ring you. Tom or me.\nRita Rep: Perfect.\n") == []
     s = only(steps("Ann: If the installer gets stuck at the gate, tell him to ring me.\nRita: I'll pass that on to him.\n"), REP)
     assert "gate" in s.text
+
+
+def test_typed_notes_items_with_a_name_or_me_and_a_quoted_promise():
+    notes = ("Acme pilot review, call notes\n"
+             "- Tom: will get Ann's written OK on the scope by Wed 25.11. - his words \"leave it with me, I'll get her to sign off\"\n"
+             "- me: ship two spare gateways to the depot, send Mon 23.11.\n")
+    found = steps(notes)
+    tom = only(found, "Tom Techie")
+    assert tom.due_date == dt.date(2026, 11, 25) and "sign off" not in tom.text
+    assert only(found, REP).due_date == dt.date(2026, 11, 23)
