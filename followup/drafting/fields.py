@@ -659,7 +659,7 @@ STAGE_CUES = [
     (re.compile(r"\b(redlines?|redlined|legal review|review (?:of )?(?:the|your) (?:msa|contract|agreement)|(?:revised|updated|new|draft|marked-up|redlined) msa|"
                 r"(?:comments|markup|mark-up|changes) (?:on|to) (?:the|your|our) (?:msa|contract|agreement)|"
                 r"negotiat\w+ (?:on |over |the |a |our |your )*(?:price|pricing|terms|discount|contract|agreement|deal|rate|order form|msa)|(?:price|pricing|commercial|contract) negotiation|"
-                r"(?:revised|updated|final|new) order form|order form at|counter[- ]?offer|can you do [^.?!]{0,30}flat|meet (?:you )?in the middle|"
+                r"(?:revised|updated|final|new) order form|(?:revised|updated|sharpened|better) (?:quote|pricing|price|offer)|order form at|counter[- ]?offer|can you do [^.?!]{0,30}flat|meet (?:you )?in the middle|"
                 r"can you (?:get|bring) (?:me|us|it|that) (?:down )?to|can you come down|that's my floor|(?:is|was) my floor|my floor (?:is|was|would be)|best and final|"
                 r"(?:contract|agreement|msa|order form|terms)\b[^.?!]{0,60}\b(?:legal|counsel|lawyers)|(?:legal|counsel|lawyers)\b[^.?!]{0,60}\b(?:contract|agreement|msa|terms and conditions|t&cs|terms)\b)", re.I),
      "Negotiation/Review", "inferred"),
@@ -691,6 +691,9 @@ OTHER_DEAL = re.compile(r"\b(?:(?:their|competitor'?s?|incumbent'?s?|other vendo
 # Legal and the contract named in a plan ("then Legal needs some weeks for the contract", "legal will have to see the
 # agreement") is a later stage foreseen, not reached; a review under way says so ("redlines", "legal review", "is with legal").
 LEGAL_PLAN = re.compile(r"\b(?:needs?|will|'ll|going to|then|have to|has to|would|later|eventually|at some point|takes?|goes to|go to|send (?:it )?to|sending (?:it )?to)\b", re.I)
+REVISED_QUOTE = re.compile(r"(?:revised|updated|sharpened|better) (?:quote|pricing|price|offer)", re.I)
+LEGAL_WORDS = re.compile(r"legal|counsel|lawyer|attorney|contract|agreement|msa|terms|t&cs", re.I)
+UNDER_WAY = re.compile(r"\b(?:now|today|right away|this week|already|currently)\b", re.I)  # "I'll take the contract into legal review now"
 ACTIVE_REVIEW = re.compile(r"redline|review|negotiat|comments|mark-?up|changes|counter|floor|final|order form at|meet", re.I)
 # Not a loss but a pause: "not moving forward with you this year", "we're pausing for now"
 PAUSE = re.compile(r"\b(?:for now|right now|at the moment|this (?:year|quarter|budget cycle)|at this (?:time|point|stage)|not now|not yet|revisit|"
@@ -841,6 +844,8 @@ def stage(ctx: CallContext) -> list[ExtractedField]:
             m = pattern.search(s)
             if not m:
                 continue
+            if value == "Negotiation/Review" and REVISED_QUOTE.fullmatch(m.group(0)) and current < STAGES.index("Proposal/Price Quote"):
+                value = "Proposal/Price Quote"  # an updated quote revises the proposal stage only once a quote was out
             if value != "Closed Lost" and STAGES.index(value) <= current or value == "Closed Lost" and name == "Closed Lost":
                 break  # no later stage than CRM's (cheap, so first; later patterns are earlier stages)
             if not checked:
@@ -855,7 +860,8 @@ def stage(ctx: CallContext) -> list[ExtractedField]:
             clause = next((c.group(0) for c in CLAUSE_SPLIT.finditer(s) if c.start() <= m.start() < c.end()), s)
             if value == "Closed Lost" and not _lost_here(ctx, i, m):
                 continue  # "we went with Fleetly" (us), "not moving forward with you this year", "otherwise we'd go with another supplier"
-            if value == "Negotiation/Review" and LEGAL_PLAN.search(clause) and not ACTIVE_REVIEW.search(m.group(0)):
+            if value == "Negotiation/Review" and LEGAL_WORDS.search(m.group(0)) and LEGAL_PLAN.search(clause) \
+                    and not (ACTIVE_REVIEW.search(m.group(0)) or UNDER_WAY.search(clause)):
                 continue  # "then Legal needs some weeks for the contract": legal named in a plan, not a review under way
             if value == "Negotiation/Review" and SIDE_REVIEW.search(s) and not DEAL_PAPER.search(s):
                 continue  # legal reviewing the NDA, the DPA or a security questionnaire is not the contract

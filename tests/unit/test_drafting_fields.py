@@ -850,3 +850,12 @@ def test_a_signature_said_on_the_call_is_closed_won_on_its_day(said, day):
 def test_cd_in_typed_notes_is_the_close_date_and_from_to_takes_the_new_one():
     notes = "Acme call notes\n- timing: they want it signed soon. moving CD from 31.3. to 26.2.\n- next call Thu 18.2.\n"
     assert value(notes, "CloseDate") == dt.date(2027, 2, 26)
+
+
+def test_a_revision_of_a_quote_already_out_is_negotiation_and_legal_review_under_way_counts():
+    said = "Leo Brandt: I'll send the updated quote tomorrow, ninety-two thousand a year.\n"
+    assert value(said, "StageName", stage="Needs Analysis") == "Proposal/Price Quote"  # the first quote in CRM terms
+    assert value(said, "StageName", stage="Proposal/Price Quote") == "Negotiation/Review"
+    assert value("Leo Brandt: I'll send you the revised order form tomorrow.\n", "StageName", stage="Proposal/Price Quote") == "Negotiation/Review"
+    assert value("Owen Hart: So I'll take the contract into legal review now.\n", "StageName", stage="Proposal/Price Quote") == "Negotiation/Review"
+    assert value("Owen Hart: Then legal will need a few weeks for the contract.\n", "StageName", stage="Proposal/Price Quote") is None
