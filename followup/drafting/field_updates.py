@@ -10,7 +10,7 @@ import re
 from dataclasses import replace as dc_replace
 
 from followup.drafting.context import INJECTION, CallContext, has_contact_details
-from followup.drafting.fields import deal_amount, stated_close, amount, close_date, stage
+from followup.drafting.fields import amount, close_date, deal_amount, paused_on_call, stage, stated_close
 from followup.drafting.model import ExtractedField, ExtractedStep
 from followup.drafting.next_step import next_step_field
 
@@ -61,9 +61,10 @@ def extract_fields(ctx: CallContext, steps: list[ExtractedStep]) -> list[Extract
     deal = deal_amount(ctx)
     staged = stage(ctx)
     lost = any(f.value == "Closed Lost" for f in staged) or ctx.snapshot.Opportunity.StageName == "Closed Lost"
-    # a lost deal has no signature date and no next step to track, whatever dates and courtesy items were said
-    closing = [] if lost else close_date(ctx)
-    target = closing[0].value if closing else None if lost else stated_close(ctx)
-    nxt = [] if lost else next_step_field(ctx, steps, deal[1] if deal else None, target)
+    # a lost or paused deal has no signature date and no next step to track, whatever dates and courtesy items were said
+    halted = lost or paused_on_call(ctx) is not None
+    closing = [] if halted else close_date(ctx)
+    target = closing[0].value if closing else None if halted else stated_close(ctx)
+    nxt = [] if halted else next_step_field(ctx, steps, deal[1] if deal else None, target)
     fields = [*closing, *([] if lost else amount(ctx)), *staged, *nxt]  # a lost deal's value is no longer being agreed
     return [f for f in fields if not (isinstance(f.value, str) and has_contact_details(f.value)) and not any(has_contact_details(e.quote) for e in f.evidence)]

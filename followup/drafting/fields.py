@@ -811,6 +811,24 @@ def _loss_on_call(ctx: CallContext) -> Unit | None:
     return ctx.memo("fields.lost", compute)
 
 
+PAUSED = re.compile(r"\b(?:is|are|['’]s|['’]re|remains?|stays?)\s+(?:now\s+|currently\s+|officially\s+|all\s+|just\s+)?(?:paused|frozen|on hold|on ice)\b|"
+                    r"\b(?:put|placed)\s+(?:a|the)\s+(?:freeze|hold)\s+on\b|\b(?:spending|budget|procurement|purchasing)\s+freeze\b", re.I)
+NOT_PAUSED = re.compile(r"\b(?:not|no longer|isn['’]t|aren['’]t|wasn['’]t|never|if|unless|whether|might|could|would)\b", re.I)
+
+
+def paused_on_call(ctx: CallContext) -> Unit | None:
+    """The buyer saying the deal is paused ("It's paused.", "everything is frozen until he finishes", "the board has put a
+    freeze on any new contracts", "we've got a spending freeze"): not lost, but nothing to date or to track until it lifts."""
+    def compute():
+        for u in ctx.units:
+            s = u.sentence
+            m = PAUSED.search(s) if any(k in s.lower() for k in ("paus", "froz", "hold", "ice", "freeze")) else None
+            if m and not s.rstrip().endswith("?") and not NOT_PAUSED.search(s[:m.start()]) and not HYPOTHETICAL.search(s):
+                return u
+        return None
+    return ctx.memo("fields.paused", compute)
+
+
 def _next_in_turn(ctx: CallContext, i: int) -> str:
     units = ctx.units
     return units[i + 1].sentence if i + 1 < len(units) and units[i + 1].turn_index == units[i].turn_index else ""

@@ -859,3 +859,13 @@ def test_a_revision_of_a_quote_already_out_is_negotiation_and_legal_review_under
     assert value("Leo Brandt: I'll send you the revised order form tomorrow.\n", "StageName", stage="Proposal/Price Quote") == "Negotiation/Review"
     assert value("Owen Hart: So I'll take the contract into legal review now.\n", "StageName", stage="Proposal/Price Quote") == "Negotiation/Review"
     assert value("Owen Hart: Then legal will need a few weeks for the contract.\n", "StageName", stage="Proposal/Price Quote") is None
+
+
+def test_a_paused_deal_gets_no_close_date_and_no_next_step_but_is_not_lost():
+    steps = [step("Send the one-pager", "Leo Brandt", dt.date(2027, 2, 12), "I'll send the one-pager by Friday.")]
+    said = ("Leo Brandt: I'll send the one-pager by Friday.\n"
+            "Owen Hart: The board has put a freeze on any new contracts until the merger vote. We'd sign by the 30th of April after that.\n")
+    got = fields(said, steps=steps)
+    assert "NextStep" not in got and "CloseDate" not in got and "StageName" not in got
+    for open_question in ("Owen Hart: Is this paused, or is it dead?\n", "Owen Hart: It's not on hold at all.\n"):
+        assert "NextStep" in fields("Leo Brandt: I'll send the one-pager by Friday.\n" + open_question, steps=steps)
