@@ -149,14 +149,14 @@ BARE_DAY = re.compile(rf"\b(?:by|on|until|before|for)\s+(?:the\s+)?(?:{ORD_WORD}
 DANGLING = re.compile(r"(?:\s+(?:by|on|for|until|before|from|at|the|to|and|with))+\s*$", re.I)
 # Housekeeping around a meeting or a document is not the opportunity's next step.
 ADMIN = re.compile(r"^(?:send |cancel |resend |forward |update |book |reserve |set up |schedule )?(?:the |a |an |new |calendar |meeting |teams |zoom )*"
-                   r"(?:invite|invitation|calendar hold|hold|link|dial-in|room|meeting room|welcome pack|intro(?:duction)? email|forms?|template|"
+                   r"(?:invite|invitation|calendar hold|hold|link|dial-in|room|meeting room|welcome pack|intro(?:duction)? email|forms?(?!\s+walkthrough)|template|"
                    r"supplier (?:onboarding )?forms?|vendor forms?|courier)\b|^(?:loop in|cc|copy|introduce|book|cancel|courier)\b", re.I)
 # Checking, confirming or asking around something is not a step a reader can track.
 THIN = re.compile(r"^(?:double-check|check|confirm|let \w+ know|ask|find out|look into|think about|get back|make sure)\b", re.I)
 MAX_PARTS = 5
 MONEY = re.compile(r"\d+(?:\.\d+)?[KM]\b")
 OFFER = re.compile(r"\b(proposal|quote|offer|order form)\b", re.I)
-LOGISTICS = re.compile(r"\b(?:invite|invitation|calendar hold|link|dial-in|room|forms?|template|welcome pack|courier)\b", re.I)
+LOGISTICS = re.compile(r"\b(?:invite|invitation|calendar hold|link|dial-in|room|forms?(?!\s+walkthrough)|template|welcome pack|courier)\b", re.I)
 
 
 WAITS_ON = re.compile(r"\b(?:if|once|as soon as|assuming|after|when)\b[^,.;]{0,30}?\b(?P<doc>questionnaire|proposal|quote|order form|contract|"

@@ -249,8 +249,8 @@ MEET_NOUN = re.compile(r"\b(?:(?:a|an|the|our|your)\s+)?(?:(?!(?:to|is|are|was|b
                        r"do|have|has|had|next|first|about|with|my|our|your)\b)[\w-]+\s+){0,2}?(?<!\bto )(?:call|kickoff|kick-off|meeting|review|workshop|walkthrough|"
                        r"walk-through|demo|debrief|check-in|deep dive|session)\b(?:\s+(?:with|on|for|to) [^,.;?!]{3,60})?", re.I)
 INVITE = re.compile(r"\b(?:invite|invitation|calendar|diary|meeting request|teams link|zoom link)\b", re.I)
-WALK_THROUGH = re.compile(r"\b(?:walk|talk|take|go) (?:(?:you|them|us|him|her|everyone)(?: both| all)? )?through (?:the |our |your |their )?(?:revised |new |final |draft )?"
-                          r"(?P<x>proposal|quote|offer|order form|form|contract|plan|pricing|design|architecture|results|findings|roadmap|demo|report|business case|it|them)\b", re.I)
+WALK_THROUGH = re.compile(r"\b(?:walk|talk|take|go) (?:(?:you|them|us|him|her|everyone)(?: both| all)? )?through (?:the |our |your |their )?"
+                          r"(?P<x>(?:revised |new |final |draft )?(?:proposal|quote|offer|order form|form|contract|plan|pricing|design|architecture|results|findings|roadmap|demo|report|business case)|it|them)\b", re.I)
 
 YOU_HAVE = re.compile(r"(?:you|You)(?:['’]ll| will)\s+(?:\w+\s+)?(?:have|get|receive)$")
 QUESTION_END = re.compile(r"\?\s*$")

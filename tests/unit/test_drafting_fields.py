@@ -869,3 +869,12 @@ def test_a_paused_deal_gets_no_close_date_and_no_next_step_but_is_not_lost():
     assert "NextStep" not in got and "CloseDate" not in got and "StageName" not in got
     for open_question in ("Owen Hart: Is this paused, or is it dead?\n", "Owen Hart: It's not on hold at all.\n"):
         assert "NextStep" in fields("Leo Brandt: I'll send the one-pager by Friday.\n" + open_question, steps=steps)
+
+
+def test_a_form_walkthrough_meeting_is_not_supplier_form_housekeeping():
+    steps = [step("Final form walkthrough, 14:30 (Tuesday 16 February)", "Leo Brandt", dt.date(2027, 2, 16),
+                  "I send the invite today for Tuesday the sixteenth at fourteen thirty, and we go through the final form."),
+             step("Send the supplier form", "Owen Hart", dt.date(2027, 2, 12), "I'll send the supplier form by Friday.")]
+    said = "".join(f"{s.owner}: {s.evidence[0].quote}\n" for s in steps)
+    got = fields(said, steps=steps)["NextStep"].value
+    assert "Final form walkthrough, 14:30 (Leo, Tue 2/16)" in got and "supplier form" not in got.lower()
