@@ -878,9 +878,11 @@ def stage(ctx: CallContext) -> list[ExtractedField]:
             clause = next((c.group(0) for c in CLAUSE_SPLIT.finditer(s) if c.start() <= m.start() < c.end()), s)
             if value == "Closed Lost" and not _lost_here(ctx, i, m):
                 continue  # "we went with Fleetly" (us), "not moving forward with you this year", "otherwise we'd go with another supplier"
-            if value == "Negotiation/Review" and LEGAL_WORDS.search(m.group(0)) and LEGAL_PLAN.search(clause) \
-                    and not (ACTIVE_REVIEW.search(m.group(0)) or UNDER_WAY.search(clause)):
-                continue  # "then Legal needs some weeks for the contract": legal named in a plan, not a review under way
+            if value == "Negotiation/Review" and LEGAL_WORDS.search(m.group(0)) and (
+                    LEGAL_PLAN.search(clause) and not (ACTIVE_REVIEW.search(m.group(0)) or UNDER_WAY.search(clause))
+                    or re.search(r"\b(?:if|unless|once|when)\b", clause + " " + m.group(0), re.I)):
+                continue  # "then Legal needs some weeks for the contract", "our agreement, and if your legal doesn't fight":
+                # legal named in a plan or a condition, not a review under way
             if value == "Negotiation/Review" and SIDE_REVIEW.search(s) and not DEAL_PAPER.search(s):
                 continue  # legal reviewing the NDA, the DPA or a security questionnaire is not the contract
             if value == "Proposal/Price Quote" and _turned_down(ctx, i):

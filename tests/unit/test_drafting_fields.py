@@ -878,3 +878,8 @@ def test_a_form_walkthrough_meeting_is_not_supplier_form_housekeeping():
     said = "".join(f"{s.owner}: {s.evidence[0].quote}\n" for s in steps)
     got = fields(said, steps=steps)["NextStep"].value
     assert "Final form walkthrough, 14:30 (Leo, Tue 2/16)" in got and "supplier form" not in got.lower()
+
+
+def test_legal_named_under_a_condition_is_not_a_review_under_way():
+    said = "Owen Hart: We use our standard services agreement, and if your legal doesn't fight with ours, one week.\n"
+    assert value(said, "StageName", stage="Proposal/Price Quote") is None
