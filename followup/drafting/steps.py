@@ -333,7 +333,7 @@ NOT_FRAGMENT = re.compile(r"^(?:I|I['’]\w+|we|we['’]\w+|you|you['’]\w+|he|
                           r"let['’]s|okay|ok|sure|yes|yeah|no|thanks|thank|great|perfect|good|by|on|what|how|why|who|"
                           r"which|where|just|also|please|honestly|actually|oh|right|well|hopefully|maybe)\b", re.I)
 # "Send it", "return them", "have it back to ...", "take it to the board": moving a document the call named before
-SENDS_IT = re.compile(r"^((?:send|return|share|forward|circulate|have|get|take|present|bring)(?: (?:over|back|across|out))?)\s+(?:it|them)\b"
+SENDS_IT = re.compile(r"^((?:send|return|share|forward|circulate|have|get|take|present|bring)(?: (?:over|back|across|out))?)\s+(?:it|them|that|those)\b"
                       r"(?!\s+(?:done|sorted|signed|approved|ready|reviewed|checked|fixed|finished)\b)", re.I)
 # The things a call's follow-ups are about, for resolving "send it" / "return them" to what was named before.
 THING = re.compile(
@@ -877,7 +877,7 @@ class _Extractor:
         """The document or list "it"/"them" stands for: the last one named earlier in the same sentence, else the
         first one in the main clause of the sentences before, up to three turns back ("I'll send the questionnaire
         Tuesday." ... "We'll return it by the 21st")."""
-        pronoun = re.search(r"\b(?:it|them)\b", u.sentence)
+        pronoun = re.search(r"\b(?:it|them|that|those)\b", u.sentence)
         found = [m.group("np") for m in THING.finditer(_scrub(u.sentence[:pronoun.start()] if pronoun else ""))]
         if found:
             return found[-1]
