@@ -1316,3 +1316,8 @@ def test_typed_notes_items_with_a_name_or_me_and_a_quoted_promise():
     tom = only(found, "Tom Techie")
     assert tom.due_date == dt.date(2026, 11, 25) and "sign off" not in tom.text
     assert only(found, REP).due_date == dt.date(2026, 11, 23)
+
+
+def test_have_that_to_you_names_the_document_asked_for():
+    s = only(steps("Ann Buyer: Just send what you have for the user list, we can add names after.\nRita Rep: Okay, I'll have that to you Friday.\n"), REP)
+    assert s.due_date == FRIDAY and s.text.startswith("Have the user list"), s.text
