@@ -413,6 +413,10 @@ INDIRECT_Q = re.compile(r"\b(?:ask|asks|asking|check|checks|checking|find out|fi
 GENERIC = {"find", "out", "let", "know", "check", "confirm", "ask", "come", "back", "get", "touch", "base", "follow",
            "look", "into", "sort", "that", "it", "thing", "things", "see", "what", "can", "done", "ready", "answer",
            "him", "her", "them", "directly", "email", "writing", "yes", "okay", "sure", "again", "soon"}
+CRM_UPDATE = re.compile(r"^(?:put|set|change|move|update|make|enter|log)\b[^()]*?\b(?:as|to|for) (?:the |our |your )?(?:signature|close|closing|target) date\b|"
+                        r"^(?:put|set|update|change|enter|log)\b[^()]*?\b(?:in|into|on) (?:the |our |my )?(?:crm|salesforce|system|forecast|pipeline)\b", re.I)
+BRING_PERSON = re.compile(r"^bring\s+(?:(?:our|my|your)\s+(?:[\w-]+\s+){0,2}(?:manager|lead|engineer|colleague|counsel|lawyer|architect|head|"
+                          r"director|team|expert|specialist)|(?-i:[A-Z][a-z]+)(?:\s+(?-i:[A-Z][a-z]+))?)\b(?:,?\s+(?:along|as well|too|with (?:me|us)))?", re.I)
 ACTS_ONLY = {"do", "ring", "call", "phone", "write", "down", "pass", "on", "copy", "run", "through", "remove", "set", "up", "put", "give",
              "tell", "send", "make", "sure", "bring", "take", "keep", "loop", "in", "cc"}
 ATTACH = re.compile(r"\b(?:in the same (?:email|mail|message|pack|package|document|envelope|thread)|"
@@ -2004,6 +2008,8 @@ def extract_steps(ctx: CallContext) -> list[ExtractedStep]:
             text = f"{sends_it.group(1)} the {thing}{text[sends_it.end():]}"  # "Return it by ..." -> "Return the questionnaire by ..."
         if st.meeting:
             text = times_written(text)  # "the kickoff on Tuesday at ten" -> "at 10:00"
+        if CRM_UPDATE.match(text) or st.due is None and BRING_PERSON.match(text):
+            continue  # "Put the third of July as the signature date": the field update itself; "Bring Dev as well": the meeting's
         elif st.due is None and not (_content(text, ctx.call_date) - GENERIC - ACTS_ONLY - FILLER
                                      - {w.lower() for w in ex.first_names} - {w.lower() for n in ex.speaker_owners for w in n.split()}):
             continue  # "Ring Hannah", "Ask him (Ask him, he'll tell you)": no date and nothing a reader could track

@@ -1321,3 +1321,10 @@ def test_typed_notes_items_with_a_name_or_me_and_a_quoted_promise():
 def test_have_that_to_you_names_the_document_asked_for():
     s = only(steps("Ann Buyer: Just send what you have for the user list, we can add names after.\nRita Rep: Okay, I'll have that to you Friday.\n"), REP)
     assert s.due_date == FRIDAY and s.text.startswith("Have the user list"), s.text
+
+
+def test_updating_the_close_date_and_bringing_a_colleague_are_not_steps():
+    found = steps("Rita Rep: I'll put the third of December as the signature date.\n"
+                  "Rita Rep: And I'll bring our contracts manager as well.\n"
+                  "Rita Rep: I'll send the revised order form by Friday.\n")
+    assert [(s.owner, s.due_date) for s in found] == [(REP, FRIDAY)], [s.text for s in found]
