@@ -528,6 +528,9 @@ def _find_close_candidates(ctx: CallContext) -> list[tuple[int, Unit, dt.date, b
                 continue  # the date already on record or planned before, read out
             if kind in ("relative", "weekday_day") and PAST_VERB.search(clause):
                 continue
+            if (value - ctx.call_date).days > 300 and re.search(r"\b(?:signed|was|were|had)\b", s[:pos], re.I) \
+                    and not re.search(r"\b(?:will|'ll|going to|next year|20\d\d)\b", s, re.I):
+                continue  # "I have it, signed on the twentieth of April": a past date, not one a year away
             if NOT_CLOSE.search(clause) or NEGATED.search(clause) or CONDITIONAL.search(clause) or STRONG_HEDGE.search(clause):
                 continue
             if not cue and (NOT_CLOSE.search(s) or NOT_CLOSE.search(prev) and kind == "day_only"):
@@ -562,7 +565,7 @@ def _find_signed(ctx: CallContext) -> tuple[Unit, dt.date] | None:
             continue
         if re.search(r"\byesterday\b", s, re.I):
             return u, ctx.call_date - dt.timedelta(days=1)
-        day = re.search(r"\bon (monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b", s, re.I)
+        day = re.search(r"\bsigned\b[^.!?]*?\b(?:on |last )?(monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b", s, re.I)
         if day:  # "Klaus signed on Friday evening": the last such day before the call
             back = (ctx.call_date.weekday() - list(calendar.day_name).index(day.group(1).capitalize()) - 1) % 7 + 1
             return u, ctx.call_date - dt.timedelta(days=back)
@@ -644,6 +647,7 @@ STAGE_CUES = [
                 r"(?:we've|we have|i've|i have) countersigned|docusign (?:is )?(?:complete|done|signed)|"
                 r"(?:contract|order form|agreement|paperwork)(?:'s| is| has been| was) (?:now |all |fully )?(?:counter)?signed(?! off| up)|"
                 r"(?:our|my) (?:cfo|ceo|coo|cto|md|director|managing director|vp|boss|president|owner|founder) (?:has |just |already )*signed (?:it|the (?:order form|contract|agreement))|"
+                r"(?-i:[A-Z][a-z]+) (?:has |just |already )*signed (?:it|the (?:order form|contract|agreement|docusign|envelope))(?= (?:on |last )?(?:this morning|yesterday|today|monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b)|"
                 r"(?:we|i)(?:'ve| have) (?:now |just |already )?signed(?=\s*[.!]|\s+on our side)|(?:all|everything(?:'s| is)) signed(?! off| up)|"
                 r"(?:i|we)(?:'ve| have)? (?:just |now |already )?signed the (?:docusign|envelope)|docusign (?:envelope )?(?:is |was )?completed?|"
                 r"envelope (?:is |was )?completed|signed[^.!?]{0,40}\bwe(?:'re| are) (?:officially )?(?:your )?customers? now)\b", re.I), "Closed Won", "explicit"),
@@ -654,7 +658,8 @@ STAGE_CUES = [
                 r"(?:we've|we have) (?:selected|chosen) (?:another|a different)|"
                 r"(?:we|they|the board|the committee|management)(?:'ve| have| has|'re| are)? (?:go|went|gone|decided to go|chose|chosen|picked|selected|signed|going) with (?P<rival>(?-i:[A-Z][a-zA-Z]+))|"
                 r"(?:we|the board|the committee|management)(?:'ve| have| has)? (?:chose|chosen|selected|picked|awarded (?:it|the contract|the deal) to) (?P<named>(?-i:[A-Z][a-zA-Z]+))|"
-                r"(?P<winner>(?-i:[A-Z][a-zA-Z]+)) (?:won|has won) (?:it|the deal|the contract|the business|the tender))\b", re.I),
+                r"(?P<winner>(?-i:[A-Z][a-zA-Z]+)) (?:won|has won) (?:it|the deal|the contract|the business|the tender)|"
+                r"we(?:'ve| have)? lost (?:this|it|the deal|the opportunity)(?! (?:deal )?(?:to|if|unless|when)\b)|(?:I am|I'm|I'll be) marking it (?:as )?(?:closed )?lost)\b", re.I),
      "Closed Lost", "explicit"),
     (re.compile(r"\b(redlines?|redlined|legal review|review (?:of )?(?:the|your) (?:msa|contract|agreement)|(?:revised|updated|new|draft|marked-up|redlined) msa|"
                 r"(?:comments|markup|mark-up|changes) (?:on|to) (?:the|your|our) (?:msa|contract|agreement)|"
@@ -675,7 +680,7 @@ NOT_STAGE = re.compile(r"\b(not a quote|not in the proposal|if you (?:send|get)|
 
 STAGE_WORDS = ("sign", "proposal", "quote", "offer", "order form", "pricing", "contract", "agreement", "msa", "legal", "counsel", "lawyer",
                "redline", "negotiat", "counter", "floor", "can you", "went", "going", "go with", "chose", "decided", "selected", "chosen",
-               "move", "moving", "docusign", "meet", "final", "gone", "picked", "awarded", "won")  # a sentence without one of these moves no stage (substring tests: cheap)
+               "move", "moving", "docusign", "meet", "final", "gone", "picked", "awarded", "won", "lost", "revised", "updated", "envelope")  # a sentence without one of these moves no stage (substring tests: cheap)
 REQUEST = re.compile(r"^\W*(?:so\s+|and\s+)?(?:can|could|would|will) you\b", re.I)
 LATER = re.compile(r"\b(once|as soon as|unless|assuming|when (?:we|you|it|they)|after (?:we|you|the|our|your|it)|until|down the line|later on|eventually|"
                    r"next (?:month|quarter|year)|in the new year)\b", re.I)
@@ -792,7 +797,7 @@ def _lost_here(ctx: CallContext, i: int, m: re.Match) -> bool:
 STILL_US = re.compile(r"\b(?:we (?:still |also )?(?:want|need|'d like|would like|'re keen on|are keen on) (?:you|your)|"
                       r"(?:you|your \w+) (?:would |will |could |can )?(?:sit|go|run|plug) (?:on top|alongside)|on top of (?:it|that|them)|"
                       r"alongside (?:you|your)|still (?:want|need|keen|interested)|(?:you're|you are) still in)\b", re.I)
-LOSS_GATE = re.compile(r"with|chose|selected|picked|awarded|won\b", re.I)
+LOSS_GATE = re.compile(r"with|chose|selected|picked|awarded|won\b|lost\b", re.I)
 
 
 def _loss_on_call(ctx: CallContext) -> Unit | None:

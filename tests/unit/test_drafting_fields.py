@@ -883,3 +883,11 @@ def test_a_form_walkthrough_meeting_is_not_supplier_form_housekeeping():
 def test_legal_named_under_a_condition_is_not_a_review_under_way():
     said = "Owen Hart: We use our standard services agreement, and if your legal doesn't fight with ours, one week.\n"
     assert value(said, "StageName", stage="Proposal/Price Quote") is None
+
+
+def test_a_named_signer_on_a_weekday_is_closed_won_a_rep_writing_lost_is_closed_lost_and_a_past_signing_is_no_close_date():
+    got = fields("Owen Hart: You got the DocuSign? Priya signed it Monday evening.\n", stage="Negotiation/Review")
+    assert got["StageName"].value == "Closed Won" and got["CloseDate"].value == dt.date(2027, 2, 8)
+    notes = "Acme call notes\nOwen told me the budget was closed. I am marking it as lost, with the reason no budget.\n"
+    assert value(notes, "StageName") == "Closed Lost"
+    assert value("Owen Hart: Yes, I have the old contract, signed on the, um, twentieth of January, I think.\n", "CloseDate") is None
