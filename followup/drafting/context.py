@@ -18,6 +18,7 @@ from typing import Any, Callable
 
 from followup.domain.proposal import Evidence
 from followup.domain.snapshot import CrmSnapshot
+from followup.drafting.names import crm_name_for
 from followup.drafting.transcript import Transcript, Turn
 from governance.pii import Span, detect
 
@@ -78,11 +79,10 @@ def sentences(text: str) -> list[str]:
 def build_context(transcript: Transcript, snapshot: CrmSnapshot) -> CallContext:
     names = [*transcript.speakers, *(c.Name for c in snapshot.Contacts), snapshot.call.rep.name]
     people: dict[str, str] = {}
-    crm = [n for n in (*(c.Name for c in snapshot.Contacts), snapshot.call.rep.name) if n and " " in n.strip()]
-    for speaker in transcript.speakers:  # a speaker shown by surname only ("Mori") is the one CRM person of that name
-        same = [n for n in crm if " " not in speaker.strip() and n.split()[-1].lower() == speaker.strip().lower()]
-        if len(same) == 1:
-            people[speaker.lower()] = same[0]
+    crm = [n for n in (*(c.Name for c in snapshot.Contacts), snapshot.call.rep.name) if n]
+    for speaker in transcript.speakers:  # "Mori", "Wei Jie", "Jess": the one CRM person the label stands for
+        if speaker.lower() not in {n.lower() for n in crm} and (found := crm_name_for(speaker, crm)):
+            people[speaker.lower()] = found
     for name in names:
         if name == "Notes":
             continue

@@ -47,6 +47,7 @@ from followup.domain.snapshot import Contact
 from followup.drafting.context import (HEDGE, INJECTION, CallContext, SentenceIndex, Unit, confidence, evidence,
                                        has_contact_details, required_literals)
 from followup.drafting.model import ExtractedRole
+from followup.drafting.names import NICKNAMES
 
 PRIORITY = ["Economic Buyer", "Executive Sponsor", "Decision Maker", "Technical Buyer", "Evaluator", "Influencer",
             "Business User", "Other"]
@@ -79,26 +80,6 @@ NOT_NAMES = {
     "Enterprise", "Business", "Premium", "Standard", "Director", "Head", "VP", "Chief", "Manager", "Officer",
 }
 # Short forms of first names -> the formal first names they stand for (folded).
-NICKNAMES = {
-    "tom": ("thomas",), "tommy": ("thomas",), "bill": ("william",), "will": ("william",), "liam": ("william",),
-    "bob": ("robert",), "rob": ("robert",), "bobby": ("robert",), "bert": ("robert", "albert", "herbert"),
-    "liz": ("elizabeth",), "beth": ("elizabeth", "bethany"), "betty": ("elizabeth",), "lisa": ("elizabeth",),
-    "jim": ("james",), "jimmy": ("james",), "jamie": ("james",), "mike": ("michael",), "mick": ("michael",),
-    "dave": ("david",), "davy": ("david",), "tony": ("anthony", "antonio"), "kate": ("katherine", "kathryn", "catherine"),
-    "katie": ("katherine", "kathryn", "catherine"), "cathy": ("catherine",), "kathy": ("katherine", "kathryn"),
-    "meg": ("margaret", "megan"), "maggie": ("margaret",), "peggy": ("margaret",), "sue": ("susan", "suzanne"),
-    "andy": ("andrew",), "drew": ("andrew",), "steve": ("stephen", "steven"), "joe": ("joseph",), "ted": ("edward",),
-    "ed": ("edward", "edmund"), "eddie": ("edward",), "jack": ("john",), "johnny": ("john",), "dick": ("richard",),
-    "rick": ("richard",), "rich": ("richard",), "chuck": ("charles",), "charlie": ("charles",), "sam": ("samuel", "samantha"),
-    "matt": ("matthew",), "dan": ("daniel",), "danny": ("daniel",), "chris": ("christopher", "christine", "christina"),
-    "alex": ("alexander", "alexandra", "alejandro"), "nick": ("nicholas", "nikolaus"), "ben": ("benjamin",),
-    "tim": ("timothy",), "greg": ("gregory",), "jon": ("jonathan",), "jen": ("jennifer",), "jenny": ("jennifer",),
-    "pat": ("patrick", "patricia"), "patty": ("patricia",), "fred": ("frederick", "alfred"), "jeff": ("jeffrey",),
-    "nate": ("nathan", "nathaniel"), "pete": ("peter",), "phil": ("philip", "phillip"), "ron": ("ronald",),
-    "don": ("donald",), "ken": ("kenneth",), "larry": ("lawrence",), "gerry": ("gerald", "gerard"), "abby": ("abigail",),
-    "vicky": ("victoria",), "tori": ("victoria",), "becky": ("rebecca",), "mandy": ("amanda",), "manny": ("manuel",),
-    "pepe": ("jose",), "paco": ("francisco",), "nacho": ("ignacio",), "fran": ("francisco", "francesca", "frances"),
-}
 COMMON_FIRST_WORDS = {"will", "mark", "bill", "grant", "may", "june", "april", "august", "rose", "faith", "hope", "joy",
                       "sue", "pat", "art", "guy", "don", "ray", "jack", "frank", "dean", "gene", "summer", "autumn"}
 

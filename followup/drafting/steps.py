@@ -73,6 +73,7 @@ from dataclasses import dataclass, field
 from followup.drafting.context import CallContext, Unit, contact_spans, evidence, has_contact_details
 from followup.drafting.clock import spoken_time, times_written
 from followup.drafting.dates import find_date_spans, holidays_mentioned, shift_for_holidays
+from followup.drafting.names import crm_name_for
 from followup.drafting.model import ExtractedStep
 
 # Action verbs a next step starts with (base form).  Two-word verbs are matched on their first word.
@@ -610,7 +611,7 @@ class _Extractor:
         if not token:
             return None
         found = self.canon.get(token.lower()) or self.canon.get(token.split()[0].lower()) \
-            or self.ctx.person(token) or self.ctx.person(token.split()[0])
+            or self.ctx.person(token) or self.ctx.person(token.split()[0]) or crm_name_for(token, sorted(self.crm_people))
         if found:
             return self.owner_of(found) if found in self.speakers_on_call else found
         if token.lower() in NOT_SURNAME or token.split()[0].lower() in NOT_SURNAME:
