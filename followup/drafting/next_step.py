@@ -76,6 +76,8 @@ def _compact(text: str, symbol: str, max_words: int = 11, deal_value: float | No
                 text = f"{text[:start]}§{len(events) - 1}{text[end:]}"
     text = LEAD.sub("", text.strip().rstrip(".!?,"))
     text = ON_AGENDA.sub("Agenda", text)  # "Put us on the agenda for the board" -> "Agenda for board"
+    text = re.sub(r"^((?:[\w-]+\s+){0,2}?(?:kickoff|kick-off|workshop|meeting|call|demo|session|walkthrough|review))\s+is\s+", r"\1 ",
+                  text, flags=re.I)  # "Kickoff is Tuesday at ten" -> "Kickoff at 10:00"
     have = HAVE_SEND.match(text)  # "Have procurement send the PO" -> "the PO from procurement"
     text = text[have.end():] + f" from {have.group(1)}" if have else DOER.sub("", text)  # "Do the site survey" -> "site survey"
     spans = find_amount_spans(text)
@@ -84,7 +86,7 @@ def _compact(text: str, symbol: str, max_words: int = 11, deal_value: float | No
     for start, value, phrase in reversed(spans):
         if not re.search(r"\d|thousand|grand|million|\bk\b|[$€£]", phrase, re.I) and value != deal_value:
             continue  # "nine thirty" is a time unless it is the deal's figure
-        tail = text[start + len(phrase):]
+        tail = CURRENCY_WORDS.sub("", text[start + len(phrase):], count=1)  # "18K Singapore dollars": the symbol says it
         yearly = re.match(r"(?:\s+(?:euros?|dollars?|pounds?|canadian|australian|us))?\s*(?:a|per)\s+year|(?:\s+(?:euros?|dollars?))?\s*annually", tail, re.I)
         text = text[:start] + _money(value, symbol) + ("/yr" if yearly else "") + (tail[yearly.end():] if yearly else tail)
     for pattern, _kind in CLOSE_DATE_PATTERNS[:-1]:  # "on the fourth of June", "by August fifth"
@@ -121,6 +123,8 @@ def _compact(text: str, symbol: str, max_words: int = 11, deal_value: float | No
 
 
 DOT_DATE = re.compile(r"\b(?:(?:by|on|from|until|before|to)\s+)?(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\s+)?\d{1,2}\.\d{1,2}\b\.?", re.I)
+CURRENCY_WORDS = re.compile(r"^\s+(?:(?:singapore|hong kong|us|u\.s\.|american|canadian|australian|new zealand|swiss)\s+)?"
+                            r"(?:dollars?|euros?|pounds?(?: sterling)?|francs?|kroner|kronor|krona|zloty|złoty|rupees|yen)\b(?!\s*(?:a|per)\s+year)", re.I)
 ON_AGENDA = re.compile(r"^(?:put|get|add)\s+(?:us|me|them|it|this|that)\s+(?:on|onto|to)\s+(?:the\s+)?agenda\b", re.I)
 DOER = re.compile(r"^(?:do|hold|run)\s+(?=(?:the|a|an|our)\s)", re.I)
 HAVE_SEND = re.compile(r"^have\s+((?:[\w'-]+\s+){0,1}[\w'-]+)\s+(?:send|share|return|issue)\s+(?=(?:the|a|an|our)\s)", re.I)

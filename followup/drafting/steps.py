@@ -233,7 +233,8 @@ LETS_MEET = re.compile(r"\b(?:let['’]s|let us|shall we|we should|we['’]ll|we
 # a recap line that is only a meeting and its date: "Kickoff on Tuesday the 24th at ten in Limerick"
 RECAP_MEETING = re.compile(r"^(?:and |then |a |the |our |your )?(?:[\w-]+ ){0,2}(?:kickoff|kick-off|workshop|meeting|demo|"
                            r"session|check-in|catch-up|walkthrough|training|site visit|onboarding call|review call|"
-                           r"follow-up call)\b(?!\s+(?:is|was|went|were|has|had|would|will|can)\b)", re.I)
+                           r"follow-up call)\b(?!\s+(?:was|went|were|has|had|would|can)\b)"
+                           r"(?!\s+(?:is|will be)\b(?!\s+(?:(?:on|now|then|moved to|set for)\s+)?(?:monday|tuesday|wednesday|thursday|friday|the\s+\w+|\d)))", re.I)
 # the rep bringing a colleague: "I've brought Sunita along", "my colleague Ravi", "our solutions engineer, Mateus"
 COLLEAGUE_CUE = re.compile(r"\b(?:I['’]ve brought|I have brought|brought along|my colleague|our colleague|"
                            r"with me (?:today|is|from)|from our (?:side|team)|on our side|our (?:[\w-]+ ){0,2}"

@@ -891,3 +891,8 @@ def test_a_named_signer_on_a_weekday_is_closed_won_a_rep_writing_lost_is_closed_
     notes = "Acme call notes\nOwen told me the budget was closed. I am marking it as lost, with the reason no budget.\n"
     assert value(notes, "StageName") == "Closed Lost"
     assert value("Owen Hart: Yes, I have the old contract, signed on the, um, twentieth of January, I think.\n", "CloseDate") is None
+
+
+def test_compact_drops_a_currency_name_after_the_figure_and_a_meeting_is_line():
+    assert _compact("Send the invoice today: eighteen thousand Singapore dollars, the one-time fee", "SGD ").startswith("Invoice: SGD 18K")
+    assert _compact("Kickoff is Tuesday the eleventh at ten", "$") == "Kickoff at 10:00"

@@ -1328,3 +1328,8 @@ def test_updating_the_close_date_and_bringing_a_colleague_are_not_steps():
                   "Rita Rep: And I'll bring our contracts manager as well.\n"
                   "Rita Rep: I'll send the revised order form by Friday.\n")
     assert [(s.owner, s.due_date) for s in found] == [(REP, FRIDAY)], [s.text for s in found]
+
+
+def test_a_recap_line_naming_the_meeting_day_is_the_meeting():
+    found = steps("Rita Rep: Let me recap. I send the proposal by Friday. Kickoff is Tuesday the first at ten.\nAnn Buyer: Yes.\n")
+    assert any(s.due_date == dt.date(2026, 12, 1) and s.text.startswith("Kickoff") for s in found), [(s.text, s.due_date) for s in found]
