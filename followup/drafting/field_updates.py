@@ -1,8 +1,9 @@
 """The Opportunity field updates one call proposes, from the rule modules: CloseDate, Amount, StageName
 (``followup.drafting.fields``) and the NextStep line (``followup.drafting.next_step``).
 
-Turns that speak to the note-taker are dropped first, whole; a loss said on the call rules out CloseDate, Amount and
-NextStep; a value whose evidence holds contact details is never proposed.
+Turns that speak to the note-taker are dropped first, whole (in long typed notes, only those lines); a loss or a pause said
+on the call rules out CloseDate and NextStep, a loss the Amount too; a value whose evidence holds contact details is never
+proposed.
 """
 from __future__ import annotations
 
