@@ -1533,7 +1533,7 @@ class _Extractor:
                 what = f"{what}, {clock}" if what and clock else what or self.meeting_before(i)
                 if what:
                     self.add(f"{what} ({meeting_date:%A} {meeting_date.day} {meeting_date:%B})", owner, meeting_date,
-                             self.before_hedged, [u], i, meeting=True, date_order=i)
+                             bool(not later and self.before_hedged), [u], i, meeting=True, date_order=i)
             if due and due == meeting_date and not SEND_WHEN.search(body) and said_here:
                 due = None  # "I'll send the invite for the 17th": the meeting's day, not a send date
             # a bare "I'll send the invite" after the meeting was agreed: the step is the meeting, due that day
