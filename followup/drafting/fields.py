@@ -816,7 +816,9 @@ def _loss_on_call(ctx: CallContext) -> Unit | None:
     return ctx.memo("fields.lost", compute)
 
 
-PAUSED = re.compile(r"\b(?:is|are|['’]s|['’]re|remains?|stays?)\s+(?:now\s+|currently\s+|officially\s+|all\s+|just\s+)?(?:paused|frozen|on hold|on ice)\b|"
+PAUSED = re.compile(r"\b(?:it|this|that|everything|(?:the|our) (?:deal|project|proposal|opportunity|evaluation|purchase|decision|rollout|budget)|"
+                    r"(?:all )?(?:new )?(?:vendor |software )?(?:commitments|purchases|projects|contracts|spending))"
+                    r"\s*(?:is|are|['’]s|['’]re|remains?|stays?)\s+(?:now\s+|currently\s+|officially\s+|all\s+|just\s+)?(?:paused|frozen|on hold|on ice)\b|"
                     r"\b(?:put|placed)\s+(?:a|the)\s+(?:freeze|hold)\s+on\b|\b(?:spending|budget|procurement|purchasing)\s+freeze\b", re.I)
 NOT_PAUSED = re.compile(r"\b(?:not|no longer|isn['’]t|aren['’]t|wasn['’]t|never|if|unless|whether|might|could|would)\b", re.I)
 

@@ -867,7 +867,8 @@ def test_a_paused_deal_gets_no_close_date_and_no_next_step_but_is_not_lost():
             "Owen Hart: The board has put a freeze on any new contracts until the merger vote. We'd sign by the 30th of April after that.\n")
     got = fields(said, steps=steps)
     assert "NextStep" not in got and "CloseDate" not in got and "StageName" not in got
-    for open_question in ("Owen Hart: Is this paused, or is it dead?\n", "Owen Hart: It's not on hold at all.\n"):
+    for open_question in ("Owen Hart: Is this paused, or is it dead?\n", "Owen Hart: It's not on hold at all.\n",
+                          "Owen Hart: The scope is frozen, so we can sign.\n"):
         assert "NextStep" in fields("Leo Brandt: I'll send the one-pager by Friday.\n" + open_question, steps=steps)
 
 
