@@ -14,7 +14,7 @@ from followup.drafting.amounts import SUB100, SUB1000, find_amount_spans, words_
 from followup.drafting.clock import spoken_time, times_written
 from followup.drafting.context import CallContext, confidence, has_contact_details
 from followup.drafting.dates import find_date_spans
-from followup.drafting.fields import CLOSE_DATE_PATTERNS, ORD_WORD, bare_figures, signed_on_call, close_dates
+from followup.drafting.fields import CLOSE_DATE_PATTERNS, ORD_WORD, bare_figures, close_dates, signed_on_call
 from followup.drafting.model import ExtractedField, ExtractedStep
 
 # NextStep money in the currency the call speaks, else the account country's
