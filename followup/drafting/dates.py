@@ -277,11 +277,19 @@ def _resolve(kind: str, m: re.Match, base: dt.date) -> dt.date | None:
 HOLIDAY = re.compile(r"\b(?:(?:bank|public|national|school)\s+)?holidays?\b|\b(?:Good Friday|Easter Monday|Easter|Whit Monday|"
                      r"Labou?r Day|Memorial Day|Thanksgiving|Christmas(?: Day| Eve)?|Boxing Day|New Year's(?: Day| Eve)?|"
                      r"Independence Day|St\.? Patrick's Day|Ascension(?: Day)?|Pentecost|May Day|"
-                     r"Feiertag|feestdag|jour férié|festivo|helgdag|helligdag|svátek|święto)\b", re.I)
+                     r"Feiertag|feestdag|jour férié|festivo|helgdag|helligdag|svátek|święto|"
+                     r"Festa della Repubblica|Republic Day|King['’]?s Day|Koningsdag|Victoria Day|Canada Day|Australia Day|Anzac Day|"
+                     r"Waitangi Day|Bastille Day|Corpus Christi|Assumption(?: Day)?|All Saints['’]? Day|Reformation Day|(?:German )?Unity Day|"
+                     r"Constitution Day|Midsummer(?: Eve| Day)?|Juneteenth|Martin Luther King(?: Jr\.?)? Day|Presidents['’]? Day|"
+                     r"Columbus Day|Veterans Day|Golden Week|Mariä Empfängnis|Immaculate Conception|Whitsun|Epiphany|National Day)\b", re.I)
 # every HOLIDAY match contains one of these (lower case): a cheap test before the regex, per sentence
 HOLIDAY_KEYS = ("holiday", "good friday", "easter", "whit monday", "labour day", "labor day", "memorial day", "thanksgiving",
                 "christmas", "boxing day", "new year", "independence day", "patrick", "ascension", "pentecost", "may day",
-                "feiertag", "feestdag", "férié", "festivo", "helgdag", "helligdag", "svátek", "święto")
+                "feiertag", "feestdag", "férié", "festivo", "helgdag", "helligdag", "svátek", "święto", "repubblica", "republic day",
+                "king", "koningsdag", "victoria day", "canada day", "australia day", "anzac", "waitangi", "bastille", "corpus christi",
+                "assumption", "all saints", "reformation", "unity day", "constitution day", "midsummer", "juneteenth", "luther king",
+                "presidents", "columbus day", "veterans day", "golden week", "empfängnis", "immaculate", "whitsun", "epiphany",
+                "national day")
 RELATIVE_TO = re.compile(r"\b(?:after|before|following|until|till|ahead of)\b", re.I)
 DAY_REF = re.compile(rf"\b(?:(?:next |this )?({DAY_RE})|(tomorrow)|(today))\b", re.I)
 
@@ -322,7 +330,9 @@ def holidays_mentioned(sentences: list[str], call_date: dt.date) -> set[dt.date]
                         days.add(found[0][2])
                 continue
             opener = re.match(r"\s*(?:that['’]s|that is|it['’]s|it is|which is)\b", s, re.I)
-            if opener and h.start() - opener.end() <= 25:  # "That's Labour Day", not "It's ten weeks, and the Christmas range is ..."
+            if opener and h.start() - opener.end() <= 25 or not s[:h.start()].strip(" \"'") and re.match(r"\s*(?:[,.;!—–-]|$)", s[h.end():]):
+                # "That's Labour Day", "Tuesday is the second. Festa della Repubblica, nobody's here."; not "It's ten weeks,
+                # and the Christmas range is ..."
                 back = find_date_spans(previous, call_date)
                 if back:
                     days.add(back[-1][2])

@@ -201,3 +201,10 @@ def test_day_dot_month_dates_in_typed_notes():
         == [dt.date(2026, 5, 5), dt.date(2026, 5, 13), dt.date(2026, 5, 14)]
     assert find_date_spans("we're on version 4.5. and the rate is 4.5.", call) == []
     assert holidays_mentioned(["(Fri 1.5. svátek + Jana out Mon)"], call) == {dt.date(2026, 5, 1)}
+
+
+def test_a_named_holiday_said_on_its_own_after_the_day_marks_that_day():
+    call = dt.date(2026, 5, 26)
+    assert holidays_mentioned(["Tuesday is the second.", "Festa della Repubblica, nobody's here."], call) == {dt.date(2026, 6, 2)}
+    assert holidays_mentioned(["I will send it Monday.", "Christmas is busy for us."], call) == set()
+    assert holidays_mentioned(["The Monday is King's Day, so Tuesday then."], dt.date(2026, 4, 20)) == {dt.date(2026, 4, 27)}
