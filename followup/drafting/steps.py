@@ -1821,6 +1821,9 @@ class _Extractor:
                 same_day = [o for o in out if o.owner == st.owner and o.due == st.due and not o.meeting]
                 if not same_day:
                     same_day = [o for o in out if o.owner == st.owner and o.due is None and o.vague and not o.meeting]
+                if not same_day:  # "I can send you twenty." ... recap: "Marte sends twenty sample invoices by Wednesday"
+                    same_day = [o for o in out if o.owner == st.owner and o.due is None and not o.meeting and not o.tentative
+                                and (o.words & st.words) and (len(o.words) <= 3 or len(o.words & st.words) >= 2)]
                 if len(same_day) == 1 and not st.meeting and (same_day[0].vague or _related(same_day[0].words, st.words)):
                     target = same_day[0]
             if target is None and st.recap and st.meeting and st.due and st.tentative and not st.strong_owner \

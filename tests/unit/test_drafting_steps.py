@@ -1333,3 +1333,12 @@ def test_updating_the_close_date_and_bringing_a_colleague_are_not_steps():
 def test_a_recap_line_naming_the_meeting_day_is_the_meeting():
     found = steps("Rita Rep: Let me recap. I send the proposal by Friday. Kickoff is Tuesday the first at ten.\nAnn Buyer: Yes.\n")
     assert any(s.due_date == dt.date(2026, 12, 1) and s.text.startswith("Kickoff") for s in found), [(s.text, s.due_date) for s in found]
+
+
+def test_a_short_undated_offer_joins_the_recap_line_that_dates_it():
+    found = steps("Ann Buyer: I can send you twenty. Anonymised.\n"
+                  "Rita Rep: Great.\n"
+                  "Rita Rep: Let me recap. Ann sends twenty anonymised sample invoices by Friday.\n"
+                  "Ann Buyer: Yes.\n")
+    mine = [s for s in found if s.owner == "Ann Buyer"]
+    assert len(mine) == 1 and mine[0].due_date == FRIDAY and "invoices" in mine[0].text, [(s.text, s.due_date) for s in mine]
