@@ -347,7 +347,8 @@ THING = re.compile(
 REVISED_WITH = re.compile(r"\b(?:with|in|alongside) the (revised|updated|new|final|amended) (\w+)", re.I)
 FUTURE = re.compile(r"\b(?:I|we|you|he|she|they)\s*(?:['’]ll|will|can|am|are|['’]m|['’]re)\b", re.I)
 RECORRECT = re.compile(r"^(?:actually|sorry|correction|no,? wait|wait|scratch that|oh)[,.!]?\s+(?:no,?\s+)?"
-                       r"(?:make (?:that|it)|let['’]s (?:say|make it)|I mean|rather|not \w+,?)\b", re.I)
+                       r"(?:make (?:that|it)|let['’]s (?:say|make it)|I mean|rather|not \w+,?)\b|"
+                       r"^(?:no[,.!]?\s+)?I said\b(?=[^.?!]*\b(?:monday|tuesday|wednesday|thursday|friday|the \w+|\d))", re.I)
 NEED_TO = re.compile(r"\b(?:I|we)\s+(?:need|have|want|['’]ve got|got)\s+to\s+(?P<verb>[a-z]+)\b(?=\s+(?:the|a|an|our|your|my|some|all)\b)", re.I)
 IN_CALL = re.compile(r"\b(?:in a (?:minute|moment|second|sec|bit)|in just a (?:minute|moment|second)|later (?:in|on) (?:the|this|our) "
                      r"(?:call|meeting|session|demo)|(?:on|during|in) (?:this|the) call|before we (?:finish|wrap|end|hang up|close)|"

@@ -1342,3 +1342,12 @@ def test_a_short_undated_offer_joins_the_recap_line_that_dates_it():
                   "Ann Buyer: Yes.\n")
     mine = [s for s in found if s.owner == "Ann Buyer"]
     assert len(mine) == 1 and mine[0].due_date == FRIDAY and "invoices" in mine[0].text, [(s.text, s.due_date) for s in mine]
+
+
+def test_the_owner_correcting_a_date_in_the_reps_recap_moves_that_step():
+    found = steps("Ann Buyer: The export runs over the weekend, so Monday. I'll send it Monday.\n"
+                  "Rita Rep: Let me recap. Ann sends the usage export by Friday as well.\n"
+                  "Ann Buyer: Monday. I said Monday, the twenty-third.\n"
+                  "Rita Rep: Sorry, yes, Monday the twenty-third.\n")
+    s = only(found, "Ann Buyer")
+    assert s.due_date == dt.date(2026, 11, 23), (s.text, s.due_date)
