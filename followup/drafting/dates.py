@@ -279,15 +279,15 @@ HOLIDAY = re.compile(r"\b(?:(?:bank|public|national|school)\s+)?holidays?\b|\b(?
                      r"Independence Day|St\.? Patrick's Day|Ascension(?: Day)?|Pentecost|May Day|"
                      r"Feiertag|feestdag|jour férié|festivo|helgdag|helligdag|svátek|święto|"
                      r"Festa della Repubblica|Republic Day|King['’]?s Day|Koningsdag|Victoria Day|Canada Day|Australia Day|Anzac Day|"
-                     r"Waitangi Day|Bastille Day|Corpus Christi|Assumption(?: Day)?|All Saints['’]? Day|Reformation Day|(?:German )?Unity Day|"
+                     r"Waitangi Day|Bastille Day|Corpus Christi|Assumption Day|Feast of the Assumption|Ferragosto|All Saints['’]? Day|Reformation Day|(?:German )?Unity Day|"
                      r"Constitution Day|Midsummer(?: Eve| Day)?|Juneteenth|Martin Luther King(?: Jr\.?)? Day|Presidents['’]? Day|"
                      r"Columbus Day|Veterans Day|Golden Week|Mariä Empfängnis|Immaculate Conception|Whitsun|Epiphany|National Day)\b", re.I)
 # every HOLIDAY match contains one of these (lower case): a cheap test before the regex, per sentence
 HOLIDAY_KEYS = ("holiday", "good friday", "easter", "whit monday", "labour day", "labor day", "memorial day", "thanksgiving",
                 "christmas", "boxing day", "new year", "independence day", "patrick", "ascension", "pentecost", "may day",
                 "feiertag", "feestdag", "férié", "festivo", "helgdag", "helligdag", "svátek", "święto", "repubblica", "republic day",
-                "king", "koningsdag", "victoria day", "canada day", "australia day", "anzac", "waitangi", "bastille", "corpus christi",
-                "assumption", "all saints", "reformation", "unity day", "constitution day", "midsummer", "juneteenth", "luther king",
+                "king's day", "king’s day", "kings day", "koningsdag", "victoria day", "canada day", "australia day", "anzac", "waitangi", "bastille", "corpus christi",
+                "assumption day", "feast of the assumption", "ferragosto", "all saints", "reformation", "unity day", "constitution day", "midsummer", "juneteenth", "luther king",
                 "presidents", "columbus day", "veterans day", "golden week", "empfängnis", "immaculate", "whitsun", "epiphany",
                 "national day")
 RELATIVE_TO = re.compile(r"\b(?:after|before|following|until|till|ahead of)\b", re.I)

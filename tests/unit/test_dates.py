@@ -207,4 +207,5 @@ def test_a_named_holiday_said_on_its_own_after_the_day_marks_that_day():
     call = dt.date(2026, 5, 26)
     assert holidays_mentioned(["Tuesday is the second.", "Festa della Repubblica, nobody's here."], call) == {dt.date(2026, 6, 2)}
     assert holidays_mentioned(["I will send it Monday.", "Christmas is busy for us."], call) == set()
+    assert holidays_mentioned(["My assumption is Friday works, that's the twenty-ninth."], call) == set()
     assert holidays_mentioned(["The Monday is King's Day, so Tuesday then."], dt.date(2026, 4, 20)) == {dt.date(2026, 4, 27)}
