@@ -20,7 +20,8 @@ from dataclasses import dataclass
 from followup.drafting.context import (HEDGE, HYPOTHETICAL, CallContext, SentenceIndex, Unit, confidence, evidence,
                                        required_literals)
 from followup.drafting.model import ExtractedField, ExtractedRole, Finding
-from followup.drafting.roles import NOT_NAMES, clean_units, directory, fold
+from followup.drafting.names import fold
+from followup.drafting.roles import NOT_NAMES, clean_units, directory
 
 NUMBER = (r"(?:\d[\d,.]*|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|"
           r"fifty|sixty|seventy|eighty|ninety|hundred|half|double|twice)")

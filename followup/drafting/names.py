@@ -2,6 +2,7 @@
 form of exactly one contact's first name). Used by the call context, so steps and roles name people the same way."""
 from __future__ import annotations
 
+import functools
 import unicodedata
 
 NICKNAMES = {
@@ -27,20 +28,31 @@ NICKNAMES = {
 }
 
 
-def _plain(text: str) -> str:
+@functools.lru_cache(maxsize=8192)
+def fold(text: str) -> str:
+    """A name as compared: accents dropped, lower case ("Mäkelä" -> "makela")."""
     return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower().strip()
+
+
+def nickname_for(said: str, names: list[str]) -> str | None:
+    """The one name whose first name "said" is a short form of ("Tom" -> Thomas Reed, "Liz Ward" -> Elizabeth Ward)."""
+    parts = fold(said).split()
+    if not parts or len(parts) > 2:
+        return None
+    hits = {n for n in names for full in (fold(n).split(),)
+            if full and full[0] in NICKNAMES.get(parts[0], ()) and (len(parts) == 1 or full[-1] == parts[-1])}
+    return hits.pop() if len(hits) == 1 else None
 
 
 def crm_name_for(speaker: str, crm_names: list[str]) -> str | None:
     """The one CRM full name a speaker label stands for, or None when it is nobody's or could be several people's."""
-    said = _plain(speaker).split()
+    said = fold(speaker).split()
     if not said:
         return None
     full = [n for n in crm_names if len(n.split()) > 1]
     for test in (lambda parts: len(said) == 1 and parts[-1] == said[0],              # "Mori" -> "Ayaka Mori"
-                 lambda parts: len(said) >= 2 and parts[1:] == said,               # "Wei Jie" -> "Lim Wei Jie"
-                 lambda parts: len(said) == 1 and parts[0] in NICKNAMES.get(said[0], ())):  # "Jess" -> "Jessica Moreno"
-        hits = {n for n in full if test(_plain(n).split())}
+                 lambda parts: len(said) >= 2 and parts[1:] == said):              # "Wei Jie" -> "Lim Wei Jie"
+        hits = {n for n in full if test(fold(n).split())}
         if len(hits) == 1:
             return hits.pop()
-    return None
+    return nickname_for(speaker, full) if len(said) == 1 else None  # "Jess" -> "Jessica Moreno"

@@ -20,7 +20,8 @@ from followup.domain.snapshot import CrmSnapshot
 from followup.drafting.content_checks import run_checks
 from followup.drafting.context import build_context
 from followup.drafting.model import ExtractedRole, ExtractedStep, Extraction, Finding, finding_text
-from followup.drafting.roles import Directory, fold
+from followup.drafting.names import fold
+from followup.drafting.roles import Directory
 from followup.drafting.retrieval import FallbackIndex, SnippetIndex, embedded_index, relevant_snippets
 from followup.drafting.transcript import Transcript
 from followup.drafting.voice import Voice, load_voice

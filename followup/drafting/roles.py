@@ -37,9 +37,7 @@ turn saying the same; hedged when the sentence is.
 """
 from __future__ import annotations
 
-import functools
 import re
-import unicodedata
 from dataclasses import dataclass, field
 
 from followup.domain.proposal import Evidence
@@ -47,7 +45,7 @@ from followup.domain.snapshot import Contact
 from followup.drafting.context import (HEDGE, INJECTION, CallContext, SentenceIndex, Unit, confidence, evidence,
                                        has_contact_details, required_literals)
 from followup.drafting.model import ExtractedRole
-from followup.drafting.names import NICKNAMES
+from followup.drafting.names import fold, nickname_for
 
 PRIORITY = ["Economic Buyer", "Executive Sponsor", "Decision Maker", "Technical Buyer", "Evaluator", "Influencer",
             "Business User", "Other"]
@@ -432,11 +430,6 @@ def clean_name(word: str) -> str | None:
     return " ".join(parts) or None
 
 
-@functools.lru_cache(maxsize=8192)
-def fold(text: str) -> str:
-    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower().strip()
-
-
 @dataclass
 class Person:
     name: str
@@ -520,21 +513,7 @@ class Directory:
         person = self.ctx.person(self._strip(raw))
         if person and " " in person and " " not in self._strip(raw):
             return person  # "Mori" on the call is the one contact surnamed Mori
-        return self._nickname(self._strip(raw))
-
-    def _nickname(self, said: str) -> str | None:
-        """A short form of exactly one contact's first name ("Tom" for Thomas Reed, "Liz Ward" for Elizabeth
-        Ward), used only when the name itself is nobody's."""
-        parts = said.split()
-        if not parts or len(parts) > 2:
-            return None
-        hits = set()
-        for formal in NICKNAMES.get(fold(parts[0]), ()):
-            for c in self.ctx.snapshot.Contacts:
-                names = fold(c.Name).split()
-                if names and names[0] == formal and (len(parts) == 1 or names[-1] == fold(parts[-1])):
-                    hits.add(c.Name)
-        return hits.pop() if len(hits) == 1 else None
+        return nickname_for(self._strip(raw), [c.Name for c in self.ctx.snapshot.Contacts])  # "Tom", "Liz Ward"
 
     def spoke(self, unit: Unit) -> str:
         """The full name of who said a sentence ("Lotte" -> "Lotte Claes", "Dr. Martina Hofer" -> "Martina Hofer")."""
@@ -601,7 +580,7 @@ class Directory:
                 self.alias.get(fold(rest.split()[-1]) + "#surname", rest if len(rest.split()) > 1 else said)
         if fold(said.split()[0]) in COMMON_FIRST_WORDS | {"rich", "dick", "chuck", "joe", "ted"}:
             return None  # "Will do", "Bill me": a word before a name
-        return self._nickname(said)
+        return nickname_for(said, [c.Name for c in self.ctx.snapshot.Contacts])  # only when the name itself is nobody's
 
     def person(self, full: str) -> Person:
         key = fold(full)

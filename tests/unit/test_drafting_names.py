@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from followup.drafting.names import crm_name_for
+from followup.drafting.names import crm_name_for, nickname_for
 
 CRM = ["Ayaka Mori", "Lim Wei Jie", "Jessica Moreno", "Thomas Reed", "Tomás Ortega", "Rita Rep"]
 
@@ -22,3 +22,8 @@ def test_a_label_maps_to_the_one_crm_person_it_stands_for(said, who):
 
 def test_a_label_two_people_could_be_is_nobodys():
     assert crm_name_for("Sam", ["Samuel Okafor", "Samantha Price"]) is None
+
+
+def test_a_short_form_with_a_surname_needs_both_to_match():
+    assert nickname_for("Liz Ward", ["Elizabeth Ward", "Elizabeth Stone"]) == "Elizabeth Ward"
+    assert nickname_for("Liz", ["Elizabeth Ward", "Elizabeth Stone"]) is None
